@@ -1,0 +1,46 @@
+# Two commands for a fresh clone with only Python present: `make run` and `make test`.
+PYTHON ?= python3
+SRC    := sos_schema sos_api tests $(wildcard bench)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint format openapi schemas install clean
+
+# Install into .venv on first use, and again whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[api,test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Start the API on an embedded PostgreSQL kept in ./.sos-data (migrations run first).
+run: $(STAMP)
+	$(BIN)/sos-api migrate
+	$(BIN)/sos-api serve
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/mypy sos_schema sos_api
+
+# The whole suite. pytest's exit code 5 ("no tests collected") counts as a failure.
+test: lint
+	@$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+format: $(STAMP)
+	$(BIN)/ruff format $(SRC)
+	$(BIN)/ruff check --fix $(SRC)
+
+# Regenerate the committed contract: JSON Schemas and the OpenAPI document.
+schemas: $(STAMP)
+	$(BIN)/python -m sos_schema.export openapi/schemas
+
+openapi: schemas
+	$(BIN)/sos-api openapi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

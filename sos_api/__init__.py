@@ -1,0 +1,1 @@
+"""sos_api: the Signs of Safety casework API (Litestar on PostgreSQL)."""

@@ -1,0 +1,168 @@
+"""The application factory: `create_app(settings)` assembles everything; nothing happens at import."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request, Response, get
+from litestar.datastructures import MutableScopeHeaders, State
+from litestar.di import Provide
+from litestar.enums import ScopeType
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import problems
+from .auth.tokens import TokenRejected, TokenVerifier
+from .cases.routes import ROUTES as CASE_ROUTES
+from .context import provide_actor
+from .db.embedded import start_embedded
+from .db.engine import Database
+from .http import Cursors, api_route, encode, json_response
+from .maps.routes import ROUTES as MAP_ROUTES
+from .people.routes import ROUTES as PEOPLE_ROUTES
+from .scaling.routes import ROUTES as SCALING_ROUTES
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_HEADERS = ("x-request-id", "x-correlation-id")
+
+
+class RequestIdMiddleware:
+    """Accept X-Request-ID / X-Correlation-ID (or make one), keep it for audit, echo it back (interop R28)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        request_id = None
+        for name, value in scope.get("headers", []):
+            if name.decode("latin-1") in REQUEST_ID_HEADERS and 0 < len(value) <= 200:
+                request_id = value.decode("latin-1")
+                break
+        request_id = request_id or str(uuid.uuid4())
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Every route needs a verified bearer token unless it is marked `exclude_from_auth` (public)."""
+
+    async def authenticate_request(self, connection: Any) -> AuthenticationResult:
+        header = connection.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise problems.Unauthenticated("A bearer token is required.")
+        verifier: TokenVerifier = connection.app.state.verifier
+        try:
+            principal = await verifier.verify(token.strip())
+        except TokenRejected as exc:
+            log.info("token rejected: %s", exc)
+            raise problems.Unauthenticated("The token was not accepted.") from exc
+        return AuthenticationResult(user=principal, auth=None)
+
+
+@api_route("GET", "/health", operation_id="getHealth", tag="service", summary="The process is up", public=True)
+async def health() -> Response[bytes]:
+    return json_response(b'{"status":"ok"}')
+
+
+@api_route(
+    "GET",
+    "/ready",
+    operation_id="getReady",
+    tag="service",
+    summary="The database is reachable",
+    public=True,
+    problems_=(503,),
+)
+async def ready(request: Request[Any, Any, Any]) -> Response[bytes]:
+    try:
+        await request.app.state.db.ping()
+    except Exception as exc:  # any failure to reach the database means "not ready"
+        log.warning("readiness check failed: %s", exc)
+        raise ServiceUnavailable("The database is not reachable.") from exc
+    return json_response(b'{"status":"ready"}')
+
+
+class ServiceUnavailable(problems.ProblemError):
+    status, slug, title = 503, "unavailable", "Service unavailable"
+
+
+@get(
+    "/.well-known/jwks.json",
+    operation_id="getJwks",
+    tags=["service"],
+    summary="Public keys of the local issuer",
+    exclude_from_auth=True,
+    include_in_schema=True,
+    opt={"api": {"public": True, "returns": None, "status": 200, "problems": [500], "raw": True}},
+)
+async def jwks(request: Request[Any, Any, Any]) -> Response[bytes]:
+    return json_response(encode(request.app.state.verifier.local_jwks))
+
+
+def cursor_secret(settings: Settings) -> bytes:
+    """The cursor signing secret, kept in SOS_DATA_DIR so every worker and restart agrees on it."""
+    path = Path(settings.data_dir) / "keys" / "cursor-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(secrets.token_bytes(32))
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return path.read_bytes()
+
+
+def create_app(settings: Settings, *, database_url: str | None = None) -> Litestar:
+    """Build the API. `database_url` overrides the settings (tests give a per-test database)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        url = database_url or settings.database_url or start_embedded(settings.data_dir)
+        db = Database(url, pool_size=settings.pool_size)
+        app.state.db = db
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    if not settings.issuers and not settings.trusts_local_issuer:
+        raise RuntimeError("No token issuers configured: set SOS_ISSUERS_FILE (or SOS_LOCAL_ISSUER for development).")
+
+    from .openapi import openapi_config
+
+    config: OpenAPIConfig = openapi_config()
+    return Litestar(
+        route_handlers=[health, ready, jwks, *CASE_ROUTES, *PEOPLE_ROUTES, *MAP_ROUTES, *SCALING_ROUTES],
+        lifespan=[lifespan],
+        middleware=[RequestIdMiddleware, DefineMiddleware(BearerAuthMiddleware)],
+        exception_handlers=problems.EXCEPTION_HANDLERS,
+        dependencies={"actor": Provide(provide_actor)},
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=config,
+        state=State(
+            {
+                "settings": settings,
+                "verifier": TokenVerifier(settings),
+                "cursors": Cursors(cursor_secret(settings)),
+            }
+        ),
+        debug=False,
+    )

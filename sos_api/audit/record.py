@@ -1,0 +1,75 @@
+"""Write access events inside the caller's transaction, so a write and its audit commit or fail together,
+and a read's data is only returned after its access event has committed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..context import Actor
+from ..db.records import StoredRecord
+from ..db.tables import access_events
+
+
+def _row(
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: UUID | None,
+    object_version: int | None,
+    case_id: UUID | None,
+    child_ids: Sequence[UUID],
+    outcome: str,
+    at: dt.datetime,
+) -> dict[str, object]:
+    who = actor.principal
+    return {
+        "id": uuid.uuid4(),
+        "at": at,
+        "la_code": who.la_code,
+        "actor": who.subject,
+        "role": who.primary_role.value,
+        "organisation": who.organisation,
+        "client_app": who.client_app,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_version": object_version,
+        "case_id": case_id,
+        "child_ids": list(child_ids),
+        "purpose": actor.purpose,
+        "request_id": actor.request_id,
+        "source_ip": actor.source_ip,
+        "outcome": outcome,
+    }
+
+
+async def record(
+    conn: AsyncConnection,
+    actor: Actor,
+    action: str,
+    *,
+    object_type: str,
+    object_id: UUID | None,
+    object_version: int | None = None,
+    case_id: UUID | None = None,
+    child_ids: Sequence[UUID] = (),
+    outcome: str = "allowed",
+) -> None:
+    at = dt.datetime.now(dt.UTC)
+    await conn.execute(
+        access_events.insert(),
+        [_row(actor, action, object_type, object_id, object_version, case_id, child_ids, outcome, at)],
+    )
+
+
+async def record_rows(conn: AsyncConnection, actor: Actor, action: str, rows: Iterable[StoredRecord]) -> None:
+    """One event per record returned (a list page records each item it shows)."""
+    at = dt.datetime.now(dt.UTC)
+    values = [_row(actor, action, r.kind, r.id, r.version, r.case_id, r.child_ids, "allowed", at) for r in rows]
+    if values:
+        await conn.execute(access_events.insert(), values)

@@ -1,0 +1,1 @@
+"""Authentication (tokens), who the caller is (roles) and what they may do (policy)."""

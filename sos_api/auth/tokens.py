@@ -1,0 +1,214 @@
+"""Bearer token verification with PyJWT against trusted issuers' JWKS, and the local development issuer.
+
+Production issuers (interop R20) are configured with their JWKS URL, audience and the organisations they may
+speak for. The embedded default creates one RSA key in SOS_DATA_DIR, publishes it at /.well-known/jwks.json and
+signs `sos-api token` output with it, so development runs the same verification path as production.
+Only asymmetric algorithms are accepted: never HS*, never `none`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import anyio
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt import PyJWK, PyJWKClient
+
+from ..settings import IssuerConfig, Settings
+from .roles import OrgType, Principal, Role, parse_organisation
+
+log = logging.getLogger(__name__)
+
+ALLOWED_ALGORITHMS = frozenset({"RS256", "PS256", "ES256"})
+KEY_FILE = "local-signing-key.pem"
+
+
+class TokenRejected(Exception):
+    """Why a token was refused: logged for operators, never shown to the caller."""
+
+
+# --- the local issuer's key ----------------------------------------------------------------------
+
+
+def load_or_create_local_key(data_dir: Path) -> rsa.RSAPrivateKey:
+    """The local signing key, created once in data_dir/keys (never a per-process random key)."""
+    path = data_dir / "keys" / KEY_FILE
+    if path.exists():
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pem)
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return key
+
+
+def public_jwk(key: rsa.RSAPrivateKey) -> dict[str, Any]:
+    jwk: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    jwk.update({"use": "sig", "alg": "RS256", "kid": _thumbprint(jwk)})
+    return jwk
+
+
+def _thumbprint(jwk: dict[str, Any]) -> str:
+    """RFC 7638 thumbprint of an RSA public JWK, used as its `kid`."""
+    canonical = json.dumps({"e": jwk["e"], "kty": "RSA", "n": jwk["n"]}, separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
+
+
+def mint_token(
+    settings: Settings,
+    *,
+    roles: list[str],
+    organisation: str,
+    subject: str | None = None,
+    ttl_seconds: int = 3600,
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """A token signed by the local issuer (development, demos and tests)."""
+    for role in roles:
+        Role(role)
+    parse_organisation(organisation)
+    key = load_or_create_local_key(settings.data_dir)
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": settings.local_issuer_name,
+        "aud": settings.audience,
+        "sub": subject or f"user-{uuid.uuid4().hex[:12]}",
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl_seconds,
+        "jti": uuid.uuid4().hex,
+        "roles": roles,
+        "org": organisation,
+        **(extra or {}),
+    }
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": public_jwk(key)["kid"]})
+
+
+# --- verification --------------------------------------------------------------------------------
+
+
+class _IssuerKeys:
+    """Keys of one issuer, by kid. Remote JWKS are fetched off the event loop and refreshed once on an
+    unknown kid, at most once a minute, so a forged kid cannot make us hammer the issuer."""
+
+    def __init__(self, config: IssuerConfig, static: dict[str, PyJWK] | None = None) -> None:
+        self.config = config
+        self.keys: dict[str, PyJWK] = dict(static or {})
+        self._client = PyJWKClient(config.jwks_url, cache_keys=False) if config.jwks_url else None
+        self._fetched_at = 0.0
+        if config.jwks_file:
+            self.keys.update(_keys_from_jwks(json.loads(Path(config.jwks_file).read_text())))
+
+    async def key_for(self, kid: str | None) -> PyJWK:
+        if kid in self.keys:
+            return self.keys[kid]
+        if self._client is not None and time.monotonic() - self._fetched_at > 60:
+            self._fetched_at = time.monotonic()
+            client = self._client
+            try:
+                fetched = await anyio.to_thread.run_sync(client.get_signing_keys, True)
+            except jwt.PyJWKClientError as exc:
+                raise TokenRejected(f"JWKS fetch failed for {self.config.issuer}: {exc}") from exc
+            self.keys = {k.key_id: k for k in fetched if k.key_id}
+        if kid in self.keys:
+            return self.keys[kid]
+        raise TokenRejected("unknown kid")
+
+
+def _keys_from_jwks(doc: dict[str, Any]) -> dict[str, PyJWK]:
+    out: dict[str, PyJWK] = {}
+    for item in doc.get("keys", []):
+        if item.get("kid"):
+            out[item["kid"]] = PyJWK(item)
+    return out
+
+
+class TokenVerifier:
+    """Verifies bearer tokens against the configured issuers and builds the Principal."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.issuers: dict[str, _IssuerKeys] = {}
+        for config in settings.issuers:
+            self.issuers[config.issuer] = _IssuerKeys(config)
+        self.local_jwks: dict[str, Any] = {"keys": []}
+        if settings.trusts_local_issuer:
+            jwk = public_jwk(load_or_create_local_key(settings.data_dir))
+            self.local_jwks = {"keys": [jwk]}
+            local = IssuerConfig(issuer=settings.local_issuer_name, audience=settings.audience, algorithms=("RS256",))
+            self.issuers[local.issuer] = _IssuerKeys(local, _keys_from_jwks(self.local_jwks))
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+            unverified = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError as exc:
+            raise TokenRejected(f"malformed: {exc}") from exc
+        alg = header.get("alg")
+        if alg not in ALLOWED_ALGORITHMS:
+            raise TokenRejected(f"algorithm {alg!r} not allowed")
+        issuer = self.issuers.get(str(unverified.get("iss")))
+        if issuer is None:
+            raise TokenRejected("untrusted issuer")
+        if alg not in issuer.config.algorithms:
+            raise TokenRejected(f"algorithm {alg!r} not allowed for this issuer")
+        key = await issuer.key_for(header.get("kid"))
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[alg],
+                audience=issuer.config.audience,
+                issuer=issuer.config.issuer,
+                leeway=self.settings.jwt_leeway_seconds,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"], "verify_nbf": True},
+            )
+        except jwt.PyJWTError as exc:
+            raise TokenRejected(f"invalid: {exc}") from exc
+        return self._principal(claims, issuer.config)
+
+    def _principal(self, claims: dict[str, Any], issuer: IssuerConfig) -> Principal:
+        raw_roles = claims.get("roles")
+        if not isinstance(raw_roles, list) or not raw_roles:
+            raise TokenRejected("no roles")
+        try:
+            roles = tuple(Role(r) for r in raw_roles)
+        except ValueError as exc:
+            raise TokenRejected("unknown role") from exc
+        org = claims.get("org")
+        if org is None and len(issuer.organisations) == 1:
+            org = issuer.organisations[0]
+        if not isinstance(org, str):
+            raise TokenRejected("no organisation")
+        try:
+            org_type, org_code = parse_organisation(org)
+        except ValueError as exc:
+            raise TokenRejected("bad organisation") from exc
+        is_local = issuer.issuer == self.settings.local_issuer_name
+        if not is_local and org not in issuer.organisations:
+            # An issuer may only speak for the organisations it is registered for (tenant isolation).
+            raise TokenRejected("issuer not trusted for this organisation")
+        scopes = claims.get("scp") or claims.get("scope") or ""
+        return Principal(
+            subject=str(claims["sub"]),
+            issuer=issuer.issuer,
+            roles=roles,
+            org_type=OrgType(org_type),
+            org_code=org_code,
+            client_app=claims.get("azp") or claims.get("appid") or claims.get("client_id"),
+            scopes=frozenset(scopes.split() if isinstance(scopes, str) else scopes),
+        )

@@ -1,0 +1,1 @@
+"""Cases: a family's casework container (domain 2.2)."""

@@ -1,0 +1,177 @@
+"""Tables (SQLAlchemy Core). Every record is a JSONB document of its sos_schema server shape plus the columns
+that queries filter on; every accepted change keeps the previous document in `record_versions` (domain 3.6).
+
+Why one `records` table for many kinds: every object shares the envelope (2.0), the versioning and the
+tenant filter, so new kinds of object (safety plans, conferences...) arrive without new plumbing. Kind-specific
+rules live in partial indexes and in each area's service.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+RECORD_KINDS = (
+    "case",
+    "person",
+    "assessment_map",
+    "danger_statement",
+    "scaling_question",
+    "scaling_judgement",
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", UUID(as_uuid=True), nullable=False),
+    Column("la_code", String(3), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("case_id", UUID(as_uuid=True)),
+    # The owning record for nested kinds: a question's danger statement, a judgement's question.
+    Column("parent_id", UUID(as_uuid=True)),
+    Column("version", Integer, nullable=False),
+    Column("status", String(40)),
+    Column("visibility", String(40), nullable=False, server_default="family_shareable"),
+    Column("child_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
+    # Maps only: position in the case's chain of map versions (1, 2, 3...).
+    Column("chain_no", Integer),
+    Column("doc", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("entered_in_error", Boolean, nullable=False, server_default=text("false")),
+    PrimaryKeyConstraint("id"),
+    CheckConstraint("version >= 1", name="version_positive"),
+    CheckConstraint("la_code ~ '^[0-9]{3}$'", name="la_code_format"),
+    CheckConstraint(
+        "kind IN (" + ", ".join(f"'{k}'" for k in RECORD_KINDS) + ")",
+        name="kind_known",
+    ),
+    CheckConstraint(
+        "visibility IN ('family_shareable', 'professionals_only', 'restricted')",
+        name="visibility_known",
+    ),
+)
+Index("ix_records_tenant_kind_case", records.c.la_code, records.c.kind, records.c.case_id, records.c.id)
+Index("ix_records_parent", records.c.parent_id, records.c.kind, records.c.created_at)
+# BR: one `current` map per case (domain 3.3), and one map per position in the chain.
+Index(
+    "uq_records_current_map",
+    records.c.case_id,
+    unique=True,
+    postgresql_where=text("kind = 'assessment_map' AND status = 'current'"),
+)
+Index(
+    "uq_records_map_chain",
+    records.c.case_id,
+    records.c.chain_no,
+    unique=True,
+    postgresql_where=text("kind = 'assessment_map'"),
+)
+# BR-03: exactly one scaling question per danger statement's goal.
+Index(
+    "uq_records_question_per_danger",
+    records.c.parent_id,
+    unique=True,
+    postgresql_where=text("kind = 'scaling_question' AND doc->'subject'->>'type' = 'danger_goal'"),
+)
+
+record_versions = Table(
+    "record_versions",
+    metadata,
+    Column("record_id", UUID(as_uuid=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("la_code", String(3), nullable=False),
+    Column("doc", JSONB, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    PrimaryKeyConstraint("record_id", "version"),
+    ForeignKeyConstraint(["record_id"], ["records.id"]),
+)
+
+person_identifiers = Table(
+    "person_identifiers",
+    metadata,
+    Column("person_id", UUID(as_uuid=True), nullable=False),
+    Column("la_code", String(3), nullable=False),
+    Column("system", String(40), nullable=False),
+    Column("value", String(64), nullable=False),
+    PrimaryKeyConstraint("person_id", "system", "value"),
+    ForeignKeyConstraint(["person_id"], ["records.id"]),
+)
+Index(
+    "ix_person_identifiers_lookup",
+    person_identifiers.c.la_code,
+    person_identifiers.c.system,
+    person_identifiers.c.value,
+)
+
+# Append-only record of every access to a child's data (domain 2.25, BR-25). A trigger refuses UPDATE/DELETE.
+access_events = Table(
+    "access_events",
+    metadata,
+    Column("seq", BigInteger, Identity(always=True), nullable=False),
+    Column("id", UUID(as_uuid=True), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("la_code", String(3)),
+    Column("actor", String(200), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("organisation", String(60), nullable=False),
+    Column("client_app", String(200)),
+    Column("action", String(20), nullable=False),
+    Column("object_type", String(40), nullable=False),
+    Column("object_id", UUID(as_uuid=True)),
+    Column("object_version", Integer),
+    Column("case_id", UUID(as_uuid=True)),
+    Column("child_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
+    Column("purpose", String(40), nullable=False),
+    Column("break_glass_reason", Text),
+    Column("request_id", String(200), nullable=False),
+    Column("source_ip", String(64), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    PrimaryKeyConstraint("seq"),
+)
+Index("ix_access_events_tenant_at", access_events.c.la_code, access_events.c.at)
+Index("ix_access_events_children", access_events.c.child_ids, postgresql_using="gin")
+
+# Transactional outbox: one row per accepted change, written in the change's own transaction, so the
+# changes feed and webhooks (interop R5, R31) never miss or invent a change.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("seq", BigInteger, Identity(always=True), nullable=False),
+    Column("la_code", String(3), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("record_id", UUID(as_uuid=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("op", String(20), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    PrimaryKeyConstraint("seq"),
+)
+Index("ix_outbox_tenant_seq", outbox.c.la_code, outbox.c.seq)

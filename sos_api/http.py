@@ -1,0 +1,196 @@
+"""HTTP plumbing shared by every route: the route declaration, strict JSON bodies, ETag/If-Match, cursors.
+
+Routes declare their body and response types here (`api_route`), so the OpenAPI document (openapi.py) is
+built from the same declarations the handlers use.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, route
+from litestar.enums import HttpMethod
+
+from . import problems
+from .auth.policy import guard
+
+JSON = "application/json"
+ETAG_RE = re.compile(r'^\s*(?:W/)?"(\d{1,9})"\s*$')
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+
+
+_pages: dict[Any, type[msgspec.Struct]] = {}
+
+
+def page_of(item_type: type[Any]) -> type[msgspec.Struct]:
+    """The list envelope for one item type, named `<Item>Page` in the OpenAPI document (interop R27):
+    `items`, and `next_cursor` to pass back as `cursor` (null on the last page)."""
+    page = _pages.get(item_type)
+    if page is None:
+        page = _pages[item_type] = msgspec.defstruct(
+            f"{item_type.__name__}Page",
+            [("items", list[item_type]), ("next_cursor", str | None)],  # type: ignore[valid-type]
+            kw_only=True,
+        )
+    return page
+
+
+def api_route(
+    method: str,
+    path: str,
+    *,
+    operation_id: str,
+    tag: str,
+    summary: str,
+    body: Any = None,
+    returns: Any = None,
+    status: int = 200,
+    problems_: Sequence[int] = (),
+    paged: bool = False,
+    etag: bool = False,
+    if_match: bool = False,
+    public: bool = False,
+    location: bool = False,
+    description: str | None = None,
+) -> Callable[[Callable[..., Any]], Any]:
+    """Declare a route: its operationId, what it takes and returns, and every problem status it can send."""
+    statuses = set(problems_) | {400, 500}
+    if not public:
+        statuses |= {401, 403}
+    if body is not None:
+        statuses |= {413, 415, 422}
+    if if_match:
+        statuses |= {412, 428}
+    return route(
+        path,
+        http_method=[HttpMethod(method)],
+        operation_id=operation_id,
+        tags=[tag],
+        summary=summary,
+        description=description,
+        status_code=status,
+        guards=None if public else [guard],
+        exclude_from_auth=public,
+        opt={
+            "api": {
+                "body": body,
+                "returns": returns,
+                "status": status,
+                "problems": sorted(statuses),
+                "paged": paged,
+                "etag": etag,
+                "if_match": if_match,
+                "location": location,
+                "public": public,
+            }
+        },
+    )
+
+
+# --- bodies --------------------------------------------------------------------------------------
+
+_decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+
+async def read_body(request: Request[Any, Any, Any], tp: type[Any] | Any) -> Any:
+    """Decode the body strictly as `tp` ("7" is not 7; unknown fields refused). Never half-accepts."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != JSON and not (content_type.startswith("application/") and content_type.endswith("+json")):
+        raise problems.UnsupportedMediaType("Send the body as application/json.")
+    raw = await request.body()
+    decoder = _decoders.get(tp)
+    if decoder is None:
+        decoder = _decoders[tp] = msgspec.json.Decoder(tp)
+    try:
+        return decoder.decode(raw)
+    except msgspec.ValidationError:
+        raise
+    except msgspec.DecodeError as exc:
+        raise problems.BadRequest("The body is not well-formed JSON.") from exc
+
+
+def json_response(
+    content: bytes, *, status: int = 200, version: int | None = None, location: str | None = None
+) -> Response[bytes]:
+    headers: dict[str, str] = {}
+    if version is not None:
+        headers["ETag"] = etag(version)
+    if location is not None:
+        headers["Location"] = location
+    return Response(content=content, status_code=status, media_type=JSON, headers=headers)
+
+
+def encode(value: Any) -> bytes:
+    return msgspec.json.encode(value)
+
+
+# --- ETag / If-Match (interop R10, BR-24) --------------------------------------------------------
+
+
+def etag(version: int) -> str:
+    return f'W/"{version}"'
+
+
+def expected_version(request: Request[Any, Any, Any]) -> int:
+    """The version the client last saw, from If-Match: 428 when missing, 400 when unreadable."""
+    value = request.headers.get("if-match")
+    if value is None:
+        raise problems.PreconditionRequired('Send If-Match with the ETag you read, e.g. If-Match: W/"3".')
+    match = ETAG_RE.match(value)
+    if match is None:
+        raise problems.BadRequest('If-Match must be an ETag such as W/"3".')
+    return int(match.group(1))
+
+
+# --- cursors (interop R27: opaque, signed, bound to the filter set) -------------------------------
+
+
+class Cursors:
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def _sign(self, body: bytes, binding: str) -> str:
+        return hmac.new(self._secret, body + b"|" + binding.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def make(self, key: Sequence[Any], binding: str) -> str:
+        body = base64.urlsafe_b64encode(msgspec.json.encode(list(key))).rstrip(b"=")
+        return f"{body.decode()}.{self._sign(body, binding)}"
+
+    def read(self, cursor: str | None, binding: str) -> list[Any] | None:
+        """The key inside a cursor made for the same filters; 400 for anything else."""
+        if cursor is None:
+            return None
+        body, _, signature = cursor.partition(".")
+        if not body or not hmac.compare_digest(signature, self._sign(body.encode(), binding)):
+            raise problems.BadRequest("The cursor is not valid for this list. Start again without a cursor.")
+        try:
+            key = msgspec.json.decode(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)), type=list[Any])
+        except (ValueError, msgspec.DecodeError) as exc:
+            raise problems.BadRequest("The cursor is not valid for this list.") from exc
+        return key
+
+
+def clamp_limit(limit: int) -> int:
+    """Limits above the maximum are coerced down (interop R27); below 1 is refused by the parameter itself."""
+    return min(limit, MAX_LIMIT)
+
+
+def page_body(items: Sequence[bytes], next_cursor: str | None) -> bytes:
+    """A Page document assembled from stored JSON without decoding it."""
+    return b'{"items":[' + b",".join(items) + b'],"next_cursor":' + msgspec.json.encode(next_cursor) + b"}"
+
+
+def db_of(request: Request[Any, Any, Any]) -> Any:
+    """The worker's Database (created in the lifespan)."""
+    return request.app.state.db
+
+
+def cursors_of(request: Request[Any, Any, Any]) -> Cursors:
+    return request.app.state.cursors  # type: ignore[no-any-return]

@@ -1,0 +1,154 @@
+"""The OpenAPI 3.1 document: paths and parameters from Litestar, bodies, responses and component schemas from
+msgspec (conventions pitfall 2: Litestar's own generator drops `additionalProperties: false` and union
+discriminators), every problem response documented from the route declarations in http.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from sos_schema import Problem
+
+from .problems import GENERIC, PROBLEM_MEDIA_TYPE
+
+TITLE = "Signs of Safety casework API"
+VERSION = "1.0.0"
+DESCRIPTION = """\
+Hold and share Signs of Safety child-protection casework: cases, people, assessment maps (three columns),
+danger statements with safety goals, and 0-10 scaling judgements over time.
+
+* Every `/v1` call needs `Authorization: Bearer <JWT>` (RS256/PS256/ES256 from a trusted issuer).
+* Errors are RFC 9457 `application/problem+json`; validation errors list each bad field as a JSON Pointer.
+* Versioned records return `ETag: W/"<version>"`; updates need `If-Match` (428 without it, 412 when stale).
+* Lists use cursor pagination: `limit` (default 50, at most 500) and the opaque `cursor` from `next_cursor`.
+* Send `X-Request-ID` to correlate; `X-Purpose-Of-Use` to declare why you are reading (audited).
+"""
+HERE = Path(__file__).resolve().parent
+DEFAULT_OUTPUT = HERE.parent / "openapi" / "openapi.json"
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title=TITLE,
+        version=VERSION,
+        description=DESCRIPTION,
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+            }
+        ),
+        path="/docs",
+        create_examples=False,
+    )
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _name_of(tp: Any, names: dict[Any, str]) -> str:
+    return names[tp]
+
+
+def _handlers(app: Litestar) -> dict[str, dict[str, Any]]:
+    """operationId -> the `api` declaration of its route handler."""
+    found: dict[str, dict[str, Any]] = {}
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            api: dict[str, Any] | None = handler.opt.get("api")
+            if api is not None and handler.operation_id:
+                found[str(handler.operation_id)] = api
+    return found
+
+
+def build_document(app: Litestar) -> dict[str, Any]:
+    """The complete document, deterministic so the committed copy can be compared byte for byte."""
+    doc: dict[str, Any] = app.openapi_schema.to_schema()
+    declared = _handlers(app)
+    types: list[Any] = [Problem]
+    for api in declared.values():
+        for key in ("body", "returns"):
+            if api.get(key) is not None and api[key] not in types:
+                types.append(api[key])
+    (refs, components) = msgspec.json.schema_components(types, ref_template="#/components/schemas/{name}")
+    names = {tp: ref["$ref"].rsplit("/", 1)[1] for tp, ref in zip(types, refs, strict=True)}
+
+    for path_item in doc.get("paths", {}).values():
+        for method, operation in list(path_item.items()):
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            declaration = declared.get(operation.get("operationId", ""))
+            if declaration is not None:
+                _rewrite_operation(operation, declaration, names)
+
+    doc["components"] = {
+        "schemas": dict(sorted(components.items())),
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+    }
+    doc["openapi"] = "3.1.0"
+    return doc
+
+
+def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: dict[Any, str]) -> None:
+    if api.get("body") is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(_name_of(api["body"], names))}},
+        }
+    else:
+        operation.pop("requestBody", None)
+    params = [p for p in operation.get("parameters", []) if p.get("name", "").lower() != "if-match"]
+    if api.get("if_match"):
+        params.append(
+            {
+                "name": "If-Match",
+                "in": "header",
+                "required": True,
+                "description": 'The ETag you read, e.g. W/"3". Missing: 428. Stale: 412 with the current version.',
+                "schema": {"type": "string", "pattern": '^(W/)?"[0-9]{1,9}"$'},
+            }
+        )
+    if params:
+        operation["parameters"] = params
+    success: dict[str, Any] = {"description": "Success"}
+    status = int(api.get("status", 200))
+    if status == 201:
+        success["description"] = "Created"
+    if api.get("returns") is not None:
+        success["content"] = {"application/json": {"schema": _ref(_name_of(api["returns"], names))}}
+    elif api.get("raw"):
+        success["content"] = {"application/json": {"schema": {"type": "object"}}}
+    headers: dict[str, Any] = {}
+    if api.get("etag"):
+        headers["ETag"] = {"description": 'Version of the record, e.g. W/"3".', "schema": {"type": "string"}}
+    if api.get("location"):
+        headers["Location"] = {"description": "Where the new record can be read.", "schema": {"type": "string"}}
+    if headers:
+        success["headers"] = headers
+    responses: dict[str, Any] = {str(status): success}
+    for problem_status in api.get("problems", []):
+        _, title = GENERIC.get(problem_status, ("error", "Error"))
+        responses[str(problem_status)] = {
+            "description": title,
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": _ref("Problem")}},
+        }
+    operation["responses"] = dict(sorted(responses.items()))
+    if api.get("public"):
+        operation["security"] = []
+    else:
+        operation["security"] = [{"bearer": []}]
+
+
+def render(app: Litestar) -> bytes:
+    return msgspec.json.format(msgspec.json.encode(build_document(app), order="sorted"), indent=2) + b"\n"
+
+
+def write(app: Litestar, path: Path = DEFAULT_OUTPUT) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(render(app))
+    return path

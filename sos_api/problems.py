@@ -1,0 +1,238 @@
+"""Every error is an RFC 9457 `application/problem+json` body with a stable `type` (interop R26).
+
+One exception class per problem type; the handlers below turn them, Litestar's own HTTP errors, msgspec
+validation errors and anything unexpected into the one `Problem` shape, and never leak internal text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from sos_schema import FieldError, Problem
+
+log = logging.getLogger(__name__)
+
+PROBLEM_BASE = "https://sos-casework.org.uk/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# Status code -> (slug, title) for problems raised by the framework rather than by our services.
+GENERIC: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "The request could not be read"),
+    401: ("unauthenticated", "Authentication required"),
+    403: ("forbidden", "Not allowed"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict with the current state"),
+    410: ("gone", "Gone"),
+    412: ("version-conflict", "The record has changed since you read it"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation-failed", "The request body is not valid"),
+    428: ("precondition-required", "If-Match is required"),
+    429: ("rate-limited", "Too many requests"),
+    500: ("internal-error", "Internal error"),
+    503: ("unavailable", "Service unavailable"),
+}
+
+
+class ProblemError(Exception):
+    """Base of every problem a service raises."""
+
+    status = 500
+    slug = "internal-error"
+    title = "Internal error"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: list[FieldError] | None = None,
+        current_version: int | None = None,
+        rule: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = errors or []
+        self.current_version = current_version
+        self.rule = rule
+        self.headers = headers or {}
+
+
+class BadRequest(ProblemError):
+    status, slug, title = 400, "bad-request", "The request could not be read"
+
+
+class Unauthenticated(ProblemError):
+    status, slug, title = 401, "unauthenticated", "Authentication required"
+
+    def __init__(self, detail: str | None = None) -> None:
+        # Deliberately vague: the reason a token failed is logged, never told to the caller.
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="sos-api", error="invalid_token"'})
+
+
+class Forbidden(ProblemError):
+    status, slug, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(ProblemError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(ProblemError):
+    status, slug, title = 409, "conflict", "Conflict with the current state"
+
+
+class Duplicate(ProblemError):
+    status, slug, title = 409, "duplicate", "Already recorded"
+
+
+class ReadOnly(ProblemError):
+    status, slug, title = 409, "read-only", "This version is read-only"
+
+
+class VersionConflict(ProblemError):
+    status, slug, title = 412, "version-conflict", "The record has changed since you read it"
+
+
+class PreconditionRequired(ProblemError):
+    status, slug, title = 428, "precondition-required", "If-Match is required"
+
+
+class UnsupportedMediaType(ProblemError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
+class ValidationFailed(ProblemError):
+    status, slug, title = 422, "validation-failed", "The request body is not valid"
+
+
+class RuleBroken(ProblemError):
+    status, slug, title = 422, "rule-broken", "A business rule is not met"
+
+
+def problem_type(slug: str) -> str:
+    return PROBLEM_BASE + slug
+
+
+def render(
+    request: Request[Any, Any, Any],
+    status: int,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    *,
+    errors: list[FieldError] | None = None,
+    current_version: int | None = None,
+    rule: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[bytes]:
+    request_id = getattr(request.state, "request_id", None)
+    body = Problem(
+        type=problem_type(slug),
+        title=title,
+        status=status,
+        detail=detail,
+        instance=f"urn:request:{request_id}" if request_id else None,
+        errors=errors or [],
+        current_version=current_version,
+        rule=rule,
+    )
+    return Response(
+        content=msgspec.json.encode(body),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers or {},
+    )
+
+
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
+_SEGMENT = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[\.\.\.\]")
+
+
+def pointer_from_path(path: str | None) -> str:
+    """Turn msgspec's `$.entries[0].text` into the JSON Pointer `/entries/0/text`."""
+    if not path:
+        return ""
+    parts = []
+    for name, index in _SEGMENT.findall(path[1:]):
+        parts.append(name or index)
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def field_error(error: msgspec.ValidationError) -> FieldError:
+    match = _AT.match(str(error))
+    assert match is not None
+    message, path = match.group("message"), match.group("path")
+    missing = re.match(r"Object missing required field `([^`]+)`", message)
+    pointer = pointer_from_path(path)
+    if missing:
+        pointer += "/" + missing.group(1)
+        code = "required"
+    elif message.startswith("Object contains unknown field"):
+        code = "unknown_field"
+        unknown = re.search(r"`([^`]+)`", message)
+        pointer += "/" + unknown.group(1) if unknown else ""
+    elif message.startswith(("Expected", "Invalid")):
+        code = "invalid"
+    else:
+        code = "rule"
+    return FieldError(pointer=pointer, code=code, detail=message[:2000] or "invalid value")
+
+
+def handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[bytes]:
+    return render(
+        request,
+        exc.status,
+        exc.slug,
+        exc.title,
+        exc.detail,
+        errors=exc.errors,
+        current_version=exc.current_version,
+        rule=exc.rule,
+        headers=exc.headers,
+    )
+
+
+def handle_validation(request: Request[Any, Any, Any], exc: msgspec.ValidationError) -> Response[bytes]:
+    error = field_error(exc)
+    return render(request, 422, "validation-failed", "The request body is not valid", error.detail, errors=[error])
+
+
+def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
+    status = exc.status_code
+    if isinstance(exc, NotAuthorizedException):
+        status = 401
+    if isinstance(exc, ValidationException):
+        # Litestar's own parameter parsing (path and query values): always the client's fault.
+        status = 400
+    slug, title = GENERIC.get(status, GENERIC[500] if status >= 500 else GENERIC[400])
+    headers = dict(exc.headers or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="sos-api"')
+    detail = exc.detail if status < 500 and isinstance(exc.detail, str) else None
+    if status == 400 and isinstance(exc, ValidationException):
+        detail = "A path or query parameter is not valid."
+    return render(request, status, slug, title, detail, headers=headers)
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    slug, title = GENERIC[HTTP_500_INTERNAL_SERVER_ERROR]
+    return render(request, 500, slug, title, "Something went wrong on our side. Quote the instance when reporting it.")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ProblemError: handle_problem,
+    msgspec.ValidationError: handle_validation,
+    HTTPException: handle_http,
+    Exception: handle_unexpected,
+}

@@ -1,0 +1,122 @@
+"""SQL for scaling judgements: same-occasion lookups (BR-02) and a danger's whole series in one statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..auth.policy import Scope
+from ..db.records import scoped
+from ..db.tables import records
+
+DANGER_KIND = "danger_statement"
+QUESTION_KIND = "scaling_question"
+JUDGEMENT_KIND = "scaling_judgement"
+LONDON = "Europe/London"
+
+
+def judgement_day(table: Any) -> sa.ColumnElement[dt.date]:
+    """The day a judgement was given: its `given_on`, else the London calendar day it was recorded."""
+    return sa.func.coalesce(
+        sa.cast(table.c.doc["given_on"].astext, sa.Date),
+        sa.cast(sa.func.timezone(LONDON, table.c.created_at), sa.Date),
+    )
+
+
+def _corrections(scope: Scope) -> Any:
+    """Visible judgements that correct another: (question, corrected judgement id as text)."""
+    return (
+        scoped(scope, JUDGEMENT_KIND)
+        .where(records.c.doc["corrects"].astext.is_not(None))
+        .with_only_columns(records.c.parent_id, records.c.doc["corrects"].astext.label("corrects"))
+        .subquery("correction")
+    )
+
+
+async def select_same_occasion(
+    conn: AsyncConnection, scope: Scope, question_id: UUID, occasion_id: UUID | None, day: dt.date
+) -> list[tuple[bytes, bool]]:
+    """Judgements on one question at one occasion (the occasion id, else the day given), each with whether a
+    later judgement corrects it."""
+    correction = _corrections(scope)
+    corrected = (
+        sa.exists()
+        .where(correction.c.parent_id == records.c.parent_id, correction.c.corrects == sa.cast(records.c.id, sa.Text))
+        .label("corrected")
+    )
+    occasion = records.c.doc["occasion_id"].astext
+    same = (
+        occasion == str(occasion_id)
+        if occasion_id is not None
+        else sa.and_(occasion.is_(None), judgement_day(records) == day)
+    )
+    query = scoped(scope, JUDGEMENT_KIND).where(records.c.parent_id == question_id, same).add_columns(corrected)
+    return [(row.doc.encode(), bool(row.corrected)) for row in await conn.execute(query)]
+
+
+async def select_danger_series(conn: AsyncConnection, scope: Scope, danger_id: UUID, *, limit: int) -> list[Any]:
+    """One row per judgement on the danger's scale, newest first (at most `limit`), each carrying the danger's
+    audit facts and the question's anchors; a single row with no judgement when there are none yet, and no
+    rows when the danger is not visible. One statement: this is the chart's hot path."""
+    danger = (
+        scoped(scope, DANGER_KIND)
+        .where(records.c.id == danger_id)
+        .with_only_columns(records.c.id, records.c.version, records.c.case_id, records.c.child_ids)
+        .subquery("danger")
+    )
+    question = (
+        scoped(scope, QUESTION_KIND)
+        .where(records.c.doc[("subject", "type")].astext == "danger_goal")
+        .with_only_columns(records.c.id, records.c.parent_id, records.c.doc)
+        .subquery("question")
+    )
+    judgement = (
+        scoped(scope, JUDGEMENT_KIND)
+        .with_only_columns(records.c.id, records.c.parent_id, records.c.created_at, records.c.doc)
+        .subquery("judgement")
+    )
+    correction = _corrections(scope)
+    day = judgement_day(judgement)
+    q_doc, j_doc = question.c.doc, judgement.c.doc
+    query = (
+        sa.select(
+            danger.c.id.label("danger_id"),
+            danger.c.version.label("danger_version"),
+            danger.c.case_id,
+            danger.c.child_ids,
+            question.c.id.label("question_id"),
+            q_doc["kind"].astext.label("kind"),
+            q_doc["question_text"].astext.label("question_text"),
+            q_doc["anchor_10"].astext.label("anchor_10"),
+            q_doc["anchor_0"].astext.label("anchor_0"),
+            q_doc["polarity"].astext.label("polarity"),
+            sa.cast(q_doc["escalation_threshold"].astext, sa.Integer).label("escalation_threshold"),
+            judgement.c.id.label("judgement_id"),
+            judgement.c.created_at.label("recorded_at"),
+            day.label("day"),
+            sa.cast(j_doc["value"].astext, sa.Integer).label("value"),
+            j_doc[("perspective", "perspective_role")].astext.label("perspective_role"),
+            j_doc[("perspective", "perspective_person_id")].astext.label("person_id"),
+            sa.cast(j_doc[("perspective", "agreed_by")], sa.Text).label("agreed_by"),
+            j_doc["reason"].astext.label("reason"),
+            j_doc["corrects"].astext.label("corrects"),
+            sa.exists()
+            .where(
+                correction.c.parent_id == judgement.c.parent_id,
+                correction.c.corrects == sa.cast(judgement.c.id, sa.Text),
+            )
+            .label("corrected"),
+        )
+        .select_from(
+            danger.outerjoin(question, question.c.parent_id == danger.c.id).outerjoin(
+                judgement, judgement.c.parent_id == question.c.id
+            )
+        )
+        .order_by(day.desc().nulls_last(), judgement.c.created_at.desc(), judgement.c.id.desc())
+        .limit(limit)
+    )
+    return list((await conn.execute(query)).all())

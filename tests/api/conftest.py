@@ -1,0 +1,49 @@
+"""HTTP fixtures: the app on a fresh database per test, and tokens minted by the test's local issuer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from sos_api.app import create_app
+from sos_api.auth.tokens import mint_token
+from sos_api.settings import Settings
+from tests.conftest import Databases
+
+COUNCIL_A = "la:845"
+COUNCIL_B = "la:846"
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path) -> Settings:
+    return Settings(database_url="postgresql://unused", data_dir=data_dir, local_issuer=True, max_body_bytes=262_144)
+
+
+@pytest.fixture
+def database_url(databases: Databases) -> str:
+    return databases.fresh()
+
+
+@pytest.fixture
+async def client(settings: Settings, database_url: str) -> AsyncIterator[AsyncTestClient[Any]]:
+    app = create_app(settings, database_url=database_url)
+    async with AsyncTestClient(app) as test_client:
+        yield test_client
+
+
+TokenFactory = Callable[..., dict[str, str]]
+
+
+@pytest.fixture(scope="session")
+def auth(settings: Settings) -> TokenFactory:
+    """auth("social_worker") -> headers with a bearer token for that role in council A."""
+
+    def make(role: str = "social_worker", org: str = COUNCIL_A, sub: str | None = None, **extra: Any) -> dict[str, str]:
+        token = mint_token(settings, roles=[role], organisation=org, subject=sub or f"{role}-1", extra=extra or None)
+        return {"Authorization": f"Bearer {token}"}
+
+    return make

@@ -1,0 +1,79 @@
+"""Cases: create, read, list, replace with If-Match, close, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from tests.api.conftest import COUNCIL_B, TokenFactory
+
+
+async def make_person(client: AsyncTestClient[Any], auth: TokenFactory, given: str = "Amira", **extra: Any) -> str:
+    body = {"given_names": given, "family_name": "Khan", **extra}
+    response = await client.post("/v1/people", json=body, headers=auth())
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def make_case(client: AsyncTestClient[Any], auth: TokenFactory) -> dict[str, Any]:
+    child = await make_person(client, auth, date_of_birth="2019-04-02")
+    mum = await make_person(client, auth, given="Sara")
+    body = {
+        "family_label": "Khan family",
+        "opened_on": "2026-10-01",
+        "members": [{"person_id": child, "role": "child"}, {"person_id": mum, "role": "parent"}],
+    }
+    response = await client.post("/v1/cases", json=body, headers=auth())
+    assert response.status_code == 201, response.text
+    assert response.headers["etag"] == 'W/"1"'
+    assert response.headers["location"] == f"/v1/cases/{response.json()['id']}"
+    return dict(response.json())
+
+
+class TestCreateCase:
+    async def test_creates_and_reads_back(self, client: AsyncTestClient[Any], auth: TokenFactory) -> None:
+        case = await make_case(client, auth)
+        read = await client.get(f"/v1/cases/{case['id']}", headers=auth("team_manager"))
+        assert read.status_code == 200
+        assert read.json() == case
+        assert read.json()["status"] == "open"
+        assert read.json()["meta"]["la_code"] == "845"
+
+    async def test_unknown_member_is_a_rule_problem(self, client: AsyncTestClient[Any], auth: TokenFactory) -> None:
+        body = {
+            "family_label": "Khan family",
+            "opened_on": "2026-10-01",
+            "members": [{"person_id": "0b0c0d0e-0000-4000-8000-000000000001", "role": "child"}],
+        }
+        response = await client.post("/v1/cases", json=body, headers=auth())
+        assert response.status_code == 422
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["type"].endswith("/rule-broken")
+
+    async def test_other_council_cannot_see_it(self, client: AsyncTestClient[Any], auth: TokenFactory) -> None:
+        case = await make_case(client, auth)
+        response = await client.get(f"/v1/cases/{case['id']}", headers=auth(org=COUNCIL_B))
+        assert response.status_code == 404
+        listed = await client.get("/v1/cases", headers=auth(org=COUNCIL_B))
+        assert listed.json() == {"items": [], "next_cursor": None}
+
+
+class TestReplaceCase:
+    async def test_if_match_rules(self, client: AsyncTestClient[Any], auth: TokenFactory) -> None:
+        case = await make_case(client, auth)
+        body = {k: case[k] for k in ("family_label", "opened_on", "members")} | {"family_label": "Khan-Ali family"}
+        url = f"/v1/cases/{case['id']}"
+        missing = await client.put(url, json=body, headers=auth())
+        assert missing.status_code == 428
+        ok = await client.put(url, json=body, headers=auth() | {"If-Match": 'W/"1"'})
+        assert ok.status_code == 200, ok.text
+        assert ok.headers["etag"] == 'W/"2"'
+        stale = await client.put(url, json=body, headers=auth() | {"If-Match": 'W/"1"'})
+        assert stale.status_code == 412
+        assert stale.json()["current_version"] == 2
+        versions = await client.get(f"{url}/versions", headers=auth())
+        labels = [v["family_label"] for v in versions.json()["items"]]
+        assert labels == ["Khan family", "Khan-Ali family"]
+        first = await client.get(f"{url}/versions/1", headers=auth())
+        assert first.json()["meta"]["version"] == 1

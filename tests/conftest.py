@@ -1,0 +1,83 @@
+"""Test-wide fixtures: a real PostgreSQL (SOS_TEST_DATABASE_URL, or an embedded one), one migrated template
+database, and a fresh database copied from it for each test that needs one."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from sos_api.db.migrate import upgrade
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The PostgreSQL server the tests use: SOS_TEST_DATABASE_URL when set, else an embedded one."""
+    named = os.environ.get("SOS_TEST_DATABASE_URL")
+    if named:
+        yield named
+        return
+    from sos_api.db.embedded import start_embedded
+
+    yield start_embedded(tmp_path_factory.mktemp("pg"))
+
+
+class Databases:
+    """Creates databases on the test server from one migrated template."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+        self.prefix = f"sos_test_{uuid.uuid4().hex[:8]}"
+        self.template = f"{self.prefix}_template"
+        self.created: list[str] = []
+
+    def url_for(self, name: str) -> str:
+        return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+
+    def execute(self, sql: str) -> None:
+        import asyncio
+
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        from sos_api.db.embedded import async_url
+
+        async def run() -> None:
+            engine = create_async_engine(async_url(self.server_url), isolation_level="AUTOCOMMIT")
+            try:
+                async with engine.connect() as conn:
+                    await conn.exec_driver_sql(sql)
+            finally:
+                await engine.dispose()
+
+        asyncio.run(run())
+
+    def make_template(self) -> None:
+        self.execute(f'CREATE DATABASE "{self.template}"')
+        upgrade(self.url_for(self.template))
+
+    def fresh(self) -> str:
+        name = f"{self.prefix}_{len(self.created)}"
+        self.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.created.append(name)
+        return self.url_for(name)
+
+    def drop_all(self) -> None:
+        for name in [*self.created, self.template]:
+            self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def databases(server_url: str) -> Iterator[Databases]:
+    dbs = Databases(server_url)
+    dbs.make_template()
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sos-data")
