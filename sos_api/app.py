@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, Request, Response, get
+from litestar import Litestar, Request, Response
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.enums import ScopeType
@@ -19,12 +19,16 @@ from litestar.openapi import OpenAPIConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import problems
+from .audit.denials import record_denial
+from .audit.routes import ROUTES as AUDIT_ROUTES
 from .auth.tokens import TokenRejected, TokenVerifier
 from .cases.routes import ROUTES as CASE_ROUTES
 from .context import provide_actor
 from .db.embedded import start_embedded
 from .db.engine import Database
+from .discovery import api_configuration
 from .http import Cursors, api_route, encode, json_response
+from .involvements.routes import ROUTES as INVOLVEMENT_ROUTES
 from .maps.routes import ROUTES as MAP_ROUTES
 from .people.routes import ROUTES as PEOPLE_ROUTES
 from .scaling.routes import ROUTES as SCALING_ROUTES
@@ -105,14 +109,14 @@ class ServiceUnavailable(problems.ProblemError):
     status, slug, title = 503, "unavailable", "Service unavailable"
 
 
-@get(
+@api_route(
+    "GET",
     "/.well-known/jwks.json",
     operation_id="getJwks",
-    tags=["service"],
+    tag="service",
     summary="Public keys of the local issuer",
-    exclude_from_auth=True,
-    include_in_schema=True,
-    opt={"api": {"public": True, "returns": None, "status": 200, "problems": [500], "raw": True}},
+    public=True,
+    raw=True,
 )
 async def jwks(request: Request[Any, Any, Any]) -> Response[bytes]:
     return json_response(encode(request.app.state.verifier.local_jwks))
@@ -150,7 +154,19 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
 
     config: OpenAPIConfig = openapi_config()
     return Litestar(
-        route_handlers=[health, ready, jwks, *CASE_ROUTES, *PEOPLE_ROUTES, *MAP_ROUTES, *SCALING_ROUTES],
+        route_handlers=[
+            health,
+            ready,
+            jwks,
+            api_configuration,
+            *CASE_ROUTES,
+            *INVOLVEMENT_ROUTES,
+            *PEOPLE_ROUTES,
+            *MAP_ROUTES,
+            *SCALING_ROUTES,
+            *AUDIT_ROUTES,
+        ],
+        after_exception=[record_denial],
         lifespan=[lifespan],
         middleware=[RequestIdMiddleware, DefineMiddleware(BearerAuthMiddleware)],
         exception_handlers=problems.EXCEPTION_HANDLERS,

@@ -11,11 +11,14 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, route
 from litestar.enums import HttpMethod
+from litestar.params import Parameter
+
+from sos_schema import FieldError
 
 from . import problems
 from .auth.policy import guard
@@ -24,6 +27,13 @@ JSON = "application/json"
 ETAG_RE = re.compile(r'^\s*(?:W/)?"(\d{1,9})"\s*$')
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
+INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
+
+# Version numbers in paths are PostgreSQL int4: outside that range is a 400 here rather than a DataError (500) in
+# the query. Zero and negatives stay in range on purpose: they are well-formed numbers that match no version (404).
+Limit = Annotated[int, Parameter(ge=1, description="Page size (at most 500; larger values are reduced).")]
+Cursor = Annotated[str | None, Parameter(max_length=500, description="`next_cursor` from the previous page.")]
+VersionNumber = Annotated[int, Parameter(ge=INT4_MIN, le=INT4_MAX, description="A version number (1 is the first).")]
 
 
 _pages: dict[Any, type[msgspec.Struct]] = {}
@@ -58,9 +68,12 @@ def api_route(
     if_match: bool = False,
     public: bool = False,
     location: bool = False,
+    raw: bool = False,
     description: str | None = None,
 ) -> Callable[[Callable[..., Any]], Any]:
-    """Declare a route: its operationId, what it takes and returns, and every problem status it can send."""
+    """Declare a route: its operationId, what it takes and returns, and every problem status it can send.
+
+    `raw` documents a JSON object response that has no schema of ours (the JWKS)."""
     statuses = set(problems_) | {400, 500}
     if not public:
         statuses |= {401, 403}
@@ -89,6 +102,7 @@ def api_route(
                 "if_match": if_match,
                 "location": location,
                 "public": public,
+                "raw": raw,
             }
         },
     )
@@ -109,11 +123,45 @@ async def read_body(request: Request[Any, Any, Any], tp: type[Any] | Any) -> Any
     if decoder is None:
         decoder = _decoders[tp] = msgspec.json.Decoder(tp)
     try:
-        return decoder.decode(raw)
+        value = decoder.decode(raw)
     except msgspec.ValidationError:
+        # msgspec validates while it parses, so a wrong type early in a body that is cut short later shows up
+        # as a validation error; malformed JSON is a 400 whatever else is wrong with it.
+        try:
+            msgspec.json.decode(raw)
+        except msgspec.DecodeError as exc:
+            raise problems.BadRequest("The body is not well-formed JSON.") from exc
         raise
     except msgspec.DecodeError as exc:
         raise problems.BadRequest("The body is not well-formed JSON.") from exc
+    # PostgreSQL text cannot hold NUL. A raw NUL byte is already malformed JSON, so only the escape can carry one;
+    # the bytes check keeps the normal case free, and the walk finds the field (an escaped backslash followed by
+    # "u0000" decodes to no NUL, so it is not reported).
+    if b"\\u0000" in raw:
+        at = _nul_pointer(msgspec.json.decode(raw))
+        if at is not None:
+            detail = "Text may not contain the NUL character (\\u0000)."
+            raise problems.ValidationFailed(detail, errors=[FieldError(pointer=at, code="invalid", detail=detail)])
+    return value
+
+
+def _nul_pointer(value: Any, at: tuple[str | int, ...] = ()) -> str | None:
+    """The JSON Pointer of the first string (value or key) holding a NUL character, or None."""
+    if isinstance(value, str):
+        return problems.pointer_of(at) if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                return problems.pointer_of((*at, key))
+            found = _nul_pointer(item, (*at, key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_pointer(item, (*at, index))
+            if found is not None:
+                return found
+    return None
 
 
 def json_response(
@@ -167,6 +215,9 @@ class Cursors:
         """The key inside a cursor made for the same filters; 400 for anything else."""
         if cursor is None:
             return None
+        # Cursors we issue are ASCII; compare_digest refuses non-ASCII str (TypeError), so such a cursor is forged.
+        if not cursor.isascii():
+            raise problems.BadRequest("The cursor is not valid for this list. Start again without a cursor.")
         body, _, signature = cursor.partition(".")
         if not body or not hmac.compare_digest(signature, self._sign(body.encode(), binding)):
             raise problems.BadRequest("The cursor is not valid for this list. Start again without a cursor.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -162,10 +163,12 @@ def pointer_from_path(path: str | None) -> str:
     """Turn msgspec's `$.entries[0].text` into the JSON Pointer `/entries/0/text`."""
     if not path:
         return ""
-    parts = []
-    for name, index in _SEGMENT.findall(path[1:]):
-        parts.append(name or index)
-    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+    return pointer_of([name or index for name, index in _SEGMENT.findall(path[1:])])
+
+
+def pointer_of(parts: Sequence[str | int]) -> str:
+    """The JSON Pointer (RFC 6901) for a path of object keys and array indexes."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def field_error(error: msgspec.ValidationError) -> FieldError:

@@ -8,6 +8,7 @@ the new input into the next document, raising problems when a rule is broken.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -51,7 +52,7 @@ def now() -> dt.datetime:
 
 
 def new_meta(actor: Actor, at: dt.datetime, case_id: UUID | None) -> RecordMeta:
-    la_code = actor.scope.la_code
+    la_code = actor.scope.tenant
     return RecordMeta(
         la_code=la_code,
         version=1,
@@ -86,7 +87,7 @@ async def insert(
     await q.insert_record(
         conn,
         record_id=record_id,
-        la_code=actor.scope.la_code,
+        la_code=actor.scope.tenant,
         kind=kind,
         doc=body,
         at=at,
@@ -119,7 +120,7 @@ async def update(
     saved = await q.update_record(
         conn,
         record_id=stored.id,
-        la_code=actor.scope.la_code,
+        la_code=stored.la_code,
         kind=stored.kind,
         expected_version=stored.version,
         doc=body,
@@ -141,6 +142,7 @@ async def update(
         object_version=stored.version + 1,
         case_id=stored.case_id,
         child_ids=stored.child_ids,
+        la_code=stored.la_code,
     )
     return Written(stored.id, stored.version + 1, body)
 
@@ -162,12 +164,12 @@ async def load_for_update(
 
 async def read_one(db: Database, actor: Actor, kind: str, record_id: UUID) -> StoredRecord:
     """One visible record, with its read recorded before the data is returned (BR-25)."""
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         stored = await q.select_record(conn, actor.scope, kind, record_id)
         if stored is None:
             raise problems.NotFound(f"No {kind.replace('_', ' ')} with that id.")
         await audit.record_rows(conn, actor, "read", [stored])
-    return stored
+    return msgspec.structs.replace(stored, doc=redacted(actor, stored.doc))
 
 
 async def read_page(
@@ -184,7 +186,7 @@ async def read_page(
     """One page of visible records of a kind, each returned item recorded as a search result."""
     limit = clamp_limit(limit)
     after = cursors.read(cursor, binding)
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         rows = await q.select_page(
             conn,
             actor.scope,
@@ -197,7 +199,7 @@ async def read_page(
         shown = rows[:limit]
         await audit.record_rows(conn, actor, "search_result", shown)
     next_cursor = cursors.make(shown[-1].page_key, binding) if len(rows) > limit else None
-    return page_body([r.doc for r in shown], next_cursor)
+    return page_body([redacted(actor, r.doc) for r in shown], next_cursor)
 
 
 async def read_versions(
@@ -207,7 +209,7 @@ async def read_versions(
     limit = clamp_limit(limit)
     binding = f"versions:{kind}:{record_id}"
     after = cursors.read(cursor, binding)
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         stored = await q.select_record(conn, actor.scope, kind, record_id)
         if stored is None:
             raise problems.NotFound(f"No {kind.replace('_', ' ')} with that id.")
@@ -224,13 +226,14 @@ async def read_versions(
             object_version=stored.version,
             case_id=stored.case_id,
             child_ids=stored.child_ids,
+            la_code=stored.la_code,
         )
     next_cursor = cursors.make([shown[-1][0]], binding) if len(versions) > limit else None
-    return page_body([doc for _, doc in shown], next_cursor)
+    return page_body([redacted(actor, doc) for _, doc in shown], next_cursor)
 
 
 async def read_version(db: Database, actor: Actor, kind: str, record_id: UUID, version: int) -> bytes:
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         stored = await q.select_record(conn, actor.scope, kind, record_id)
         doc = await q.select_version(conn, actor.scope, kind, record_id, version) if stored else None
         if stored is None or doc is None:
@@ -244,8 +247,25 @@ async def read_version(db: Database, actor: Actor, kind: str, record_id: UUID, v
             object_version=version,
             case_id=stored.case_id,
             child_ids=stored.child_ids,
+            la_code=stored.la_code,
         )
-    return doc
+    return redacted(actor, doc)
+
+
+CONFIDENTIAL = re.compile(rb'"confidential":\s*true')
+
+
+def redacted(actor: Actor, doc: bytes) -> bytes:
+    """BR-27: confidential addresses (refuge, placement, a victim's) never reach the roles they are kept from.
+    Only people and cases hold addresses; the byte check keeps every other read free."""
+    if not actor.scope.redact_confidential or not CONFIDENTIAL.search(doc):
+        return doc
+    value = msgspec.json.decode(doc)
+    if isinstance(value.get("addresses"), list):
+        value["addresses"] = [a for a in value["addresses"] if not a.get("confidential")]
+    if isinstance(value.get("household_address"), dict) and value["household_address"].get("confidential"):
+        value["household_address"] = None
+    return msgspec.json.encode(value)
 
 
 def new_id() -> UUID:
@@ -259,7 +279,7 @@ async def replace(
     db: Database, actor: Actor, kind: str, record_id: UUID, expected_version: int, build: Build
 ) -> Written:
     """Replace a record's document in one transaction: lock, check If-Match, build the next version, save."""
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         stored = await load_for_update(conn, actor, kind, record_id, expected_version)
         doc, columns = await build(conn, stored)
         return await update(conn, actor, stored, doc, columns, now())

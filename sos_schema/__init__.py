@@ -17,6 +17,8 @@ from .frontdoor import *  # noqa: F403
 from .frontdoor import __all__ as _frontdoor_all
 from .identifiers import *  # noqa: F403
 from .identifiers import __all__ as _identifiers_all
+from .involvement import *  # noqa: F403
+from .involvement import __all__ as _involvement_all
 from .maps import *  # noqa: F403
 from .maps import __all__ as _maps_all
 from .network import *  # noqa: F403
@@ -46,6 +48,7 @@ __all__ = sorted(
         *_contributions_all,
         *_frontdoor_all,
         *_identifiers_all,
+        *_involvement_all,
         *_maps_all,
         *_network_all,
         *_people_all,

@@ -65,6 +65,14 @@ LaCode = Annotated[
     str,
     Meta(pattern=r"^[0-9]{3}$", description="3-digit DfE local authority number of a council.", examples=["845"]),
 ]
+OrganisationCode = Annotated[
+    str,
+    Meta(
+        pattern=r"^(la:[0-9]{3}|ods:[A-Za-z0-9]{1,20}|police:[A-Za-z0-9]{1,20})$",
+        description="An organisation as `la:<DfE code>`, `ods:<NHS ODS code>` or `police:<force code>`.",
+        examples=["la:845", "ods:RX1", "police:01"],
+    ),
+]
 LanguageCode = Annotated[
     str,
     Meta(

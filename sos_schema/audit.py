@@ -18,6 +18,7 @@ from ._base import (
     SOME,
     Code,
     Instant,
+    OrganisationCode,
     Output,
     PersonRef,
     ShortText,
@@ -105,17 +106,14 @@ class AccessEvent(Output, kw_only=True):
     at: Instant
     user: Annotated[UserRef, Meta(description="The user, or the client acting without a user.")]
     role: Annotated[Code, Meta(description="The role the caller acted in.", examples=["social_worker"])]
-    organisation: Annotated[
-        Code,
-        Meta(description="The caller's organisation: LA code, NHS ODS code or police force code.", examples=["845"]),
-    ]
+    organisation: Annotated[OrganisationCode, Meta(description="The caller's organisation.")]
     client_app: Annotated[
         ShortText | None,
         Meta(description="The integration client that made the call for a user or a system."),
     ] = None
     action: AccessAction
     object_type: ObjectType
-    object_id: UUID
+    object_id: Annotated[UUID | None, Meta(description="Null for a refused list or search.")]
     object_version: Annotated[int, Meta(ge=1)] | None
     child_ids: Annotated[list[PersonRef], Meta(max_length=SOME, description="Resolved by the server.")]
     case_id: UUID | None

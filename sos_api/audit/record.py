@@ -25,14 +25,16 @@ def _row(
     child_ids: Sequence[UUID],
     outcome: str,
     at: dt.datetime,
+    la_code: str | None,
 ) -> dict[str, object]:
     who = actor.principal
     return {
         "id": uuid.uuid4(),
         "at": at,
-        "la_code": who.la_code,
+        # The council whose child was touched (an agency's reads are filed under that council).
+        "la_code": la_code or actor.scope.la_code,
         "actor": who.subject,
-        "role": who.primary_role.value,
+        "role": actor.role.value,
         "organisation": who.organisation,
         "client_app": who.client_app,
         "action": action,
@@ -59,17 +61,20 @@ async def record(
     case_id: UUID | None = None,
     child_ids: Sequence[UUID] = (),
     outcome: str = "allowed",
+    la_code: str | None = None,
 ) -> None:
     at = dt.datetime.now(dt.UTC)
     await conn.execute(
         access_events.insert(),
-        [_row(actor, action, object_type, object_id, object_version, case_id, child_ids, outcome, at)],
+        [_row(actor, action, object_type, object_id, object_version, case_id, child_ids, outcome, at, la_code)],
     )
 
 
 async def record_rows(conn: AsyncConnection, actor: Actor, action: str, rows: Iterable[StoredRecord]) -> None:
     """One event per record returned (a list page records each item it shows)."""
     at = dt.datetime.now(dt.UTC)
-    values = [_row(actor, action, r.kind, r.id, r.version, r.case_id, r.child_ids, "allowed", at) for r in rows]
+    values = [
+        _row(actor, action, r.kind, r.id, r.version, r.case_id, r.child_ids, "allowed", at, r.la_code) for r in rows
+    ]
     if values:
         await conn.execute(access_events.insert(), values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from uuid import UUID
 
 import msgspec
 
@@ -42,6 +43,11 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     org_code: str
     client_app: str | None = None
     scopes: frozenset[str] = frozenset()
+    # The caller's own Person record (2.3): a practitioner's, for allocation; a parent's or child's, for
+    # "their own case only". From the `person_id` claim.
+    person_id: UUID | None = None
+    # Teams the practitioner belongs to or manages (`teams` claim), matched against a case's allocated team.
+    teams: frozenset[str] = frozenset()
 
     @property
     def organisation(self) -> str:

@@ -183,12 +183,12 @@ class TokenVerifier:
 
     def _principal(self, claims: dict[str, Any], issuer: IssuerConfig) -> Principal:
         raw_roles = claims.get("roles")
-        if not isinstance(raw_roles, list) or not raw_roles:
+        if not isinstance(raw_roles, list) or not raw_roles or not all(isinstance(r, str) for r in raw_roles):
             raise TokenRejected("no roles")
-        try:
-            roles = tuple(Role(r) for r in raw_roles)
-        except ValueError as exc:
-            raise TokenRejected("unknown role") from exc
+        # Entra app-role values such as "People.ReadWrite" arrive in `roles` beside ours: they become scopes.
+        roles = tuple(Role(r) for r in raw_roles if r in Role.__members__)
+        if not roles:
+            raise TokenRejected("no known role")
         org = claims.get("org")
         if org is None and len(issuer.organisations) == 1:
             org = issuer.organisations[0]
@@ -202,13 +202,36 @@ class TokenVerifier:
         if not is_local and org not in issuer.organisations:
             # An issuer may only speak for the organisations it is registered for (tenant isolation).
             raise TokenRejected("issuer not trusted for this organisation")
-        scopes = claims.get("scp") or claims.get("scope") or ""
+        raw_scopes = claims.get("scp") or claims.get("scope") or ""
+        scopes = set(raw_scopes.split() if isinstance(raw_scopes, str) else map(str, raw_scopes))
+        scopes.update(scope for r in raw_roles if (scope := scope_from_app_role(r)))
+        teams = claims.get("teams") or []
+        if not isinstance(teams, list) or not all(isinstance(t, str) for t in teams):
+            raise TokenRejected("bad teams claim")
+        try:
+            person_id = uuid.UUID(str(claims["person_id"])) if claims.get("person_id") else None
+        except ValueError as exc:
+            raise TokenRejected("bad person_id claim") from exc
+        client_app = claims.get("azp") or claims.get("appid") or claims.get("client_id")
         return Principal(
             subject=str(claims["sub"]),
             issuer=issuer.issuer,
             roles=roles,
             org_type=OrgType(org_type),
             org_code=org_code,
-            client_app=claims.get("azp") or claims.get("appid") or claims.get("client_id"),
-            scopes=frozenset(scopes.split() if isinstance(scopes, str) else scopes),
+            client_app=str(client_app) if client_app else None,
+            scopes=frozenset(scopes),
+            person_id=person_id,
+            teams=frozenset(teams),
         )
+
+
+def scope_from_app_role(value: str) -> str | None:
+    """Entra app-role values to SMART v2 scopes (interop R21): "People.ReadWrite" -> "system/people.cruds",
+    "AssessmentMaps.Read" -> "system/assessment-maps.rs"."""
+    resource, _, access = value.rpartition(".")
+    letters = {"Read": "rs", "ReadWrite": "cruds", "Create": "c"}.get(access)
+    if not resource or letters is None or not resource.isalpha():
+        return None
+    kebab = "".join(f"-{c.lower()}" if c.isupper() else c for c in resource).lstrip("-")
+    return f"system/{kebab}.{letters}"

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response
-from litestar.params import Parameter
 
 from sos_schema import Case, CaseClose, CaseCreate
 
 from ..context import Actor
 from ..http import (
     DEFAULT_LIMIT,
+    Cursor,
+    Limit,
+    VersionNumber,
     api_route,
     cursors_of,
     db_of,
@@ -25,8 +27,6 @@ from ..versioned import read_one, read_page, read_version, read_versions
 from . import service
 
 TAG = "cases"
-Limit = Annotated[int, Parameter(ge=1, le=10_000, description="Page size (at most 500; larger values are reduced).")]
-Cursor = Annotated[str | None, Parameter(max_length=500, description="`next_cursor` from the previous page.")]
 
 
 @api_route(
@@ -141,7 +141,7 @@ async def list_case_versions(
     problems_=(404,),
 )
 async def get_case_version(
-    request: Request[Any, Any, Any], actor: Actor, case_id: UUID, version: int
+    request: Request[Any, Any, Any], actor: Actor, case_id: UUID, version: VersionNumber
 ) -> Response[bytes]:
     return json_response(await read_version(db_of(request), actor, service.KIND, case_id, version))
 

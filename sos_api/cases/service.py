@@ -31,6 +31,17 @@ def columns_for(case: Case) -> Columns:
     )
 
 
+def grants_of(case: Case) -> list[str]:
+    """Who the case itself lets in (policy.py): its allocation, its family, or the triage pool until allocated."""
+    grants = [f"member:{m.person_id}" for m in case.members]
+    grants += [f"person:{p}" for p in (case.allocated_worker, case.team_manager) if p is not None]
+    if case.team is not None:
+        grants.append(f"team:{case.team}")
+    if case.team is None and case.allocated_worker is None:
+        grants.append("unallocated")
+    return grants
+
+
 async def check_people_exist(conn: AsyncConnection, actor: Actor, person_ids: list[UUID], what: str) -> None:
     """Every person named must already be recorded in this council (no dangling references)."""
     if not person_ids:
@@ -42,11 +53,13 @@ async def check_people_exist(conn: AsyncConnection, actor: Actor, person_ids: li
 
 
 async def create_case(db: Database, actor: Actor, body: CaseCreate) -> Written:
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         await check_people_exist(conn, actor, [m.person_id for m in body.members], "members")
         at, case_id = now(), new_id()
         case = Case(**fields_of(body), id=case_id, meta=new_meta(actor, at, case_id), status=CaseStatus.open)
-        return await insert(conn, actor, KIND, case_id, case, columns_for(case), at)
+        written = await insert(conn, actor, KIND, case_id, case, columns_for(case), at)
+        await q.replace_case_access(conn, actor.scope.tenant, case_id, case_id, grants_of(case))
+        return written
 
 
 def decode_case(stored: StoredRecord) -> Case:
@@ -67,6 +80,7 @@ async def replace_case(db: Database, actor: Actor, case_id: UUID, expected: int,
         if old.closed_on is not None and old.closed_on < body.opened_on:
             raise problems.RuleBroken("opened_on cannot be after the date the case was closed.")
         case = Case(**fields_of(body), id=old.id, meta=next_meta(old.meta, actor, now()), **kept)
+        await q.replace_case_access(conn, stored.la_code, old.id, old.id, grants_of(case))
         return case, columns_for(case)
 
     return await replace(db, actor, KIND, case_id, expected, build)

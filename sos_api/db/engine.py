@@ -1,13 +1,25 @@
-"""The engine, created in the app's lifespan (never at import), and the transaction helper services use."""
+"""The engine, created in the app's lifespan (never at import), and the transaction helpers services use.
+
+Every request transaction runs as the role `sos_app` with `sos.la_codes` naming the councils the caller may
+touch, so PostgreSQL row-level security (migration 0002) refuses any other council's rows even if a query
+forgot its filter. `begin(scope)` needs the caller's Scope: a request cannot open a transaction without one.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from ..auth.policy import Scope
 from .embedded import async_url
+from .tables import case_access
+
+ENTER_TENANT = sa.text("SELECT set_config('sos.la_codes', :codes, true), set_config('role', 'sos_app', true)")
 
 
 def _json_serializer(value: Any) -> str:
@@ -16,7 +28,8 @@ def _json_serializer(value: Any) -> str:
 
 
 class Database:
-    """One engine per worker. Services write with `async with db.begin() as conn:` (one transaction per write)."""
+    """One engine per worker. Services write with `async with db.begin(actor.scope) as conn:` (one transaction
+    per write, the caller's councils only)."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.engine: AsyncEngine = create_async_engine(
@@ -27,11 +40,26 @@ class Database:
             json_serializer=_json_serializer,
         )
 
-    def begin(self) -> Any:
-        return self.engine.begin()
+    @asynccontextmanager
+    async def begin(self, scope: Scope) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.begin() as conn:
+            if scope.la_code is not None:
+                codes = scope.la_code
+            else:
+                # An agency spans the councils whose cases involve it, and no others.
+                found = await conn.execute(
+                    sa.select(case_access.c.la_code)
+                    .distinct()
+                    .where(case_access.c.grant.in_(sorted(scope.grants or ())))
+                )
+                codes = ",".join(found.scalars())
+            await conn.execute(ENTER_TENANT, {"codes": codes})
+            yield conn
 
-    def connect(self) -> Any:
-        return self.engine.connect()
+    def begin_system(self) -> Any:
+        """A transaction outside any caller's tenant, for the server's own bookkeeping (recording a denied
+        attempt against the record it names). Never used to return data to a caller."""
+        return self.engine.begin()
 
     async def ping(self) -> None:
         conn: AsyncConnection

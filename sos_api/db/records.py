@@ -14,14 +14,16 @@ from uuid import UUID
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..auth.policy import Scope
-from .tables import outbox, record_versions, records
+from .tables import case_access, outbox, record_versions, records
 
 
 class StoredRecord(msgspec.Struct, frozen=True):
     id: UUID
+    la_code: str
     kind: str
     version: int
     status: str | None
@@ -39,6 +41,7 @@ class StoredRecord(msgspec.Struct, frozen=True):
 
 _COLUMNS = (
     records.c.id,
+    records.c.la_code,
     records.c.kind,
     records.c.version,
     records.c.status,
@@ -54,6 +57,7 @@ _COLUMNS = (
 def _stored(row: Any) -> StoredRecord:
     return StoredRecord(
         id=row.id,
+        la_code=row.la_code,
         kind=row.kind,
         version=row.version,
         status=row.status,
@@ -66,17 +70,54 @@ def _stored(row: Any) -> StoredRecord:
     )
 
 
+def visible_cases(scope: Scope) -> sa.Select[Any]:
+    """Ids of the cases a grant-limited scope may see (policy.py explains the grant strings)."""
+    assert scope.grants is not None
+    query = sa.select(case_access.c.case_id).where(case_access.c.grant.in_(sorted(scope.grants)))
+    if scope.la_code is not None:
+        query = query.where(case_access.c.la_code == scope.la_code)
+    return query
+
+
 def scoped(scope: Scope, kind: str) -> sa.Select[Any]:
     """The one starting point of every read: this tenant's records of one kind that the caller may see."""
     query = sa.select(*_COLUMNS).where(
-        records.c.la_code == scope.la_code,
         records.c.kind == kind,
         records.c.entered_in_error.is_(False),
         records.c.visibility.in_(sorted(scope.visibilities)),
     )
-    if scope.case_ids is not None:
-        query = query.where(records.c.case_id.in_(sorted(scope.case_ids)))
-    return query
+    if scope.la_code is not None:
+        query = query.where(records.c.la_code == scope.la_code)
+    if scope.grants is None:
+        return query
+    if kind == "case":
+        return query.where(records.c.id.in_(visible_cases(scope)))
+    if kind == "person":
+        if scope.person_register:
+            return query
+        members = sa.select(sa.cast(sa.func.substr(case_access.c.grant, 8), PG_UUID(as_uuid=True))).where(
+            case_access.c.grant.like("member:%"), case_access.c.case_id.in_(visible_cases(scope))
+        )
+        return query.where(records.c.id.in_(members))
+    return query.where(records.c.case_id.in_(visible_cases(scope)))
+
+
+async def replace_case_access(
+    conn: AsyncConnection, la_code: str, case_id: UUID, source_id: UUID, grants: Sequence[str]
+) -> None:
+    """Set the grants one source (the case itself, or one involvement) gives on a case, in the write's
+    transaction, so access follows allocation and involvement the moment they change."""
+    await conn.execute(
+        case_access.delete().where(case_access.c.case_id == case_id, case_access.c.source_id == source_id)
+    )
+    if grants:
+        await conn.execute(
+            case_access.insert(),
+            [
+                {"la_code": la_code, "case_id": case_id, "source_id": source_id, "grant": grant}
+                for grant in sorted(set(grants))
+            ],
+        )
 
 
 async def select_record(

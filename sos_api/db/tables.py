@@ -44,6 +44,7 @@ RECORD_KINDS = (
     "danger_statement",
     "scaling_question",
     "scaling_judgement",
+    "case_involvement",
 )
 
 records = Table(
@@ -175,3 +176,18 @@ outbox = Table(
     PrimaryKeyConstraint("seq"),
 )
 Index("ix_outbox_tenant_seq", outbox.c.la_code, outbox.c.seq)
+
+# Who may see which case (policy.py): one row per grant a case gives, derived from the case's allocation and
+# members and from its involvements, rewritten in the same transaction as the write that changes them.
+case_access = Table(
+    "case_access",
+    metadata,
+    Column("case_id", UUID(as_uuid=True), nullable=False),
+    Column("la_code", String(3), nullable=False),
+    # The record the grant comes from: the case itself, or one involvement.
+    Column("source_id", UUID(as_uuid=True), nullable=False),
+    Column("grant", String(250), nullable=False),
+    PrimaryKeyConstraint("case_id", "source_id", "grant"),
+    ForeignKeyConstraint(["case_id"], ["records.id"]),
+)
+Index("ix_case_access_grant", case_access.c.grant, case_access.c.la_code, case_access.c.case_id)

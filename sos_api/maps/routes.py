@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response
-from litestar.params import Parameter
 
 from sos_schema import AssessmentMap, AssessmentMapCreate, DangerStatement, DangerStatementCreate, MapFinalise
 
 from ..context import Actor
 from ..http import (
     DEFAULT_LIMIT,
+    Cursor,
+    Limit,
+    VersionNumber,
     api_route,
     cursors_of,
     db_of,
@@ -26,8 +28,6 @@ from . import service
 
 TAG = "maps"
 DANGER_TAG = "danger-statements"
-Limit = Annotated[int, Parameter(ge=1, le=10_000, description="Page size (at most 500; larger values are reduced).")]
-Cursor = Annotated[str | None, Parameter(max_length=500, description="`next_cursor` from the previous page.")]
 
 
 # --- maps --------------------------------------------------------------------------------------------
@@ -94,7 +94,9 @@ async def get_current_map(request: Request[Any, Any, Any], actor: Actor, case_id
     etag=True,
     problems_=(404,),
 )
-async def get_case_map_version(request: Request[Any, Any, Any], actor: Actor, case_id: UUID, n: int) -> Response[bytes]:
+async def get_case_map_version(
+    request: Request[Any, Any, Any], actor: Actor, case_id: UUID, n: VersionNumber
+) -> Response[bytes]:
     stored = await service.case_map_version(db_of(request), actor, case_id, n)
     return json_response(stored.doc, version=stored.version)
 
@@ -200,7 +202,9 @@ async def list_map_versions(
     returns=AssessmentMap,
     problems_=(404,),
 )
-async def get_map_version(request: Request[Any, Any, Any], actor: Actor, map_id: UUID, version: int) -> Response[bytes]:
+async def get_map_version(
+    request: Request[Any, Any, Any], actor: Actor, map_id: UUID, version: VersionNumber
+) -> Response[bytes]:
     return json_response(await read_version(db_of(request), actor, service.MAP_KIND, map_id, version))
 
 
@@ -308,7 +312,7 @@ async def list_danger_statement_versions(
     problems_=(404,),
 )
 async def get_danger_statement_version(
-    request: Request[Any, Any, Any], actor: Actor, danger_id: UUID, version: int
+    request: Request[Any, Any, Any], actor: Actor, danger_id: UUID, version: VersionNumber
 ) -> Response[bytes]:
     return json_response(await read_version(db_of(request), actor, service.DANGER_KIND, danger_id, version))
 

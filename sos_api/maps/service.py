@@ -97,7 +97,7 @@ async def load_case(conn: AsyncConnection, actor: Actor, case_id: UUID | None, *
 
 async def require_case(db: Database, actor: Actor, case_id: UUID) -> None:
     """404 unless the caller can see the case (its lists are only shown to those who can)."""
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         await load_case(conn, actor, case_id)
 
 
@@ -181,7 +181,7 @@ async def start_map(
     conn: AsyncConnection, actor: Actor, case_id: UUID, body: AssessmentMapCreate, at: dt.datetime
 ) -> Written:
     """Insert a draft at the end of the case's chain (and its overall question), the case row being locked."""
-    tail = await queries.select_chain_tail(conn, actor.scope.la_code, case_id)
+    tail = await queries.select_chain_tail(conn, actor.scope.tenant, case_id)
     map_id = new_id()
     question_id = new_id() if body.overall_question is not None else None
     draft = AssessmentMap(
@@ -205,7 +205,7 @@ async def start_map(
 async def create_map(db: Database, actor: Actor, case_id: UUID, body: AssessmentMapCreate) -> Written:
     """A new draft at the end of the case's chain (map_version = latest + 1, previous_map_id = latest)."""
     with chain_races():
-        async with db.begin() as conn:
+        async with db.begin(actor.scope) as conn:
             case = await load_case(conn, actor, case_id, lock=True)
             await check_map_references(conn, actor, case, body)
             return await start_map(conn, actor, case.id, body, now())
@@ -334,7 +334,7 @@ async def check_ready_to_finalise(conn: AsyncConnection, actor: Actor, draft: As
 async def finalise_map(db: Database, actor: Actor, map_id: UUID, expected: int, body: MapFinalise) -> Written:
     """Draft -> current; the case's previous current map -> superseded, in one transaction (domain 3.3)."""
     with chain_races():
-        async with db.begin() as conn:
+        async with db.begin(actor.scope) as conn:
             seen = await q.select_record(conn, actor.scope, MAP_KIND, map_id)
             if seen is None:
                 raise problems.NotFound("No assessment map with that id.")
@@ -374,7 +374,7 @@ async def finalise_map(db: Database, actor: Actor, map_id: UUID, expected: int, 
 async def create_revision(db: Database, actor: Actor, map_id: UUID) -> Written:
     """Copy a finalised map into a new draft at the end of the chain; entry and danger ids carry over."""
     with chain_races():
-        async with db.begin() as conn:
+        async with db.begin(actor.scope) as conn:
             source = await q.select_record(conn, actor.scope, MAP_KIND, map_id)
             if source is None:
                 raise problems.NotFound("No assessment map with that id.")
@@ -391,7 +391,7 @@ async def create_revision(db: Database, actor: Actor, map_id: UUID) -> Written:
 
 async def read_case_map(db: Database, actor: Actor, case_id: UUID, *conditions: object, missing: str) -> StoredRecord:
     """One map of a case picked by a condition, as stored (hot read: the JSON goes out untouched)."""
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         found = await q.select_where(conn, actor.scope, MAP_KIND, records.c.case_id == case_id, *conditions)
         if not found:
             raise problems.NotFound(missing)
@@ -447,7 +447,7 @@ def danger_columns(danger: DangerStatement) -> Columns:
 
 async def create_danger(db: Database, actor: Actor, case_id: UUID, body: DangerStatementCreate) -> Written:
     """A new statement about children of the case; its goal gets the id it keeps for life."""
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         case = await load_case(conn, actor, case_id)
         refuse(children_errors(case, body.child_ids, "/child_ids"), "The statement names children outside the case:")
         at, danger_id = now(), new_id()
@@ -510,7 +510,7 @@ async def create_danger_question(db: Database, actor: Actor, danger_id: UUID, bo
         )
     duplicate = "This danger statement already has its scaling question ({}); record judgements on that one."
     try:
-        async with db.begin() as conn:
+        async with db.begin(actor.scope) as conn:
             stored = await q.select_record(conn, actor.scope, DANGER_KIND, danger_id, for_update=True)
             if stored is None:
                 raise problems.NotFound("No danger statement with that id.")

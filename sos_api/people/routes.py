@@ -12,17 +12,29 @@ from sos_schema import Person, PersonCreate
 
 from ..context import Actor
 from ..db.tables import records
-from ..http import DEFAULT_LIMIT, api_route, cursors_of, db_of, expected_version, json_response, page_of, read_body
+from ..http import (
+    DEFAULT_LIMIT,
+    Cursor,
+    Limit,
+    VersionNumber,
+    api_route,
+    cursors_of,
+    db_of,
+    expected_version,
+    json_response,
+    page_of,
+    read_body,
+)
 from ..versioned import read_one, read_page, read_version, read_versions
 from . import queries, service
 
 TAG = "people"
-Limit = Annotated[int, Parameter(ge=1, le=10_000, description="Page size (at most 500; larger values are reduced).")]
-Cursor = Annotated[str | None, Parameter(max_length=500, description="`next_cursor` from the previous page.")]
 IdentifierFilter = Annotated[
     str | None,
     Parameter(
         max_length=120,
+        # PostgreSQL text cannot hold NUL: refuse it here (400) rather than in the query (500).
+        pattern=r"^[^\x00]*$",
         description="Find people by identifier: `system|value`, e.g. `nhs_number|9434765919` (send | as %7C).",
     ),
 ]
@@ -65,7 +77,7 @@ async def list_people(
     conditions = []
     if identifier is not None:
         system, value = service.parse_identifier_filter(identifier)
-        conditions.append(records.c.id.in_(queries.people_with_identifier(actor.scope.la_code, system, value)))
+        conditions.append(records.c.id.in_(queries.people_with_identifier(actor.scope.tenant, system, value)))
     body = await read_page(
         db_of(request),
         actor,
@@ -142,7 +154,7 @@ async def list_person_versions(
     problems_=(404,),
 )
 async def get_person_version(
-    request: Request[Any, Any, Any], actor: Actor, person_id: UUID, version: int
+    request: Request[Any, Any, Any], actor: Actor, person_id: UUID, version: VersionNumber
 ) -> Response[bytes]:
     return json_response(await read_version(db_of(request), actor, service.KIND, person_id, version))
 

@@ -47,11 +47,11 @@ def columns_for(person: Person) -> Columns:
 
 async def create_person(db: Database, settings: Settings, actor: Actor, body: PersonCreate) -> Written:
     check_identifiers(settings, body.identifiers)
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         at, person_id = now(), new_id()
         person = Person(**fields_of(body), id=person_id, meta=new_meta(actor, at, None))
         written = await insert(conn, actor, KIND, person_id, person, columns_for(person), at)
-        await queries.replace_identifiers(conn, actor.scope.la_code, person_id, body.identifiers)
+        await queries.replace_identifiers(conn, actor.scope.tenant, person_id, body.identifiers)
         return written
 
 
@@ -63,7 +63,7 @@ async def replace_person(
     async def build(conn: AsyncConnection, stored: StoredRecord) -> tuple[Person, Columns]:
         old = msgspec.json.decode(stored.doc, type=Person)
         person = Person(**fields_of(body), id=old.id, meta=next_meta(old.meta, actor, now()))
-        await queries.replace_identifiers(conn, actor.scope.la_code, person_id, body.identifiers)
+        await queries.replace_identifiers(conn, actor.scope.tenant, person_id, body.identifiers)
         return person, columns_for(person)
 
     return await replace(db, actor, KIND, person_id, expected, build)

@@ -65,7 +65,7 @@ async def select_danger_series(conn: AsyncConnection, scope: Scope, danger_id: U
     danger = (
         scoped(scope, DANGER_KIND)
         .where(records.c.id == danger_id)
-        .with_only_columns(records.c.id, records.c.version, records.c.case_id, records.c.child_ids)
+        .with_only_columns(records.c.id, records.c.la_code, records.c.version, records.c.case_id, records.c.child_ids)
         .subquery("danger")
     )
     question = (
@@ -86,6 +86,7 @@ async def select_danger_series(conn: AsyncConnection, scope: Scope, danger_id: U
         sa.select(
             danger.c.id.label("danger_id"),
             danger.c.version.label("danger_version"),
+            danger.c.la_code,
             danger.c.case_id,
             danger.c.child_ids,
             question.c.id.label("question_id"),

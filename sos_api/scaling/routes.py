@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response
-from litestar.params import Parameter
 
 from sos_schema import ScalingJudgement, ScalingJudgementCreate, ScalingQuestion, ScalingQuestionCreate
 from sos_schema.series import ScalingSeries
 
 from ..context import Actor
-from ..http import DEFAULT_LIMIT, api_route, cursors_of, db_of, json_response, page_of, read_body
+from ..http import DEFAULT_LIMIT, Cursor, Limit, api_route, cursors_of, db_of, json_response, page_of, read_body
 from ..maps import service as maps
 from ..versioned import read_one
 from . import service
 from .queries import QUESTION_KIND
 
 TAG = "scaling"
-Limit = Annotated[int, Parameter(ge=1, le=10_000, description="Page size (at most 500; larger values are reduced).")]
-Cursor = Annotated[str | None, Parameter(max_length=500, description="`next_cursor` from the previous page.")]
 
 
 @api_route(

@@ -28,6 +28,7 @@ from sos_schema.series import MAX_POINTS, ScalingPoint, ScalingSeries
 
 from .. import problems
 from ..audit import record as audit
+from ..auth.policy import check_own_voice
 from ..context import Actor
 from ..db import records as q
 from ..db.engine import Database
@@ -143,7 +144,9 @@ async def record_judgement(db: Database, actor: Actor, question_id: UUID, body: 
             "given_on cannot be in the future.",
             errors=[FieldError(pointer="/given_on", code="in_future", detail="given_on is after today")],
         )
-    async with db.begin() as conn:
+    perspective = body.perspective
+    check_own_voice(actor.role, actor.principal, perspective.perspective_role.value, perspective.perspective_person_id)
+    async with db.begin(actor.scope) as conn:
         # The question row is locked so two writers cannot both pass the BR-02 check for one person.
         question = await q.select_record(conn, actor.scope, QUESTION_KIND, question_id, for_update=True)
         if question is None:
@@ -172,7 +175,7 @@ async def list_judgements(
     db: Database, actor: Actor, cursors: Cursors, question_id: UUID, *, cursor: str | None, limit: int
 ) -> bytes:
     """A question's judgements, oldest first; 404 when the question is not visible."""
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         if await q.record_exists(conn, actor.scope, QUESTION_KIND, question_id) is None:
             raise problems.NotFound("No scaling question with that id.")
     return await read_page(
@@ -192,7 +195,7 @@ async def list_judgements(
 
 async def danger_series(db: Database, actor: Actor, danger_id: UUID) -> bytes:
     """Every judgement on a danger's scale as one series, oldest first (domain 3.3: charted per danger)."""
-    async with db.begin() as conn:
+    async with db.begin(actor.scope) as conn:
         rows = await queries.select_danger_series(conn, actor.scope, danger_id, limit=MAX_POINTS)
         if not rows:
             raise problems.NotFound("No danger statement with that id.")
@@ -206,6 +209,7 @@ async def danger_series(db: Database, actor: Actor, danger_id: UUID) -> bytes:
             object_version=first.danger_version,
             case_id=first.case_id,
             child_ids=list(first.child_ids or []),
+            la_code=first.la_code,
         )
     points = [
         ScalingPoint(

@@ -132,7 +132,7 @@ class TestCreateDangerStatement:
         assert danger["safety_goal"]["id"]
         assert danger["safety_goal"]["scale_question_id"] is None
         assert danger["safety_goal"]["sustain_for"] == "P3M"
-        read = await client.get(f"/v1/danger-statements/{danger['id']}", headers=auth("iro"))
+        read = await client.get(f"/v1/danger-statements/{danger['id']}", headers=auth("auditor"))
         assert read.status_code == 200
         assert read.json() == danger
         assert read.headers["etag"] == 'W/"1"'

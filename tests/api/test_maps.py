@@ -124,7 +124,7 @@ class TestCreateMap:
         assert question.status_code == 200
         assert question.json()["subject"] == {"type": "map_overall", "id": made["id"]}
         assert question.json()["question_text"] == "How safe is Ada overall?"
-        read = await client.get(f"/v1/maps/{made['id']}", headers=auth("conference_chair"))
+        read = await client.get(f"/v1/maps/{made['id']}", headers=auth("practice_lead"))
         assert read.json() == made
         assert read.headers["etag"] == 'W/"1"'
 

@@ -247,11 +247,16 @@ class TestRecordJudgement:
             f"/v1/scaling-questions/{MISSING}/judgements", json=judgement(family.mum, 4), headers=auth()
         )
         assert missing.status_code == 404
-        chair = await client.post(
-            f"/v1/scaling-questions/{question['id']}/judgements",
-            json=judgement(family.worker, 3, "conference_chair"),
-            headers=auth("conference_chair"),
+        uninvolved = auth("conference_chair", person_id=family.worker)
+        url = f"/v1/scaling-questions/{question['id']}/judgements"
+        chair_view = judgement(family.worker, 3, "conference_chair")
+        assert (await client.post(url, json=chair_view, headers=uninvolved)).status_code == 404
+        chairing = {"kind": "conference_chair", "person_id": family.worker, "reason": "statutory_role"}
+        involved = await client.post(
+            f"/v1/cases/{family.case_id}/involvements", json={**chairing, "start_date": "2026-10-02"}, headers=auth()
         )
+        assert involved.status_code == 201, involved.text
+        chair = await client.post(url, json=chair_view, headers=auth("conference_chair", person_id=family.worker))
         assert chair.status_code == 201
         auditor = await client.post(
             f"/v1/scaling-questions/{question['id']}/judgements", json=judgement(family.mum, 4), headers=auth("auditor")
@@ -301,7 +306,7 @@ class TestDangerScalingSeries:
         fixed = await judge(
             client, auth, qid, judgement(family.child, 5, "child", given_on="2026-03-02", corrects=middle_child["id"])
         )
-        response = await client.get(f"/v1/danger-statements/{danger['id']}/scaling-series", headers=auth("iro"))
+        response = await client.get(f"/v1/danger-statements/{danger['id']}/scaling-series", headers=auth("auditor"))
         assert response.status_code == 200, response.text
         series = response.json()
         assert {k: v for k, v in series.items() if k != "points"} == {

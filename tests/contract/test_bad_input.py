@@ -187,11 +187,6 @@ class TestRefusedWrites:
         assert body["type"].endswith("/bad-request")
         await write.unchanged()
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: msgspec validates while it parses, so malformed JSON whose first bad thing is a wrong type "
-        '(`{"family_label": 7, ` cut short) is answered 422 validation-failed instead of 400 bad-request',
-    )
     async def test_malformed_json_is_400_even_after_a_wrong_type(
         self, write: Write, client: Client, auth: TokenFactory
     ) -> None:
@@ -269,11 +264,6 @@ class TestRefusedWrites:
         assert response.headers["www-authenticate"].startswith("Bearer")
         await write.unchanged()
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: a NUL character (\\u0000) in a string field passes decoding, PostgreSQL refuses it "
-        "(UntranslatableCharacterError) and the client gets 500 instead of 422",
-    )
     async def test_nul_character_in_a_string_is_422(self, write: Write, client: Client, auth: TokenFactory) -> None:
         response = await write.send(client, auth, write.body_with(**{write.text_field: "Ok\u0000afor"}))
         assert_field_error(response, f"/{write.text_field}")
@@ -313,11 +303,6 @@ class TestPathIds:
         case = (await client.post("/v1/cases", json=family, headers=auth())).json()
         assert_problem(await client.get(f"/v1/cases/{case['id']}/versions/{version}", headers=auth()), 404)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: `version` path segments outside PostgreSQL's int4 range reach the query "
-        "(asyncpg DataError) and come back as 500; the parameter has no bounds",
-    )
     @pytest.mark.parametrize("version", [2**31, -(2**31) - 1, 10**20])
     @pytest.mark.parametrize("kind", ["cases", "people"])
     async def test_a_version_out_of_range_is_400_or_404(
@@ -352,17 +337,9 @@ class TestListParameters:
         )
         assert_problem(filtered, 400)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: a cursor with non-ASCII characters reaches hmac.compare_digest, which raises TypeError: 500",
-    )
     async def test_non_ascii_cursor_is_a_400(self, client: Client, auth: TokenFactory) -> None:
         assert_problem(await client.get("/v1/cases", params={"cursor": "é.é"}, headers=auth()), 400)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: a NUL character in ?identifier= reaches PostgreSQL (UntranslatableCharacterError): 500",
-    )
     async def test_nul_character_in_identifier_filter_is_400(self, client: Client, auth: TokenFactory) -> None:
         response = await client.get("/v1/people", params={"identifier": "la_person_id|AB\u00001"}, headers=auth())
         assert_problem(response, 400)
@@ -381,11 +358,6 @@ class TestListParameters:
         assert response.status_code == 200, response.text
         assert len(response.json()["items"]) == 2
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: limit=100000 is refused with 400 (Parameter le=10_000 in cases/people routes) although the "
-        "API promises larger values are reduced to 500 (http.clamp_limit, interop R27)",
-    )
     @pytest.mark.parametrize("url", ["/v1/cases", "/v1/people"])
     async def test_limit_100000_is_reduced_not_refused(self, client: Client, auth: TokenFactory, url: str) -> None:
         response = await client.get(url, params={"limit": 100_000}, headers=auth())

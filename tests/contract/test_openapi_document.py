@@ -31,10 +31,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "tra
 LOWER_CAMEL = re.compile(r"^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*$")
 
 # Known gaps, pinned as strict xfails: (check, operationId) -> what is wrong. Delete an entry once it is fixed.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("400 and 500", "getJwks"): "bug: GET /.well-known/jwks.json is declared with a bare @get and "
-    "opt problems=[500], so the document lists no 400 for it (every api_route gets 400 and 500)",
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 @cache

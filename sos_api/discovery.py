@@ -1,0 +1,104 @@
+"""`GET /.well-known/api-configuration` (interop R23): what an integrator needs before the first call.
+
+Built from the same settings and policy table the server enforces, so it cannot drift from behaviour.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+
+from sos_schema import PurposeOfUse
+
+from .auth.policy import OPERATIONS
+from .auth.roles import Role
+from .auth.tokens import ALLOWED_ALGORITHMS
+from .http import DEFAULT_LIMIT, MAX_LIMIT, api_route, encode, json_response
+from .settings import Settings
+
+
+class TrustedIssuer(msgspec.Struct, kw_only=True):
+    issuer: str
+    audience: str
+    jwks_uri: str | None = None
+    organisations: list[str] = []
+    algorithms: list[str]
+
+
+class Limits(msgspec.Struct, kw_only=True):
+    max_body_bytes: int
+    default_page_size: int
+    max_page_size: int
+    jwt_leeway_seconds: int
+
+
+class ApiConfiguration(msgspec.Struct, kw_only=True):
+    """How to call this API: who may issue tokens for it, which roles and scopes it knows, and its limits."""
+
+    api_versions: list[str]
+    issuers: list[TrustedIssuer]
+    roles: list[str]
+    scopes: list[str]
+    organisation_claim: str
+    purposes_of_use: list[str]
+    limits: Limits
+    webhook_signing_keys: list[dict[str, Any]]
+
+
+def configuration(settings: Settings, base_url: str) -> ApiConfiguration:
+    issuers = [
+        TrustedIssuer(
+            issuer=i.issuer,
+            audience=i.audience,
+            jwks_uri=i.jwks_url,
+            organisations=list(i.organisations),
+            algorithms=sorted(set(i.algorithms) & ALLOWED_ALGORITHMS),
+        )
+        for i in settings.issuers
+    ]
+    if settings.trusts_local_issuer:
+        issuers.append(
+            TrustedIssuer(
+                issuer=settings.local_issuer_name,
+                audience=settings.audience,
+                jwks_uri=f"{base_url}/.well-known/jwks.json",
+                algorithms=["RS256"],
+            )
+        )
+    access: dict[str, set[str]] = {}
+    for rule in OPERATIONS.values():
+        access.setdefault(rule.resource, set()).add(rule.access)
+    scopes = [
+        f"system/{resource}.{''.join(sorted(letters, key='cruds'.index))}" for resource, letters in access.items()
+    ]
+    return ApiConfiguration(
+        api_versions=["v1"],
+        issuers=issuers,
+        roles=[r.value for r in Role],
+        scopes=sorted(scopes),
+        organisation_claim="org",
+        purposes_of_use=[p.value for p in PurposeOfUse],
+        limits=Limits(
+            max_body_bytes=settings.max_body_bytes,
+            default_page_size=DEFAULT_LIMIT,
+            max_page_size=MAX_LIMIT,
+            jwt_leeway_seconds=settings.jwt_leeway_seconds,
+        ),
+        webhook_signing_keys=[],
+    )
+
+
+@api_route(
+    "GET",
+    "/.well-known/api-configuration",
+    operation_id="getApiConfiguration",
+    tag="service",
+    summary="Discovery: token issuers, audience, roles, scopes and limits",
+    returns=ApiConfiguration,
+    public=True,
+)
+async def api_configuration(request: Request[Any, Any, Any]) -> Response[bytes]:
+    base_url = str(request.base_url).rstrip("/")
+    return json_response(encode(configuration(request.app.state.settings, base_url)))
