@@ -72,7 +72,7 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         header = connection.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise problems.Unauthenticated("A bearer token is required.")
+            raise problems.Unauthenticated("A bearer token is required.", token_sent=False)
         verifier: TokenVerifier = connection.app.state.verifier
         try:
             principal = await verifier.verify(token.strip())

@@ -75,9 +75,11 @@ class BadRequest(ProblemError):
 class Unauthenticated(ProblemError):
     status, slug, title = 401, "unauthenticated", "Authentication required"
 
-    def __init__(self, detail: str | None = None) -> None:
-        # Deliberately vague: the reason a token failed is logged, never told to the caller.
-        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="sos-api", error="invalid_token"'})
+    def __init__(self, detail: str | None = None, *, token_sent: bool = True) -> None:
+        # Deliberately vague: the reason a token failed is logged, never told to the caller. RFC 6750 3.1: no
+        # error code when no token was sent at all.
+        challenge = 'Bearer realm="sos-api"' + (', error="invalid_token"' if token_sent else "")
+        super().__init__(detail, headers={"WWW-Authenticate": challenge})
 
 
 class Forbidden(ProblemError):

@@ -109,19 +109,21 @@ class _IssuerKeys:
         self.config = config
         self.keys: dict[str, PyJWK] = dict(static or {})
         self._client = PyJWKClient(config.jwks_url, cache_keys=False) if config.jwks_url else None
-        self._fetched_at = 0.0
+        self._fetched_at: float | None = None
         if config.jwks_file:
             self.keys.update(_keys_from_jwks(json.loads(Path(config.jwks_file).read_text())))
 
     async def key_for(self, kid: str | None) -> PyJWK:
         if kid in self.keys:
             return self.keys[kid]
-        if self._client is not None and time.monotonic() - self._fetched_at > 60:
+        due = self._fetched_at is None or time.monotonic() - self._fetched_at > 60
+        if self._client is not None and due:
             self._fetched_at = time.monotonic()
             client = self._client
             try:
                 fetched = await anyio.to_thread.run_sync(client.get_signing_keys, True)
-            except jwt.PyJWKClientError as exc:
+            except (jwt.PyJWKClientError, jwt.PyJWKSetError, jwt.InvalidKeyError, ValueError, OSError) as exc:
+                # An empty, unreadable or unreachable key set: no token from this issuer can be checked now.
                 raise TokenRejected(f"JWKS fetch failed for {self.config.issuer}: {exc}") from exc
             self.keys = {k.key_id: k for k in fetched if k.key_id}
         if kid in self.keys:
@@ -166,11 +168,16 @@ class TokenVerifier:
             raise TokenRejected("untrusted issuer")
         if alg not in issuer.config.algorithms:
             raise TokenRejected(f"algorithm {alg!r} not allowed for this issuer")
-        key = await issuer.key_for(header.get("kid"))
+        jwk = await issuer.key_for(header.get("kid"))
+        # A key that names its algorithm is used with that one only. Keys published without `alg` (Entra's)
+        # serve any allowed algorithm of their type; PyJWT would otherwise bind an RSA key to RS256 alone.
+        declared = jwk.algorithm_name if "alg" in jwk._jwk_data else None
+        if declared is not None and declared != alg:
+            raise TokenRejected(f"token algorithm {alg} does not match the key's {declared}")
         try:
             claims = jwt.decode(
                 token,
-                key,
+                jwk.key,
                 algorithms=[alg],
                 audience=issuer.config.audience,
                 issuer=issuer.config.issuer,
@@ -203,7 +210,12 @@ class TokenVerifier:
             # An issuer may only speak for the organisations it is registered for (tenant isolation).
             raise TokenRejected("issuer not trusted for this organisation")
         raw_scopes = claims.get("scp") or claims.get("scope") or ""
-        scopes = set(raw_scopes.split() if isinstance(raw_scopes, str) else map(str, raw_scopes))
+        if isinstance(raw_scopes, str):
+            scopes = set(raw_scopes.split())
+        elif isinstance(raw_scopes, list) and all(isinstance(s, str) for s in raw_scopes):
+            scopes = set(raw_scopes)
+        else:
+            raise TokenRejected("bad scope claim")
         scopes.update(scope for r in raw_roles if (scope := scope_from_app_role(r)))
         teams = claims.get("teams") or []
         if not isinstance(teams, list) or not all(isinstance(t, str) for t in teams):
