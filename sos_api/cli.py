@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 from .settings import Settings
@@ -64,7 +65,16 @@ def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
         print("the local issuer is off (SOS_DATABASE_URL is set): set SOS_LOCAL_ISSUER=true to use it", file=sys.stderr)
         return 2
     try:
-        token = mint_token(settings, roles=args.role, organisation=args.org, subject=args.sub, ttl_seconds=args.ttl)
+        extra: dict[str, object] = {}
+        if args.person_id:
+            extra["person_id"] = str(uuid.UUID(args.person_id))
+        if args.team:
+            extra["teams"] = args.team
+        if args.scope:
+            extra["scp"] = " ".join(args.scope)
+        token = mint_token(
+            settings, roles=args.role, organisation=args.org, subject=args.sub, ttl_seconds=args.ttl, extra=extra
+        )
     except ValueError as exc:
         print(f"cannot mint a token: {exc}", file=sys.stderr)
         return 2
@@ -100,6 +110,9 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--org", default="la:845", help='organisation, e.g. "la:845", "ods:RX1", "police:01"')
     token.add_argument("--sub", help="subject (user or client id)")
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+    token.add_argument("--person-id", help="the caller's own Person id (practitioner allocation, or a family member)")
+    token.add_argument("--team", action="append", help="a team the practitioner works in (repeat for several)")
+    token.add_argument("--scope", action="append", help='an integration scope, e.g. "system/cases.rs" (repeat)')
     token.set_defaults(run=cmd_token)
     demo = sub.add_parser("demo", help="load a small synthetic family")
     demo.add_argument("--org", default="la:845")

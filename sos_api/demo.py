@@ -37,11 +37,19 @@ def _say(role: str, person: str, *, own_words: bool = False, agency: str | None 
     return out
 
 
+DEMO_TEAM = "Central assessment team"
+
+
 def load_demo(settings: Settings, database_url: str, *, organisation: str = "la:845") -> str:
     """Create the demo family and return a short summary with the ids a new user needs."""
     app = create_app(settings, database_url=database_url)
-    worker = mint_token(settings, roles=["social_worker"], organisation=organisation, subject="demo-social-worker")
-    manager = mint_token(settings, roles=["team_manager"], organisation=organisation, subject="demo-team-manager")
+    team = {"teams": [DEMO_TEAM]}
+    worker = mint_token(
+        settings, roles=["social_worker"], organisation=organisation, subject="demo-social-worker", extra=team
+    )
+    manager = mint_token(
+        settings, roles=["team_manager"], organisation=organisation, subject="demo-team-manager", extra=team
+    )
     as_worker = {"Authorization": f"Bearer {worker}"}
     as_manager = {"Authorization": f"Bearer {manager}"}
     today = dt.date.today()
@@ -58,8 +66,24 @@ def load_demo(settings: Settings, database_url: str, *, organisation: str = "la:
         imran = person("Imran", sex="male")
         fatima = person("Fatima", "Begum", sex="female")
         dev = person("Dev", "Patel", sex="male")
-        nurse = person("Jo", "Carter", practitioner={"agency_type": "school_nurse", "job_title": "School nurse"})
-        sam = person("Sam", "Okafor", practitioner={"agency_type": "other", "job_title": "Social worker"})
+        nurse = person(
+            "Jo",
+            "Carter",
+            practitioner={
+                "agency_type": "school_nurse",
+                "job_title": "School nurse",
+                "organisation": {"name": "Leeds Community Healthcare", "code": "RY6"},
+            },
+        )
+        sam = person(
+            "Sam",
+            "Okafor",
+            practitioner={
+                "agency_type": "other",
+                "job_title": "Social worker",
+                "organisation": {"name": "Demo City Council", "code": "845"},
+            },
+        )
 
         case = _ok(
             client.post(
@@ -69,7 +93,7 @@ def load_demo(settings: Settings, database_url: str, *, organisation: str = "la:
                     "family_label": "Khan family",
                     "opened_on": (today - dt.timedelta(days=120)).isoformat(),
                     "language": "en",
-                    "team": "Central assessment team",
+                    "team": DEMO_TEAM,
                     "members": [
                         {"person_id": amira, "role": "child"},
                         {"person_id": yusuf, "role": "child"},
@@ -273,7 +297,7 @@ def load_demo(settings: Settings, database_url: str, *, organisation: str = "la:
             f"  danger          {danger_drinking['id']} (drinking)",
             f"  danger          {danger_school['id']} (school attendance)",
             "Try:",
-            "  TOKEN=$(sos-api token --role social_worker)",
+            f'  TOKEN=$(sos-api token --role social_worker --team "{DEMO_TEAM}")',
             f'  curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8000/v1/cases/{case_id}/maps/current',
             f'  curl -H "Authorization: Bearer $TOKEN" '
             f"http://127.0.0.1:8000/v1/danger-statements/{danger_drinking['id']}/scaling-series",

@@ -180,12 +180,12 @@ def field_error(error: msgspec.ValidationError) -> FieldError:
     missing = re.match(r"Object missing required field `([^`]+)`", message)
     pointer = pointer_from_path(path)
     if missing:
-        pointer += "/" + missing.group(1)
+        pointer += pointer_of([missing.group(1)])
         code = "required"
     elif message.startswith("Object contains unknown field"):
         code = "unknown_field"
         unknown = re.search(r"`([^`]+)`", message)
-        pointer += "/" + unknown.group(1) if unknown else ""
+        pointer += pointer_of([unknown.group(1)]) if unknown else ""
     elif message.startswith(("Expected", "Invalid")):
         code = "invalid"
     else:

@@ -23,6 +23,17 @@ from . import record as audit
 
 log = logging.getLogger(__name__)
 
+# The kind of record a refused call without an id was aiming at (a create or a search).
+KIND_OF_RESOURCE = {
+    "cases": "case",
+    "case-involvements": "case_involvement",
+    "people": "person",
+    "assessment-maps": "assessment_map",
+    "danger-statements": "danger_statement",
+    "scaling": "scaling_judgement",
+    "audit-events": "access_event",
+}
+
 
 async def record_denial(exc: Exception, scope: Any) -> None:
     if not isinstance(exc, problems.Forbidden | problems.NotFound):
@@ -65,7 +76,7 @@ async def _record(exc: Exception, scope: Any, who: Principal, operation_id: str)
             conn,
             actor,
             "denied",
-            object_type=stored.kind if stored else (rule.resource.replace("-", "_") if rule else "unknown"),
+            object_type=stored.kind if stored else KIND_OF_RESOURCE.get(rule.resource if rule else "", "unknown"),
             object_id=stored.id if stored else None,
             object_version=stored.version if stored else None,
             case_id=stored.case_id if stored else None,
