@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -139,6 +140,12 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> Response[bytes]:
     request_id = getattr(request.state, "request_id", None)
+    headers = dict(headers or {})
+    if request_id is None:
+        # No route matched (404/405 before routing), so RequestIdMiddleware never ran: correlate here (R28).
+        sent = request.headers.get("x-request-id") or request.headers.get("x-correlation-id") or ""
+        request_id = sent if 0 < len(sent) <= 200 else str(uuid.uuid4())
+        headers["X-Request-ID"] = request_id
     body = Problem(
         type=problem_type(slug),
         title=title,
@@ -153,7 +160,7 @@ def render(
         content=msgspec.json.encode(body),
         status_code=status,
         media_type=PROBLEM_MEDIA_TYPE,
-        headers=headers or {},
+        headers=headers,
     )
 
 

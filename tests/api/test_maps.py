@@ -241,11 +241,14 @@ class TestFinaliseMap:
         danger = await scaled_danger(client, auth, family)
         made = await make_map(client, auth, family, [danger["id"]])
         response = await client.post(
-            f"/v1/maps/{made['id']}/finalise", json={"approved_by": family.worker}, headers=auth() | if_match(1)
+            f"/v1/maps/{made['id']}/finalise",
+            json={"approved_by": family.worker, "note": "Agreed in supervision."},
+            headers=auth() | if_match(1),
         )
         assert response.status_code == 200, response.text
         assert response.headers["etag"] == 'W/"2"'
         final = response.json()
+        assert final["finalise_note"] == "Agreed in supervision."
         assert final["status"] == "current"
         assert final["pinned_dangers"] == [{"id": danger["id"], "version": 2}]
         assert final["finalised_by"] == "social_worker-1"

@@ -3,18 +3,11 @@
 from typing import Any
 
 from sos_schema import CaseInvolvement, CaseInvolvementCreate, CaseInvolvementEnd
+from tests.schema.examples.scaling import META
 
 CASE = "0b0c0d0e-0000-4000-8000-0000000000c1"
 CHAIR = "0b0c0d0e-0000-4000-8000-0000000000c2"
 ID = "0b0c0d0e-0000-4000-8000-0000000000c3"
-META = {
-    "la_code": "845",
-    "version": 1,
-    "created_at": "2026-11-02T10:00:00Z",
-    "created_by": "worker-1",
-    "recorded_by": "worker-1",
-    "updated_at": "2026-11-02T10:00:00Z",
-}
 AGENCY: dict[str, Any] = {
     "kind": "agency",
     "organisation": "ods:RX1",
