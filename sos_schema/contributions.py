@@ -349,7 +349,10 @@ class NotForFamily(Input, kw_only=True):
 
     parts: Annotated[list[ShortText], Meta(min_length=1, max_length=FEW)]
     reason: Text
-    chair_informed: Annotated[bool, Meta(description="The chair must be told before the meeting.")]
+    chair_informed: Annotated[
+        bool,
+        Meta(description="The chair must be told before the meeting: true once the report is submitted."),
+    ]
 
 
 # --- the contribution kinds (tagged union on `kind`) ----------------------------------------------
@@ -524,8 +527,16 @@ class ContributionReplace(Input, kw_only=True):
     content: ContributionCreate
 
 
+_NOT_SENT = frozenset({ContributionStatus.draft, ContributionStatus.withdrawn})
+"""Statuses of a contribution that goes to no meeting: a draft, or one its contributor withdrew."""
+
+
 class Contribution(Output, kw_only=True):
-    """A stored contribution version. Frozen after submission; a replacement is a new version (domain 3.6)."""
+    """A stored contribution version. Frozen after submission; a replacement is a new version (domain 3.6).
+
+    A conference report that withholds parts from the family (`not_for_family`) may be drafted before the
+    chair is told, but once submitted it must record `chair_informed` true (domain 2.22).
+    """
 
     id: UUID
     meta: RecordMeta
@@ -540,6 +551,17 @@ class Contribution(Output, kw_only=True):
             self.replaces_id is None or self.replacement_reason is not None,
             "replacement_reason is required when replaces_id is set",
         )
+        if (
+            isinstance(self.content, ConferenceReport)
+            and self.content.not_for_family is not None
+            and self.status not in _NOT_SENT
+        ):
+            # Domain 2.22: the chair must be told before the meeting; a submitted report is frozen (3.6).
+            require(
+                self.content.not_for_family.chair_informed,
+                "not_for_family needs chair_informed true once the report is submitted: "
+                "the chair must be told before the meeting",
+            )
 
 
 class ContributionReceipt(Output, kw_only=True):

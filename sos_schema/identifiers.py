@@ -206,6 +206,10 @@ def _value_problem(system: IdentifierSystem, value: str) -> str | None:
     return None
 
 
+_FORCE_REFERENCES = frozenset({IdentifierSystem.police_crime_ref, IdentifierSystem.police_ppn_ref})
+"""Police references unique only within their issuing force (domain 2.4): `issuer` is required."""
+
+
 IdentifierValue = Annotated[
     str,
     Meta(
@@ -230,7 +234,8 @@ class Identifier(Input, kw_only=True):
     an `la_person_id` 1-20 letters and digits. Police and court references carry no national check, so only
     their length and characters are checked. The value is rewritten to its canonical form (see
     `normalise_identifier`). `verification` applies to NHS numbers only. Test-range NHS numbers (999...)
-    pass here and are refused by production tenants (BR-22).
+    pass here and are refused by production tenants (BR-22). A police crime reference or PPN number is unique
+    only within the force that issued it, so `issuer` (the force) is required for those two systems.
     """
 
     system: IdentifierSystem
@@ -238,7 +243,10 @@ class Identifier(Input, kw_only=True):
     issuer: Annotated[
         ShortText | None,
         Meta(
-            description="Who issued it: LA code, case management system name or police force.",
+            description=(
+                "Who issued it: LA code, case management system name or police force. Required for "
+                "police_crime_ref and police_ppn_ref (the issuing force)."
+            ),
             examples=["845", "Mosaic", "Metropolitan Police"],
         ),
     ] = None
@@ -263,5 +271,11 @@ class Identifier(Input, kw_only=True):
             self.verification is None or self.system is IdentifierSystem.nhs_number,
             "verification is only for nhs_number identifiers",
         )
+        if self.system in _FORCE_REFERENCES:
+            # Domain 2.4: force references have no national format; store them with the issuing force.
+            require(
+                self.issuer is not None,
+                f"issuer (the police force that issued it) is required for {self.system.value}",
+            )
         check_order(self.valid_from, self.valid_to, "identifier validity")
         self.value = normalise_identifier(self.system, self.value)

@@ -1460,7 +1460,8 @@ class PlanStatus(enum.StrEnum):
 class PlanRecord(Output, kw_only=True):
     """A stored version of a statutory plan, with its server-driven status (domain 3.4).
 
-    Only one version of a plan is `agreed` at a time; a new version points at the one it replaces.
+    Only one version of a plan is `agreed` at a time; a new version points at the one it replaces. An ended
+    plan has its `end_reason`; `end_reason` and `ended_on` are only set once the plan has ended.
     """
 
     id: UUID
@@ -1479,6 +1480,14 @@ class PlanRecord(Output, kw_only=True):
         ),
     ] = None
     plan: PlanCreate
+
+    def __post_init__(self) -> None:
+        ended = self.status is PlanStatus.ended
+        require(not ended or self.end_reason is not None, "end_reason is required when status is ended")
+        require(
+            ended or (self.end_reason is None and self.ended_on is None),
+            "end_reason and ended_on are only set when status is ended",
+        )
 
 
 class PlanEnd(Input, kw_only=True):

@@ -115,6 +115,7 @@ REPORT: dict[str, Any] = {
     "for_meeting_id": MEETING,
     "attending": "attending",
 }
+NOT_TOLD: dict[str, Any] = {"parts": ["Paragraph 3"], "reason": "Another child's information.", "chair_informed": False}
 
 VALID: list[tuple[type, dict[str, Any]]] = [
     (ContributionSubject, SUBJECT),
@@ -208,6 +209,23 @@ VALID: list[tuple[type, dict[str, Any]]] = [
             "content": REPORT,
         },
     ),
+    (
+        Contribution,  # a draft may withhold parts before the chair has been told
+        {"id": ID, "meta": META, "status": "draft", "content": {**REPORT, "not_for_family": NOT_TOLD}},
+    ),
+    (
+        Contribution,  # withdrawn: it goes to no meeting
+        {"id": ID, "meta": META, "status": "withdrawn", "content": {**REPORT, "not_for_family": NOT_TOLD}},
+    ),
+    (
+        Contribution,
+        {
+            "id": ID,
+            "meta": META,
+            "status": "submitted",
+            "content": {**REPORT, "not_for_family": {**NOT_TOLD, "chair_informed": True}},
+        },
+    ),
     (ContributionReceipt, {"id": ID, "status": "received", "received_at": "2026-11-02T10:00:00Z"}),
 ]
 
@@ -287,5 +305,17 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
         True,
     ),
     (Contribution, {"id": ID, "meta": META, "status": "lost", "content": ATTENDANCE}, "$.status", False),
+    (
+        Contribution,
+        {"id": ID, "meta": META, "status": "submitted", "content": {**REPORT, "not_for_family": NOT_TOLD}},
+        "not_for_family needs chair_informed true once the report is submitted",
+        True,
+    ),
+    (
+        Contribution,
+        {"id": ID, "meta": META, "status": "superseded", "content": {**REPORT, "not_for_family": NOT_TOLD}},
+        "the chair must be told before the meeting",
+        True,
+    ),
     (ContributionReceipt, {"id": ID, "status": "matched", "received_at": "2026-11-02T10:00:00Z"}, "$.status", False),
 ]

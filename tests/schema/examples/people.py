@@ -103,8 +103,8 @@ VALID: list[tuple[type, dict[str, Any]]] = [
                 {"system": "nhs_number", "value": "9434765919", "valid_from": "2020-01-02"},
                 {"system": "la_person_id", "value": "PERS01", "issuer": "Mosaic"},
                 {"system": "la_person_id", "value": "A99", "issuer": "Legacy CMS"},
-                {"system": "police_crime_ref", "value": "CR/1/26"},
-                {"system": "police_crime_ref", "value": "CR/2/26"},
+                {"system": "police_crime_ref", "value": "CR/1/26", "issuer": "Synthetic Constabulary"},
+                {"system": "police_crime_ref", "value": "CR/2/26", "issuer": "Synthetic Constabulary"},
             ],
             "visibility": "professionals_only",
             "withheld_reason": "Holds the refuge address.",
@@ -180,8 +180,8 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
         {
             **CHILD_PERSON,
             "identifiers": [
-                {"system": "police_crime_ref", "value": "CR/1/26"},
-                {"system": "police_crime_ref", "value": "CR/1/26"},
+                {"system": "police_crime_ref", "value": "CR/1/26", "issuer": "Synthetic Constabulary"},
+                {"system": "police_crime_ref", "value": "CR/1/26", "issuer": "Synthetic Constabulary"},
             ],
         },
         "twice",

@@ -533,6 +533,7 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     ),
     (PlanRecord, {**PLAN_RECORD, "status": "agreed", "due_by": "2026-11-10", "plan": PLACEMENT_FULL}),
     (PlanRecord, {**PLAN_RECORD, "status": "under_review", "plan": CARE}),
+    (PlanRecord, {**PLAN_RECORD, "status": "ended", "end_reason": "Consent withdrawn."}),
     (PlanRecord, {**PLAN_RECORD, "plan": CP}),
     (PlanRecord, {**PLAN_RECORD, "plan": CIN}),
     (PlanEnd, {"ended_on": "2027-03-01", "reason": "Needs met.", "closure_outcome": "needs_met"}),
@@ -741,5 +742,23 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
     (PlanRecord, {**PLAN_RECORD, "status": "in_trial"}, "$.status", False),
     (PlanRecord, {**PLAN_RECORD, "plan": {**EARLY_HELP, "plan_type": "safety"}}, "$.plan.plan_type", False),
     (PlanRecord, {**PLAN_RECORD, "plan": {**PATHWAY, "category": "qualifying"}}, "$.plan.category", False),
+    (
+        PlanRecord,
+        {**PLAN_RECORD, "status": "ended", "ended_on": "2027-03-01"},
+        "end_reason is required when status is ended",
+        True,
+    ),
+    (
+        PlanRecord,
+        {**PLAN_RECORD, "status": "agreed", "end_reason": "Needs met."},
+        "end_reason and ended_on are only set when status is ended",
+        True,
+    ),
+    (
+        PlanRecord,
+        {**PLAN_RECORD, "ended_on": "2027-03-01"},
+        "end_reason and ended_on are only set when status is ended",
+        True,
+    ),
     (PlanEnd, {"ended_on": "2027-03-01"}, "reason", False),
 ]
