@@ -24,7 +24,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/ruff check $(SRC)
-	$(BIN)/mypy sos_schema sos_api
+	$(BIN)/mypy sos_schema sos_api $(wildcard bench)
 
 # The whole suite. pytest's exit code 5 ("no tests collected") counts as a failure.
 test: lint
