@@ -156,8 +156,9 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         try:
-            header = jwt.get_unverified_header(token)
-            unverified = jwt.decode(token, options={"verify_signature": False})
+            # One unverified parse finds the issuer and key; the verified decode below is what counts.
+            parsed = jwt.decode_complete(token, options={"verify_signature": False})
+            header, unverified = parsed["header"], parsed["payload"]
         except jwt.PyJWTError as exc:
             raise TokenRejected(f"malformed: {exc}") from exc
         alg = header.get("alg")

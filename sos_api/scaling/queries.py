@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..auth.policy import Scope
@@ -62,9 +64,15 @@ async def select_danger_series(conn: AsyncConnection, scope: Scope, danger_id: U
     """One row per judgement on the danger's scale, newest first (at most `limit`), each carrying the danger's
     audit facts and the question's anchors; a single row with no judgement when there are none yet, and no
     rows when the danger is not visible. One statement: this is the chart's hot path."""
+    return list((await conn.execute(_series_statement(scope, limit), {"danger_id": danger_id})).all())
+
+
+@lru_cache(maxsize=1024)
+def _series_statement(scope: Scope, limit: int) -> sa.Select[Any]:
+    """Built once per caller scope: constructing this statement cost more than running it (bench/)."""
     danger = (
         scoped(scope, DANGER_KIND)
-        .where(records.c.id == danger_id)
+        .where(records.c.id == sa.bindparam("danger_id", type_=PG_UUID(as_uuid=True)))
         .with_only_columns(records.c.id, records.c.la_code, records.c.version, records.c.case_id, records.c.child_ids)
         .subquery("danger")
     )
@@ -120,4 +128,4 @@ async def select_danger_series(conn: AsyncConnection, scope: Scope, danger_id: U
         .order_by(day.desc().nulls_last(), judgement.c.created_at.desc(), judgement.c.id.desc())
         .limit(limit)
     )
-    return list((await conn.execute(query)).all())
+    return query
