@@ -11,7 +11,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from litestar import Request, Response
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
@@ -28,11 +28,17 @@ TAG = "audit"
 # Instants are parsed here, not by the framework, which would also take a bare number as a Unix time.
 RFC3339 = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})$"
 Since = Annotated[
-    str | None, Parameter(pattern=RFC3339, description="Events at or after this instant, e.g. 2026-11-30T09:00:00Z.")
+    str | None,
+    QueryParameter(
+        name="from", pattern=RFC3339, description="Events at or after this instant, e.g. 2026-11-30T09:00:00Z."
+    ),
 ]
-Until = Annotated[str | None, Parameter(pattern=RFC3339, description="Events before this instant.")]
-UserFilter = Annotated[
-    str | None, Parameter(min_length=1, max_length=200, pattern=r"^[^\x00]*$", description="Events by this user.")
+Until = Annotated[str | None, QueryParameter(name="to", pattern=RFC3339, description="Events before this instant.")]
+ActorFilter = Annotated[
+    str | None,
+    QueryParameter(
+        name="actor", min_length=1, max_length=200, pattern=r"^[^\x00]*$", description="Events by this user or client."
+    ),
 ]
 
 _COLUMNS = [c for c in access_events.c if c.name not in {"seq", "la_code", "actor"}]
@@ -120,7 +126,7 @@ async def list_audit_events(
     child: Annotated[UUID | None, Parameter(description="Events touching this child's records.")] = None,
     person: Annotated[UUID | None, Parameter(description="Events about this person, or them as a child.")] = None,
     case: Annotated[UUID | None, Parameter(description="Events on this case's records.")] = None,
-    user: UserFilter = None,
+    by: ActorFilter = None,
     since: Since = None,
     until: Until = None,
     limit: Limit = DEFAULT_LIMIT,
@@ -133,9 +139,9 @@ async def list_audit_events(
         conditions.append(_about(person))
     if case is not None:
         conditions.append(access_events.c.case_id == case)
-    if user is not None:
-        conditions.append(access_events.c.actor == user)
-    binding = f"audit:{child}:{person}:{case}:{user}:{since}:{until}"
+    if by is not None:
+        conditions.append(access_events.c.actor == by)
+    binding = f"audit:{child}:{person}:{case}:{by}:{since}:{until}"
     body = await _page(request, actor, conditions, binding, about=child or person, cursor=cursor, limit=limit)
     return json_response(body)
 

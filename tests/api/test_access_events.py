@@ -123,7 +123,7 @@ class TestDenials:
         assert (event["action"], event["la_code"], event["organisation"]) == ("denied", "845", "la:846")
         # Council A's auditors see the attempt on their child.
         found = await client.get(
-            "/v1/audit-events", params={"child": world.family.child, "user": "b-worker"}, headers=auth("auditor")
+            "/v1/audit-events", params={"child": world.family.child, "actor": "b-worker"}, headers=auth("auditor")
         )
         assert [e["action"] for e in found.json()["items"]] == ["denied"]
 
@@ -152,7 +152,7 @@ class TestAuditQueries:
         seen: list[dict[str, Any]] = []
         cursor = None
         while True:
-            params = {"case": world.family.case_id, "user": "sw-events", "limit": 2} | (
+            params = {"case": world.family.case_id, "actor": "sw-events", "limit": 2} | (
                 {"cursor": cursor} if cursor else {}
             )
             page = (await client.get("/v1/audit-events", params=params, headers=auth("auditor"))).json()
@@ -163,9 +163,9 @@ class TestAuditQueries:
         assert [e["action"] for e in seen] == ["read"] * 3
         assert seen == sorted(seen, key=lambda e: e["at"], reverse=True)
         assert all(e["user"] == "sw-events" and e["organisation"] == "la:845" for e in seen)
-        later = await client.get("/v1/audit-events", params={"since": "2999-01-01T00:00:00Z"}, headers=auth("auditor"))
+        later = await client.get("/v1/audit-events", params={"from": "2999-01-01T00:00:00Z"}, headers=auth("auditor"))
         assert later.json()["items"] == []
-        naive = await client.get("/v1/audit-events", params={"since": "2026-01-01T00:00:00"}, headers=auth("auditor"))
+        naive = await client.get("/v1/audit-events", params={"from": "2026-01-01T00:00:00"}, headers=auth("auditor"))
         assert naive.status_code == 400
 
     async def test_a_childs_access_history_for_a_subject_access_request(
