@@ -182,11 +182,17 @@ async def read_page(
     cursor: str | None,
     limit: int,
     newest_first: bool = False,
+    within: tuple[str, UUID] | None = None,
 ) -> bytes:
-    """One page of visible records of a kind, each returned item recorded as a search result."""
+    """One page of visible records of a kind, each returned item recorded as a search result.
+
+    `within` (kind, id) names the record the list belongs to (a case's maps, a question's judgements): 404
+    unless the caller can see it, checked in the same transaction as the page."""
     limit = clamp_limit(limit)
     after = cursors.read(cursor, binding)
     async with db.begin(actor.scope) as conn:
+        if within is not None and await q.record_exists(conn, actor.scope, *within) is None:
+            raise problems.NotFound(f"No {within[0].replace('_', ' ')} with that id.")
         rows = await q.select_page(
             conn,
             actor.scope,

@@ -60,6 +60,7 @@ async def _page(
     about: UUID | None,
     cursor: str | None,
     limit: int,
+    within_person: UUID | None = None,
 ) -> bytes:
     """Newest first, keyed on the log's own sequence; the query is recorded against the person it is about."""
     limit = clamp_limit(limit)
@@ -71,6 +72,8 @@ async def _page(
         query = query.where(access_events.c.seq < after[0])
     query = query.order_by(access_events.c.seq.desc()).limit(limit + 1)
     async with db_of(request).begin(actor.scope) as conn:
+        if within_person and await q.record_exists(conn, actor.scope, "person", within_person) is None:
+            raise problems.NotFound("No person with that id.")
         rows = list((await conn.execute(query)).all())
         await audit.record(
             conn,
@@ -165,12 +168,11 @@ async def person_access_history(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Response[bytes]:
-    async with db_of(request).begin(actor.scope) as conn:
-        if await q.record_exists(conn, actor.scope, "person", person_id) is None:
-            raise problems.NotFound("No person with that id.")
     conditions = [*_period(since, until), _about(person_id)]
     binding = f"history:{person_id}:{since}:{until}"
-    body = await _page(request, actor, conditions, binding, about=person_id, cursor=cursor, limit=limit)
+    body = await _page(
+        request, actor, conditions, binding, about=person_id, cursor=cursor, limit=limit, within_person=person_id
+    )
     return json_response(body)
 
 

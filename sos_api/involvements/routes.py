@@ -11,7 +11,6 @@ from sos_schema import CaseInvolvement, CaseInvolvementCreate, CaseInvolvementEn
 
 from ..cases.service import KIND as CASE_KIND
 from ..context import Actor
-from ..db import records as q
 from ..db.tables import records
 from ..http import (
     DEFAULT_LIMIT,
@@ -25,7 +24,6 @@ from ..http import (
     page_of,
     read_body,
 )
-from ..problems import NotFound
 from ..versioned import read_one, read_page
 from . import service
 
@@ -65,12 +63,8 @@ async def create_involvement(request: Request[Any, Any, Any], actor: Actor, case
 async def list_involvements(
     request: Request[Any, Any, Any], actor: Actor, case_id: UUID, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Response[bytes]:
-    db = db_of(request)
-    async with db.begin(actor.scope) as conn:
-        if await q.record_exists(conn, actor.scope, CASE_KIND, case_id) is None:
-            raise NotFound("No case with that id.")
     body = await read_page(
-        db,
+        db_of(request),
         actor,
         cursors_of(request),
         service.KIND,
@@ -78,6 +72,7 @@ async def list_involvements(
         binding=f"involvements:{case_id}",
         cursor=cursor,
         limit=limit,
+        within=(CASE_KIND, case_id),
     )
     return json_response(body)
 

@@ -95,12 +95,6 @@ async def load_case(conn: AsyncConnection, actor: Actor, case_id: UUID | None, *
     return case
 
 
-async def require_case(db: Database, actor: Actor, case_id: UUID) -> None:
-    """404 unless the caller can see the case (its lists are only shown to those who can)."""
-    async with db.begin(actor.scope) as conn:
-        await load_case(conn, actor, case_id)
-
-
 def children_errors(case: StoredRecord, child_ids: Sequence[UUID], pointer: str) -> list[FieldError]:
     """Children named must be child members of the case (a map or statement is about the case's children)."""
     members = set(case.child_ids)
@@ -416,7 +410,6 @@ async def list_case_maps(
     db: Database, actor: Actor, cursors: Cursors, case_id: UUID, *, cursor: str | None, limit: int
 ) -> bytes:
     """The case's chain of maps, newest first."""
-    await require_case(db, actor, case_id)
     return await read_page(
         db,
         actor,
@@ -427,6 +420,7 @@ async def list_case_maps(
         cursor=cursor,
         limit=limit,
         newest_first=True,
+        within=(CASE_KIND, case_id),
     )
 
 
@@ -489,7 +483,6 @@ async def list_dangers(
     db: Database, actor: Actor, cursors: Cursors, case_id: UUID, *, cursor: str | None, limit: int
 ) -> bytes:
     """The case's danger statements, oldest first."""
-    await require_case(db, actor, case_id)
     return await read_page(
         db,
         actor,
@@ -499,6 +492,7 @@ async def list_dangers(
         binding=f"dangers:{case_id}",
         cursor=cursor,
         limit=limit,
+        within=(CASE_KIND, case_id),
     )
 
 

@@ -175,9 +175,6 @@ async def list_judgements(
     db: Database, actor: Actor, cursors: Cursors, question_id: UUID, *, cursor: str | None, limit: int
 ) -> bytes:
     """A question's judgements, oldest first; 404 when the question is not visible."""
-    async with db.begin(actor.scope) as conn:
-        if await q.record_exists(conn, actor.scope, QUESTION_KIND, question_id) is None:
-            raise problems.NotFound("No scaling question with that id.")
     return await read_page(
         db,
         actor,
@@ -187,6 +184,7 @@ async def list_judgements(
         binding=f"judgements:{question_id}",
         cursor=cursor,
         limit=limit,
+        within=(QUESTION_KIND, question_id),
     )
 
 
