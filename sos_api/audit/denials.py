@@ -11,14 +11,14 @@ import logging
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
+from litestar import Request
 
 from .. import problems
 from ..auth.policy import OPERATIONS, Scope, default_purpose, scope_for
-from ..auth.roles import Principal
-from ..context import Actor
+from ..auth.roles import Principal, Role
+from ..context import Actor, purpose_of
 from ..db import records as q
-from ..db.tables import records
+from ..db.records import StoredRecord
 from . import record as audit
 
 log = logging.getLogger(__name__)
@@ -49,27 +49,25 @@ async def record_denial(exc: Exception, scope: Any) -> None:
 
 
 async def _record(exc: Exception, scope: Any, who: Principal, operation_id: str) -> None:
-    state = scope.get("state", {})
-    role = state.get("acting_role") or who.roles[0]
-    ids = [v for v in scope.get("path_params", {}).values() if isinstance(v, UUID)]
-    db = scope["litestar_app"].state.db
-    async with db.begin_system() as conn:
-        named = sa.select(records.c.id, records.c.kind, records.c.la_code).where(records.c.id.in_(ids)).limit(1)
-        target = (await conn.execute(named)).first() if ids else None
-        if isinstance(exc, problems.NotFound) and (target is None or await _visible(conn, who, role, target)):
+    request: Request[Any, Any, Any] = Request(scope)
+    role = getattr(request.state, "acting_role", None) or who.roles[0]
+    ids = [v for v in request.path_params.values() if isinstance(v, UUID)]
+    try:
+        purpose = purpose_of(request, operation_id, role)
+    except problems.BadRequest:  # an unreadable X-Purpose-Of-Use still gets its refusal recorded
+        purpose = default_purpose(operation_id, role)
+    async with request.app.state.db.begin_system() as conn:
+        stored = await q.select_unscoped(conn, ids) if ids else None
+        if isinstance(exc, problems.NotFound) and (stored is None or await _visible(conn, who, role, stored)):
             return
-        stored = await q.select_record(conn, _everything(target.la_code), target.kind, target.id) if target else None
         rule = OPERATIONS.get(operation_id)
-        headers = dict(scope.get("headers", []))
-        declared = headers.get(b"x-purpose-of-use", b"").decode("latin-1").strip()
-        client = scope.get("client")
         actor = Actor(
             principal=who,
             role=role,
             scope=Scope(la_code=who.la_code, visibilities=frozenset()),
-            request_id=str(state.get("request_id", "")),
-            source_ip=client[0] if client else "unknown",
-            purpose=declared or default_purpose(operation_id, role),
+            request_id=str(getattr(request.state, "request_id", "")),
+            source_ip=request.client.host if request.client else "unknown",
+            purpose=purpose,
             operation_id=operation_id,
         )
         await audit.record(
@@ -86,13 +84,10 @@ async def _record(exc: Exception, scope: Any, who: Principal, operation_id: str)
         )
 
 
-def _everything(la_code: str) -> Scope:
-    return Scope(la_code=la_code, visibilities=frozenset({"family_shareable", "professionals_only", "restricted"}))
-
-
-async def _visible(conn: Any, who: Principal, role: Any, target: Any) -> bool:
+async def _visible(conn: Any, who: Principal, role: Role, stored: StoredRecord) -> bool:
+    """Whether the caller could have seen the record: if so, its 404 was a missing sub-resource, not a refusal."""
     try:
         mine = scope_for(who, role)
     except problems.NotFound:
         return False
-    return await q.record_exists(conn, mine, target.kind, target.id) is not None
+    return await q.record_exists(conn, mine, stored.kind, stored.id) is not None

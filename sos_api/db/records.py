@@ -130,6 +130,13 @@ async def select_record(
     return _stored(row) if row else None
 
 
+async def select_unscoped(conn: AsyncConnection, record_ids: Sequence[UUID]) -> StoredRecord | None:
+    """The first of these records whoever may see it: only for the server's own bookkeeping (recording a
+    refused attempt against the record it named), never to answer a caller."""
+    row = (await conn.execute(sa.select(*_COLUMNS).where(records.c.id.in_(record_ids)).limit(1))).first()
+    return _stored(row) if row else None
+
+
 async def select_where(
     conn: AsyncConnection, scope: Scope, kind: str, *conditions: Any, for_update: bool = False
 ) -> list[StoredRecord]:
