@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/mypy sos_schema sos_api $(wildcard bench)
+	$(BIN)/lint-imports
 
 # The whole suite. pytest's exit code 5 ("no tests collected") counts as a failure.
 test: lint

@@ -18,20 +18,16 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from litestar.openapi import OpenAPIConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import problems
+from . import areas, problems
 from .audit.denials import record_denial
 from .audit.routes import ROUTES as AUDIT_ROUTES
 from .auth.tokens import TokenRejected, TokenVerifier
-from .cases.routes import ROUTES as CASE_ROUTES
 from .context import provide_actor
 from .db.embedded import start_embedded
 from .db.engine import Database
 from .discovery import api_configuration
 from .http import Cursors, api_route, encode, json_response
-from .involvements.routes import ROUTES as INVOLVEMENT_ROUTES
-from .maps.routes import ROUTES as MAP_ROUTES
-from .people.routes import ROUTES as PEOPLE_ROUTES
-from .scaling.routes import ROUTES as SCALING_ROUTES
+from .request_log import RequestLogMiddleware
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -105,8 +101,7 @@ async def ready(request: Request[Any, Any, Any]) -> Response[bytes]:
     return json_response(b'{"status":"ready"}')
 
 
-class ServiceUnavailable(problems.ProblemError):
-    status, slug, title = 503, "unavailable", "Service unavailable"
+class ServiceUnavailable(problems.ProblemError, status=503): ...
 
 
 @api_route(
@@ -159,16 +154,12 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
             ready,
             jwks,
             api_configuration,
-            *CASE_ROUTES,
-            *INVOLVEMENT_ROUTES,
-            *PEOPLE_ROUTES,
-            *MAP_ROUTES,
-            *SCALING_ROUTES,
+            *areas.routes(),
             *AUDIT_ROUTES,
         ],
         after_exception=[record_denial],
         lifespan=[lifespan],
-        middleware=[RequestIdMiddleware, DefineMiddleware(BearerAuthMiddleware)],
+        middleware=[RequestLogMiddleware, RequestIdMiddleware, DefineMiddleware(BearerAuthMiddleware)],
         exception_handlers=problems.EXCEPTION_HANDLERS,
         dependencies={"actor": Provide(provide_actor)},
         request_max_body_size=settings.max_body_bytes,

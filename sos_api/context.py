@@ -22,6 +22,8 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     source_ip: str
     purpose: str
     operation_id: str
+    # A production tenant refuses test data (BR-22); from the settings, so rules need not reach for them.
+    production: bool = False
 
     @property
     def name(self) -> str:
@@ -51,4 +53,5 @@ async def provide_actor(request: Request[Principal, Any, Any]) -> Actor:
         source_ip=client.host if client else "unknown",
         purpose=purpose_of(request, operation_id, role),
         operation_id=operation_id,
+        production=request.app.state.settings.production,
     )

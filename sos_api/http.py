@@ -10,7 +10,7 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any
 
 import msgspec
@@ -112,6 +112,9 @@ def api_route(
 
 _decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
 
+NOT_JSON = "The body is not well-formed JSON."
+TOO_DEEP = "The body is nested too deeply to read."
+
 
 async def read_body(request: Request[Any, Any, Any], tp: type[Any] | Any) -> Any:
     """Decode the body strictly as `tp` ("7" is not 7; unknown fields refused). Never half-accepts."""
@@ -122,46 +125,72 @@ async def read_body(request: Request[Any, Any, Any], tp: type[Any] | Any) -> Any
     decoder = _decoders.get(tp)
     if decoder is None:
         decoder = _decoders[tp] = msgspec.json.Decoder(tp)
+    # msgspec parses recursively and raises RecursionError on very deep nesting (10,000 "[" is enough), in the
+    # typed decode or in the untyped ones below; that is the client's body, so 400, never 500 (pitfall 17).
     try:
         value = decoder.decode(raw)
     except msgspec.ValidationError:
         # msgspec validates while it parses, so a wrong type early in a body that is cut short later shows up
         # as a validation error; malformed JSON is a 400 whatever else is wrong with it.
-        try:
-            msgspec.json.decode(raw)
-        except msgspec.DecodeError as exc:
-            raise problems.BadRequest("The body is not well-formed JSON.") from exc
+        _require_json(raw)
         raise
     except msgspec.DecodeError as exc:
-        raise problems.BadRequest("The body is not well-formed JSON.") from exc
+        raise problems.BadRequest(NOT_JSON) from exc
+    except RecursionError as exc:
+        raise problems.BadRequest(TOO_DEEP) from exc
     # PostgreSQL text cannot hold NUL. A raw NUL byte is already malformed JSON, so only the escape can carry one;
     # the bytes check keeps the normal case free, and the walk finds the field (an escaped backslash followed by
     # "u0000" decodes to no NUL, so it is not reported).
     if b"\\u0000" in raw:
-        at = _nul_pointer(msgspec.json.decode(raw))
+        at = _nul_pointer(_require_json(raw))
         if at is not None:
             detail = "Text may not contain the NUL character (\\u0000)."
             raise problems.ValidationFailed(detail, errors=[FieldError(pointer=at, code="invalid", detail=detail)])
     return value
 
 
-def _nul_pointer(value: Any, at: tuple[str | int, ...] = ()) -> str | None:
-    """The JSON Pointer of the first string (value or key) holding a NUL character, or None."""
+def _require_json(raw: bytes) -> Any:
+    """The body decoded without a type; 400 when it is not well-formed JSON or too deep to parse."""
+    try:
+        return msgspec.json.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise problems.BadRequest(NOT_JSON) from exc
+    except RecursionError as exc:
+        raise problems.BadRequest(TOO_DEEP) from exc
+
+
+def _nul_pointer(value: Any) -> str | None:
+    """The JSON Pointer of the first string (value or key) holding a NUL character, or None.
+
+    Walks in document order with an explicit stack rather than recursion, so no depth of nesting can exhaust
+    Python's recursion limit (pitfall 17).
+    """
     if isinstance(value, str):
-        return problems.pointer_of(at) if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if "\x00" in key:
-                return problems.pointer_of((*at, key))
-            found = _nul_pointer(item, (*at, key))
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_pointer(item, (*at, index))
-            if found is not None:
-                return found
+        return "" if "\x00" in value else None
+    if not isinstance(value, (dict, list)):
+        return None
+    path: list[str | int] = []  # the keys leading to the container on top of the stack
+    stack: list[Iterator[tuple[str | int, Any]]] = [_members(value)]
+    while stack:
+        for key, item in stack[-1]:
+            if isinstance(key, str) and "\x00" in key:
+                return problems.pointer_of((*path, key))
+            if isinstance(item, str):
+                if "\x00" in item:
+                    return problems.pointer_of((*path, key))
+            elif isinstance(item, (dict, list)):
+                path.append(key)
+                stack.append(_members(item))
+                break
+        else:
+            stack.pop()
+            if path:
+                path.pop()
     return None
+
+
+def _members(container: dict[str, Any] | list[Any]) -> Iterator[tuple[str | int, Any]]:
+    return iter(container.items()) if isinstance(container, dict) else enumerate(container)
 
 
 def json_response(

@@ -46,11 +46,16 @@ GENERIC: dict[int, tuple[str, str]] = {
 
 
 class ProblemError(Exception):
-    """Base of every problem a service raises."""
+    """Base of every problem a service raises. A subclass names its status, and its slug and title where they
+    differ from the status's generic ones (GENERIC)."""
 
     status = 500
     slug = "internal-error"
     title = "Internal error"
+
+    def __init_subclass__(cls, *, status: int = 500, slug: str | None = None, title: str | None = None) -> None:
+        generic_slug, generic_title = GENERIC[status]
+        cls.status, cls.slug, cls.title = status, slug or generic_slug, title or generic_title
 
     def __init__(
         self,
@@ -69,13 +74,7 @@ class ProblemError(Exception):
         self.headers = headers or {}
 
 
-class BadRequest(ProblemError):
-    status, slug, title = 400, "bad-request", "The request could not be read"
-
-
-class Unauthenticated(ProblemError):
-    status, slug, title = 401, "unauthenticated", "Authentication required"
-
+class Unauthenticated(ProblemError, status=401):
     def __init__(self, detail: str | None = None, *, token_sent: bool = True) -> None:
         # Deliberately vague: the reason a token failed is logged, never told to the caller. RFC 6750 3.1: no
         # error code when no token was sent at all.
@@ -83,44 +82,38 @@ class Unauthenticated(ProblemError):
         super().__init__(detail, headers={"WWW-Authenticate": challenge})
 
 
-class Forbidden(ProblemError):
-    status, slug, title = 403, "forbidden", "Not allowed"
+# The problem types services raise, one line each (interop R26: clients branch on the slug).
+class BadRequest(ProblemError, status=400): ...
 
 
-class NotFound(ProblemError):
-    status, slug, title = 404, "not-found", "Not found"
+class Forbidden(ProblemError, status=403): ...
 
 
-class Conflict(ProblemError):
-    status, slug, title = 409, "conflict", "Conflict with the current state"
+class NotFound(ProblemError, status=404): ...
 
 
-class Duplicate(ProblemError):
-    status, slug, title = 409, "duplicate", "Already recorded"
+class Conflict(ProblemError, status=409): ...
 
 
-class ReadOnly(ProblemError):
-    status, slug, title = 409, "read-only", "This version is read-only"
+class Duplicate(ProblemError, status=409, slug="duplicate", title="Already recorded"): ...
 
 
-class VersionConflict(ProblemError):
-    status, slug, title = 412, "version-conflict", "The record has changed since you read it"
+class ReadOnly(ProblemError, status=409, slug="read-only", title="This version is read-only"): ...
 
 
-class PreconditionRequired(ProblemError):
-    status, slug, title = 428, "precondition-required", "If-Match is required"
+class VersionConflict(ProblemError, status=412): ...
 
 
-class UnsupportedMediaType(ProblemError):
-    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+class UnsupportedMediaType(ProblemError, status=415): ...
 
 
-class ValidationFailed(ProblemError):
-    status, slug, title = 422, "validation-failed", "The request body is not valid"
+class ValidationFailed(ProblemError, status=422): ...
 
 
-class RuleBroken(ProblemError):
-    status, slug, title = 422, "rule-broken", "A business rule is not met"
+class RuleBroken(ProblemError, status=422, slug="rule-broken", title="A business rule is not met"): ...
+
+
+class PreconditionRequired(ProblemError, status=428): ...
 
 
 def problem_type(slug: str) -> str:
@@ -237,7 +230,9 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # The route template, not the path: path segments carry ids, and logs must not (conventions pitfall 18).
+    route = request.scope.get("path_template") or "<unmatched>"
+    log.exception("unhandled error on %s %s", request.method, route, exc_info=exc)
     slug, title = GENERIC[HTTP_500_INTERNAL_SERVER_ERROR]
     return render(request, 500, slug, title, "Something went wrong on our side. Quote the instance when reporting it.")
 

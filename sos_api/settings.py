@@ -1,24 +1,49 @@
-"""Settings: one frozen Struct read from `SOS_*` environment variables."""
+"""Settings: one frozen Struct read from `SOS_*` environment variables.
+
+Each variable is decoded with msgspec against the type of its field, constraints included, so a value that cannot
+be used stops start-up with a message naming the variable (`SOS_PORT: expected an integer from 1 to 65535, got
+'80000'`) instead of being read as a default or surfacing later as a traceback.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlparse
 
 import msgspec
+
+# Asymmetric algorithms only: never HS*, never `none` (conventions, pitfall 12).
+Algorithm = Literal["RS256", "PS256", "ES256"]
+Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
+PoolSize = Annotated[int, msgspec.Meta(ge=1)]
+BodyBytes = Annotated[int, msgspec.Meta(ge=1)]
+# Interop R20: clock skew of at most a minute.
+LeewaySeconds = Annotated[int, msgspec.Meta(ge=0, le=60)]
+# At least a minute, so cache expiry cannot fetch more often than the unknown-kid cooldown (auth/tokens.py) allows.
+JwksCacheSeconds = Annotated[int, msgspec.Meta(ge=60, le=86_400)]
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+ISSUERS_FILE = "SOS_ISSUERS_FILE"
+
+
+class SettingsError(ValueError):
+    """A `SOS_*` variable that cannot be used; the message names the variable and never echoes a secret."""
 
 
 class IssuerConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A token issuer we trust (interop R20): where its keys are, what audience it must name, whom it speaks for."""
 
-    issuer: str
-    audience: str
+    issuer: Annotated[str, msgspec.Meta(min_length=1)]
+    audience: Annotated[str, msgspec.Meta(min_length=1)]
     jwks_url: str | None = None
     jwks_file: str | None = None
     # Organisations this issuer may speak for, as "la:845", "ods:RX1", "police:01". A token naming any
     # other organisation is refused, so one council's tenant can never mint tokens for another.
     organisations: tuple[str, ...] = ()
-    algorithms: tuple[str, ...] = ("RS256", "PS256", "ES256")
+    algorithms: tuple[Algorithm, ...] = ("RS256", "PS256", "ES256")
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -26,23 +51,27 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
     # SOS_DATA_DIR: where the embedded database and the local signing key live.
     data_dir: Path = Path(".sos-data")
-    # SOS_HOST / SOS_PORT: where `sos-api serve` listens.
+    # SOS_HOST / SOS_PORT: where `sos-api serve` listens (port 1 to 65535).
     host: str = "127.0.0.1"
-    port: int = 8000
-    # SOS_ISSUERS_FILE: JSON list of IssuerConfig for production token issuers.
+    port: Port = 8000
+    # SOS_ISSUERS_FILE: path of a JSON list of IssuerConfig for production token issuers.
     issuers: tuple[IssuerConfig, ...] = ()
     # SOS_LOCAL_ISSUER: trust the signing key kept in SOS_DATA_DIR (on by default with the embedded database).
+    # Booleans are spelled true/false, 1/0, yes/no or on/off (any case); anything else is refused.
     local_issuer: bool = False
     # SOS_AUDIENCE: the audience the local issuer puts in tokens.
     audience: str = "sos-api"
-    # SOS_MAX_BODY_BYTES: requests with larger bodies get 413.
-    max_body_bytes: int = 1_048_576
+    # SOS_MAX_BODY_BYTES: requests with larger bodies get 413 (at least 1).
+    max_body_bytes: BodyBytes = 1_048_576
     # SOS_PRODUCTION: production tenants refuse test-range NHS numbers (BR-22).
     production: bool = False
-    # SOS_POOL_SIZE: database connections per worker.
-    pool_size: int = 10
-    # SOS_JWT_LEEWAY_SECONDS: clock skew allowed on exp/nbf/iat (interop R20: at most 60).
-    jwt_leeway_seconds: int = 30
+    # SOS_POOL_SIZE: database connections per worker (at least 1).
+    pool_size: PoolSize = 10
+    # SOS_JWT_LEEWAY_SECONDS: clock skew allowed on exp/nbf/iat (interop R20: 0 to 60).
+    jwt_leeway_seconds: LeewaySeconds = 30
+    # SOS_JWKS_CACHE_SECONDS: how long an issuer's fetched JWKS is used before it is fetched again (60 to 86400),
+    # so a key the issuer withdraws (revoked) stops verifying within this time.
+    jwks_cache_seconds: JwksCacheSeconds = 300
 
     @property
     def embedded(self) -> bool:
@@ -58,26 +87,101 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        e = dict(os.environ if env is None else env)
+        """Settings from `SOS_*` variables (os.environ by default); unset or empty means the default.
 
-        def flag(name: str) -> bool:
-            return e.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+        Raises SettingsError naming the first variable whose value cannot be used."""
+        source = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for field in msgspec.structs.fields(cls):
+            if field.name == "issuers":
+                continue
+            name = env_name(field.name)
+            raw = source.get(name, "").strip()
+            if raw:
+                values[field.name] = _decode(name, raw, field.type)
+        issuers_file = source.get(ISSUERS_FILE, "").strip()
+        if issuers_file:
+            values["issuers"] = load_issuers(Path(issuers_file))
+        return cls(**values)
 
-        issuers: tuple[IssuerConfig, ...] = ()
-        if e.get("SOS_ISSUERS_FILE"):
-            raw = Path(e["SOS_ISSUERS_FILE"]).read_bytes()
-            issuers = tuple(msgspec.json.decode(raw, type=list[IssuerConfig]))
-        defaults = cls()
-        return cls(
-            database_url=e.get("SOS_DATABASE_URL") or None,
-            data_dir=Path(e.get("SOS_DATA_DIR") or defaults.data_dir),
-            host=e.get("SOS_HOST") or defaults.host,
-            port=int(e.get("SOS_PORT") or defaults.port),
-            issuers=issuers,
-            local_issuer=flag("SOS_LOCAL_ISSUER"),
-            audience=e.get("SOS_AUDIENCE") or defaults.audience,
-            max_body_bytes=int(e.get("SOS_MAX_BODY_BYTES") or defaults.max_body_bytes),
-            production=flag("SOS_PRODUCTION"),
-            pool_size=int(e.get("SOS_POOL_SIZE") or defaults.pool_size),
-            jwt_leeway_seconds=min(int(e.get("SOS_JWT_LEEWAY_SECONDS") or defaults.jwt_leeway_seconds), 60),
-        )
+
+def env_name(field: str) -> str:
+    """The environment variable of a Settings field (`jwt_leeway_seconds` -> `SOS_JWT_LEEWAY_SECONDS`)."""
+    return ISSUERS_FILE if field == "issuers" else f"SOS_{field.upper()}"
+
+
+def _decode(name: str, raw: str, tp: Any) -> Any:
+    if tp is bool:
+        word = raw.lower()
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise SettingsError(f"{name}: expected a boolean (true/false/1/0/yes/no/on/off), got {raw!r}")
+    if tp is Path:
+        return Path(raw)
+    try:
+        return msgspec.convert(raw, type=tp, strict=False)
+    except msgspec.ValidationError:
+        # The value is echoed for numbers only: a string setting (a database URL) may carry a password.
+        shown = f", got {raw!r}" if _is_number(tp) else ""
+        raise SettingsError(f"{name}: expected {_describe(tp)}{shown}") from None
+
+
+def _is_number(tp: Any) -> bool:
+    return isinstance(msgspec.inspect.type_info(tp), msgspec.inspect.IntType | msgspec.inspect.FloatType)
+
+
+def _describe(tp: Any) -> str:
+    """`an integer from 1 to 65535`, `an integer of at least 1`: the field's type and constraints in words."""
+    info = msgspec.inspect.type_info(tp)
+    if isinstance(info, msgspec.inspect.IntType):
+        low, high = info.ge, info.le
+        if low is not None and high is not None:
+            return f"an integer from {low} to {high}"
+        if low is not None:
+            return f"an integer of at least {low}"
+        return "an integer"
+    return "a string" if isinstance(info, msgspec.inspect.StrType) else str(tp)
+
+
+def load_issuers(path: Path) -> tuple[IssuerConfig, ...]:
+    """The issuers listed in SOS_ISSUERS_FILE; any problem with the file raises SettingsError naming it."""
+    where = f"{ISSUERS_FILE} ({path})"
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"{where}: cannot read the file: {exc.strerror or exc}") from None
+    try:
+        issuers = msgspec.json.decode(raw, type=tuple[IssuerConfig, ...])
+    except msgspec.ValidationError as exc:
+        # msgspec names the place, e.g. "Object missing required field `audience` - at `$[0]`".
+        raise SettingsError(f"{where}: not a list of issuers: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise SettingsError(f"{where}: not valid JSON: {exc}") from None
+    seen: set[str] = set()
+    for index, config in enumerate(issuers):
+        at = f"{where}: issuer {index} ({config.issuer})"
+        if config.issuer in seen:
+            raise SettingsError(f"{at}: listed twice")
+        seen.add(config.issuer)
+        if not config.jwks_url and not config.jwks_file:
+            # Without keys no token from this issuer could ever verify: a silent outage, not a setting.
+            raise SettingsError(f"{at}: needs jwks_url or jwks_file")
+        if config.jwks_url and urlparse(config.jwks_url).scheme not in {"http", "https"}:
+            raise SettingsError(f"{at}: jwks_url must be an http(s) URL")
+        if not config.algorithms:
+            raise SettingsError(f"{at}: algorithms must not be empty")
+        if config.jwks_file:
+            _check_jwks_file(Path(config.jwks_file), at)
+    return issuers
+
+
+def _check_jwks_file(path: Path, at: str) -> None:
+    """A jwks_file must hold a JSON object with a `keys` list (auth/tokens.py reads the keys at start-up)."""
+    try:
+        doc = msgspec.json.decode(path.read_bytes())
+    except OSError as exc:
+        raise SettingsError(f"{at}: cannot read jwks_file {path}: {exc.strerror or exc}") from None
+    except msgspec.DecodeError as exc:
+        raise SettingsError(f"{at}: jwks_file {path} is not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("keys"), list):
+        raise SettingsError(f"{at}: jwks_file {path} is not a JWKS (an object with a `keys` list)")

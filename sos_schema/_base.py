@@ -24,6 +24,7 @@ __all__ = [
     "Attribution",
     "Dispute",
     "EnteredInError",
+    "EnteredInErrorCreate",
     "Period",
     "PerspectiveRole",
     "RecordMeta",
@@ -244,6 +245,13 @@ class Shareable(Input, kw_only=True):
 
     visibility: Visibility = Visibility.family_shareable
     withheld_reason: Text | None = None
+    shared_with_agencies: Annotated[
+        bool,
+        Meta(
+            description="A professionals_only record is shown to the partner agencies involved in the case only "
+            "when this is true (domain 4.1). Restricted records never are."
+        ),
+    ] = False
     source: SourceRef | None = None
 
     def __post_init__(self) -> None:
@@ -251,6 +259,16 @@ class Shareable(Input, kw_only=True):
             self.visibility is Visibility.family_shareable or self.withheld_reason is not None,
             "withheld_reason is required when visibility is not family_shareable",
         )
+        require(
+            not self.shared_with_agencies or self.visibility is Visibility.professionals_only,
+            "shared_with_agencies applies to professionals_only records only",
+        )
+
+
+class EnteredInErrorCreate(Input, kw_only=True):
+    """Mark a record entered in error (BR-23: no hard deletes): why it should not have been recorded."""
+
+    reason: Annotated[Text, Meta(description="Why the record is wrong, e.g. recorded on the wrong child.")]
 
 
 class EnteredInError(Output, kw_only=True):

@@ -144,8 +144,9 @@ class CaseCreate(Shareable, kw_only=True):
     """A family's casework: the people in it, the household and who is allocated (domain 2.2).
 
     At least one member must be a child or unborn child, and a person is listed once. The allocated worker,
-    team and team manager are required while the case is open; the API checks that after the first
-    allocation (they may be empty on a brand-new case from the front door).
+    team and team manager are required while the case is open (domain 2.2), but may be empty on a brand-new
+    case from the front door, so decoding does not insist on them. Until a case is allocated, every case
+    worker of the council can see it (the triage pool).
     """
 
     cms_case_ref: Annotated[
@@ -205,7 +206,8 @@ class Case(CaseCreate, kw_only=True, forbid_unknown_fields=False):
 
 
 class CaseClose(Input, kw_only=True):
-    """Close a case: every child's open episode must already be ended (the API checks that, domain 3.1)."""
+    """Close a case, with the date and the reason (domain 3.1: a case closes once every child's episode has
+    ended; that rule needs the episodes, so it is not checked on this payload)."""
 
     closed_on: dt.date
     closure_reason: ClosureReason

@@ -341,10 +341,6 @@ class AssessmentMapCreate(Shareable, kw_only=True):
         Meta(description="Overall safety (wellbeing, success) scale; required before the map is finalised."),
     ] = None
     analysis: Annotated[LongText | None, Meta(description="The worker's analysis in plain language.")] = None
-    approved_by: Annotated[
-        PractitionerRef | None,
-        Meta(description="Manager sign-off, where the council requires it."),
-    ] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -379,7 +375,13 @@ class AssessmentMap(AssessmentMapCreate, kw_only=True, forbid_unknown_fields=Fal
     ]
     previous_map_id: UUID | None = None
     finalised_at: Instant | None = None
-    finalised_by: UserRef | None = None
+    finalised_by: Annotated[
+        UserRef | None, Meta(description="The team manager who finalised it: from their token, never a body.")
+    ] = None
+    approved_by: Annotated[
+        PractitionerRef | None,
+        Meta(description="The signing manager's Person record, from their token (domain 4.1: sign-off is theirs)."),
+    ] = None
     finalise_note: Annotated[Text | None, Meta(description="The note sent when the map was finalised.")] = None
     pinned_dangers: Annotated[
         list[DangerVersionRef],
@@ -392,12 +394,10 @@ class AssessmentMap(AssessmentMapCreate, kw_only=True, forbid_unknown_fields=Fal
 
 
 class MapFinalise(Input, kw_only=True):
-    """Request to finalise a draft map: it becomes `current` and the previous current map `superseded`."""
+    """Request to finalise a draft map: it becomes `current` and the previous current map `superseded`.
 
-    approved_by: Annotated[
-        PractitionerRef | None,
-        Meta(description="Manager sign-off, where the council requires it."),
-    ] = None
+    Only a team manager finalises (domain 4.1); who signed comes from their token, never from this body."""
+
     note: Text | None = None
 
 

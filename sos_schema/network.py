@@ -2,8 +2,8 @@
 
 The network is the family, friends and community people (sometimes professionals) who know the worries and
 help keep the child safe over time. Whether a member may hold a role in an agreed safety plan depends on other
-records (the plan, the danger statements) and is checked by the API (BR-07, BR-10); here we check what one
-payload can show, such as checks being recorded for overnight care.
+records (the plan, the danger statements), so BR-07 and BR-10 are not checked on decode; here we check what
+one payload can show, such as checks being recorded for overnight care.
 """
 
 from __future__ import annotations
@@ -218,7 +218,7 @@ class NetworkMemberCreate(Input, kw_only=True):
     `roles`, `knows_danger_statements` and `contact` are required before the member holds a role in an agreed
     safety plan; a member must know the danger statements before holding a safety-plan role (BR-07). `checks`
     is required when the roles include overnight care or supervising contact, and those roles can only be
-    relied on once checks are `clear` (BR-10, enforced by the API).
+    relied on once checks are `clear` (BR-10, which needs the plan, so it is not checked on this payload).
     """
 
     person_id: PersonRef

@@ -5,7 +5,7 @@ each danger statement. Its lifecycle is driven by the server (domain 3.4): a pla
 for a period, then sustained or reviewed. An agreed plan is never edited in place: changes create a new
 version in `draft`, and rule ids persist across versions so check-ins can be followed over the whole trial.
 Rules that need other records (every active danger covered, responsible people committed, BR-07/BR-08) are
-checked by the API when the plan changes status; rules visible inside one payload are checked here.
+for the server when the plan changes status; rules visible inside one payload are checked here.
 """
 
 from __future__ import annotations
@@ -244,8 +244,9 @@ class SafetyRuleCreate(Input, kw_only=True):
 class SafetyPlanCreate(Shareable, kw_only=True):
     """A safety plan version as the practitioner drafts it with the family and network (domain 2.12).
 
-    Fields marked "required before agreed" may be empty in a draft; the API refuses to agree the plan until
-    they are filled and every active danger of the children is covered by a rule (BR-07). `status`,
+    Fields marked "required before agreed" may be empty in a draft; BR-07 says a plan is agreed only once
+    they are filled and every active danger of the children is covered by a rule (a rule across records, not
+    checked on this payload). `status`,
     `end_reason` and the link to the child-centred version are set by the server (domain 3.4).
     """
 

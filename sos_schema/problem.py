@@ -57,13 +57,15 @@ class FieldError(Output, kw_only=True):
     detail: Annotated[Text, Meta(description="What is wrong, in plain English.")]
 
 
-class Problem(Output, kw_only=True):
+class Problem(Output, kw_only=True, omit_defaults=True):
     """An RFC 9457 problem details body, sent as `application/problem+json` with every error status.
 
     Members: `type` (stable URI of the problem kind; `about:blank` when the status says it all), `title`
     (short summary of the kind), `status` (the HTTP status), `detail` (this occurrence, for people) and
     `instance` (the request id). Extensions: `errors` (field errors, 422), `current_version` (412 on a stale
-    If-Match) and `rule` (the business rule broken, e.g. `BR-17`).
+    If-Match) and `rule` (the business rule broken, e.g. `BR-17`). A member without a value is left out rather
+    than sent as null or `[]`; an absent member means its default (RFC 9457 3.1: an absent `type` is
+    `about:blank`).
     """
 
     type: UriString = "about:blank"

@@ -1388,8 +1388,8 @@ class PathwayPlan(PlanBase, kw_only=True, tag="pathway"):
         dt.date,
         Meta(
             description=(
-                "Carried on the plan so the age rule (BR-17) can be checked on the payload itself; the API "
-                "checks it matches the Person record."
+                "Carried on the plan so the age rule (BR-17) can be checked on the payload itself; it should "
+                "match the young person's Person record."
             )
         ),
     ]

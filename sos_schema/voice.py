@@ -3,7 +3,8 @@
 The content is the child's own words and drawings, kept exactly as the child gave them: never paraphrased,
 never edited after the session (domain 3.6). A worker adds notes beside the child's words, in the record's
 `worker_notes`, never into them. Parents and the network see the content only as far as the child's consent
-to share allows, or when a manager records an override with a reason (BR-11, enforced by the API).
+to share allows, or when a manager records an override with a reason (BR-11: a rule about who reads, so it
+is not checked on this payload).
 """
 
 from __future__ import annotations

@@ -14,25 +14,23 @@ from uuid import UUID
 from litestar import Request
 
 from .. import problems
-from ..auth.policy import OPERATIONS, Scope, default_purpose, scope_for
+from ..auth.policy import Scope, default_purpose, scope_for
 from ..auth.roles import Principal, Role
 from ..context import Actor, purpose_of
 from ..db import records as q
 from ..db.records import StoredRecord
+from ..resources.registry import OPERATION_KINDS, resource
 from . import record as audit
 
 log = logging.getLogger(__name__)
 
-# The kind of record a refused call without an id was aiming at (a create or a search).
-KIND_OF_RESOURCE = {
-    "cases": "case",
-    "case-involvements": "case_involvement",
-    "people": "person",
-    "assessment-maps": "assessment_map",
-    "danger-statements": "danger_statement",
-    "scaling": "scaling_judgement",
-    "audit-events": "access_event",
-}
+# Operations outside the registry, by the kind of record they read.
+OTHER_KINDS = {"listAuditEvents": "access_event", "getPersonAccessHistory": "access_event"}
+
+
+def kind_of(operation_id: str) -> str:
+    """The kind of record a refused call without an id was aiming at (a create or a search)."""
+    return OPERATION_KINDS.get(operation_id) or OTHER_KINDS.get(operation_id, "unknown")
 
 
 async def record_denial(exc: Exception, scope: Any) -> None:
@@ -58,9 +56,11 @@ async def _record(exc: Exception, scope: Any, who: Principal, operation_id: str)
         purpose = default_purpose(operation_id, role)
     async with request.app.state.db.begin_system() as conn:
         stored = await q.select_unscoped(conn, ids) if ids else None
-        if isinstance(exc, problems.NotFound) and (stored is None or await _visible(conn, who, role, stored)):
+        writing = request.method not in {"GET", "HEAD"}
+        if isinstance(exc, problems.NotFound) and (
+            stored is None or await _reachable(conn, who, role, stored, writing)
+        ):
             return
-        rule = OPERATIONS.get(operation_id)
         actor = Actor(
             principal=who,
             role=role,
@@ -74,7 +74,7 @@ async def _record(exc: Exception, scope: Any, who: Principal, operation_id: str)
             conn,
             actor,
             "denied",
-            object_type=stored.kind if stored else KIND_OF_RESOURCE.get(rule.resource if rule else "", "unknown"),
+            object_type=stored.kind if stored else kind_of(operation_id),
             object_id=stored.id if stored else None,
             object_version=stored.version if stored else None,
             case_id=stored.case_id if stored else None,
@@ -84,10 +84,12 @@ async def _record(exc: Exception, scope: Any, who: Principal, operation_id: str)
         )
 
 
-async def _visible(conn: Any, who: Principal, role: Role, stored: StoredRecord) -> bool:
-    """Whether the caller could have seen the record: if so, its 404 was a missing sub-resource, not a refusal."""
+async def _reachable(conn: Any, who: Principal, role: Role, stored: StoredRecord, writing: bool) -> bool:
+    """Whether the caller could have seen (or, for a write, changed) the record: if so, its 404 was a missing
+    sub-resource, not a refusal. A case worker reads every person in the register but changes only those on
+    their cases, so a refused change to a person is a refusal."""
     try:
         mine = scope_for(who, role)
     except problems.NotFound:
         return False
-    return await q.record_exists(conn, mine, stored.kind, stored.id) is not None
+    return await q.record_exists(conn, mine, resource(stored.kind), stored.id, write=writing) is not None

@@ -1,7 +1,4 @@
-"""Reading the access log: for auditors, and a person's own access history for a subject access request.
-
-Reading who looked at a child is itself a look at that child, so each query is recorded too (BR-25).
-"""
+"""Access log routes: the auditors' query, and a person's own access history (subject access request)."""
 
 from __future__ import annotations
 
@@ -9,20 +6,16 @@ import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
-import sqlalchemy as sa
 from litestar import Request, Response
 from litestar.params import Parameter, QueryParameter
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 from sos_schema import AccessEventPage
 
 from .. import problems
 from ..context import Actor
-from ..db import records as q
-from ..db.tables import access_events
-from ..http import DEFAULT_LIMIT, Cursor, Limit, api_route, clamp_limit, cursors_of, db_of, encode, json_response
-from . import record as audit
+from ..http import DEFAULT_LIMIT, Cursor, Limit, api_route, cursors_of, db_of, json_response
+from . import service
+from .queries import EventFilter
 
 TAG = "audit"
 # Instants are parsed here, not by the framework, which would also take a bare number as a Unix time.
@@ -41,52 +34,6 @@ ActorFilter = Annotated[
     ),
 ]
 
-_COLUMNS = [c for c in access_events.c if c.name not in {"seq", "la_code", "actor"}]
-
-
-def _event(row: Any) -> dict[str, Any]:
-    values = {c.name: getattr(row, c.name) for c in _COLUMNS}
-    values["user"] = row.actor
-    values["child_ids"] = list(row.child_ids or [])
-    return values
-
-
-async def _page(
-    request: Request[Any, Any, Any],
-    actor: Actor,
-    conditions: list[Any],
-    binding: str,
-    *,
-    about: UUID | None,
-    cursor: str | None,
-    limit: int,
-    within_person: UUID | None = None,
-) -> bytes:
-    """Newest first, keyed on the log's own sequence; the query is recorded against the person it is about."""
-    limit = clamp_limit(limit)
-    after = cursors_of(request).read(cursor, binding)
-    query = sa.select(access_events).where(access_events.c.la_code == actor.scope.tenant, *conditions)
-    if after is not None:
-        if not isinstance(after[0], int):
-            raise problems.BadRequest("The cursor is not valid for this list.")
-        query = query.where(access_events.c.seq < after[0])
-    query = query.order_by(access_events.c.seq.desc()).limit(limit + 1)
-    async with db_of(request).begin(actor.scope) as conn:
-        if within_person and await q.record_exists(conn, actor.scope, "person", within_person) is None:
-            raise problems.NotFound("No person with that id.")
-        rows = list((await conn.execute(query)).all())
-        await audit.record(
-            conn,
-            actor,
-            "read",
-            object_type="access_history",
-            object_id=about,
-            child_ids=[about] if about else [],
-        )
-    shown = rows[:limit]
-    next_cursor = cursors_of(request).make([shown[-1].seq], binding) if len(rows) > limit else None
-    return encode({"items": [_event(r) for r in shown], "next_cursor": next_cursor})
-
 
 def _instant(value: str | None) -> dt.datetime | None:
     if value is None:
@@ -95,23 +42,6 @@ def _instant(value: str | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(value)
     except ValueError as exc:
         raise problems.BadRequest(f"{value!r} is not an instant, e.g. 2026-11-30T09:00:00Z.") from exc
-
-
-def _period(since: str | None, until: str | None) -> list[Any]:
-    conditions = []
-    if (start := _instant(since)) is not None:
-        conditions.append(access_events.c.at >= start)
-    if (end := _instant(until)) is not None:
-        conditions.append(access_events.c.at < end)
-    return conditions
-
-
-def _about(person: UUID) -> Any:
-    """Events about a person: reads of their own record, or of any record naming them as a child."""
-    return sa.or_(
-        access_events.c.object_id == person,
-        access_events.c.child_ids.contains(sa.cast([person], ARRAY(PG_UUID(as_uuid=True)))),
-    )
 
 
 @api_route(
@@ -135,17 +65,10 @@ async def list_audit_events(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Response[bytes]:
-    conditions = _period(since, until)
-    if child is not None:
-        conditions.append(access_events.c.child_ids.contains(sa.cast([child], ARRAY(PG_UUID(as_uuid=True)))))
-    if person is not None:
-        conditions.append(_about(person))
-    if case is not None:
-        conditions.append(access_events.c.case_id == case)
-    if by is not None:
-        conditions.append(access_events.c.actor == by)
-    binding = f"audit:{child}:{person}:{case}:{by}:{since}:{until}"
-    body = await _page(request, actor, conditions, binding, about=child or person, cursor=cursor, limit=limit)
+    wanted = EventFilter(child=child, person=person, case=case, actor=by, since=_instant(since), until=_instant(until))
+    body = await service.events_page(
+        db_of(request), actor, cursors_of(request), wanted, about=child or person, cursor=cursor, limit=limit
+    )
     return json_response(body)
 
 
@@ -168,10 +91,16 @@ async def person_access_history(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Response[bytes]:
-    conditions = [*_period(since, until), _about(person_id)]
-    binding = f"history:{person_id}:{since}:{until}"
-    body = await _page(
-        request, actor, conditions, binding, about=person_id, cursor=cursor, limit=limit, within_person=person_id
+    wanted = EventFilter(person=person_id, since=_instant(since), until=_instant(until))
+    body = await service.events_page(
+        db_of(request),
+        actor,
+        cursors_of(request),
+        wanted,
+        about=person_id,
+        cursor=cursor,
+        limit=limit,
+        within_person=person_id,
     )
     return json_response(body)
 

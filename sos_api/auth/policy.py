@@ -1,29 +1,44 @@
-"""Who may call which operation, and which records they may then see: the one place for access rules.
+"""Who may call which operation, which records they then see, in which view, and who signs off: the one place
+for access rules (domain 4).
 
-Two questions, answered here and nowhere else (domain 4):
-1. Role: may a caller with these roles call this operation at all? `OPERATIONS` maps every operationId to the
-   roles allowed (and, for integration clients, the SMART v2 scope needed, interop R21). An operation with no
-   rule is refused for everyone, so a new route cannot ship without a decision here. Refusals are 403.
-2. Object: which records may the acting role see? `scope_for` turns the token into a `Scope` (council, the
-   visibilities it may read, and the case grants it holds). Every query starts from that scope
-   (db/records.py `scoped`) and PostgreSQL row-level security checks the council again. Records outside the
-   scope are 404, so a caller cannot learn that another family's record exists.
+1. Role: may a caller with these roles call this operation at all? Every operation has a `Rule` (the roles
+   allowed and, for integration clients, the SMART v2 scope needed, interop R21). Standard operations get
+   theirs from their kind's registry declaration (`Access`), special ones from the same declaration, and the
+   audit log's below. An operation with no rule is refused for everyone, so a route cannot ship without a
+   decision here. Refusals are 403.
+2. Object: which records may the acting role see? `scope_for` turns the token into a `Scope` (council,
+   visibilities, case grants), and `row_filter` turns a scope and a kind's `Reach` into the conditions every
+   query starts from (db/records.py asks, it has no kind branches of its own). PostgreSQL row-level security
+   checks the council again (`councils_of` for agencies). Records outside the scope are 404, so a caller
+   cannot learn that another family's record exists.
+3. View: `view_for` picks what a caller sees of a record it may see (BR-27: confidential addresses removed).
+4. Sign-off: finalising a map or agreeing a plan is the team manager's (`SIGNERS`), and the signer is always
+   the caller's token (`signed_by`), never a body field.
 
 Case grants are strings matched against the `case_access` table, kept up to date on every case and
-involvement write: `person:<id>` (allocated worker, team manager, chair, IRO), `team:<name>` (allocated
-team), `member:<id>` (a family member of the case), `org:<type:code>` (an agency involved), and `unallocated`
-(a case no team has been given yet: the council's front door triage pool, visible to its case workers).
+involvement write (`case_grants`, `involvement_grants`): `person:<id>` (allocated worker, team manager, chair,
+IRO), `team:<name>` (allocated team), `member:<id>` (a family member of the case), `org:<type:code>` (an agency
+involved), and `unallocated` (a case no team has been given yet: the front-door triage pool, visible to the
+council's case workers).
 """
 
 from __future__ import annotations
 
+import enum
+import re
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 import msgspec
+import sqlalchemy as sa
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
+from sos_schema import Case, CaseInvolvement, InvolvementKind, InvolvementStatus
+
+from ..db.tables import case_access, records
 from ..problems import Forbidden, NotFound
 from .roles import Principal, Role
 
@@ -32,6 +47,8 @@ R = Role
 # Council practitioners who hold cases: they see cases allocated to them or their team (domain 4.1).
 CASE_WORKERS = frozenset({R.social_worker, R.early_help_worker, R.personal_adviser, R.team_manager})
 MANAGERS = frozenset({R.team_manager})
+# Domain 4.1: finalising a map and agreeing a plan are the team manager's; the token says who signed.
+SIGNERS = MANAGERS
 # Independent chairs and reviewing officers: cases where they chair or review (an involvement record).
 INDEPENDENT = frozenset({R.conference_chair, R.iro})
 # Quality and audit staff: every case of the council, read only, purpose `audit`.
@@ -45,8 +62,11 @@ CHILD = frozenset({R.child})
 PROFESSIONALS = CASE_WORKERS | INDEPENDENT | COUNCIL_WIDE | SYNC_CLIENTS
 # Everyone who may read a family's shared Signs of Safety work, each within their own scope.
 SHARED_WORK_READERS = PROFESSIONALS | PARTNERS | FAMILY | CHILD
-# Scaling: the chair and IRO give their own judgements; the family and child give their own numbers.
-JUDGES = CASE_WORKERS | INDEPENDENT | FAMILY | CHILD
+# Council staff who write case content (domain 4.1 "may write"), and the council's own record system.
+CASE_WRITERS = CASE_WORKERS | SYNC_CLIENTS
+# Scaling: workers, the chair and IRO, an involved agency's practitioner, the family and the child each give
+# their own judgements (domain 4.1).
+JUDGES = CASE_WORKERS | INDEPENDENT | PARTNERS | FAMILY | CHILD
 
 ALL_VISIBILITIES = frozenset({"family_shareable", "professionals_only", "restricted"})
 PROFESSIONAL_VISIBILITIES = frozenset({"family_shareable", "professionals_only"})
@@ -63,75 +83,41 @@ class Rule(msgspec.Struct, frozen=True):
     purpose: str = "direct_work"
 
 
-def _rules(resource: str, **by_operation: tuple[frozenset[Role], str]) -> dict[str, Rule]:
-    return {op: Rule(roles, resource, access) for op, (roles, access) in by_operation.items()}
+class Access(msgspec.Struct, frozen=True, kw_only=True):
+    """The roles allowed to read one kind, its history, and to mark it entered in error (its registry
+    declaration carries this; its creates, replaces and actions name their own roles)."""
+
+    read: frozenset[Role]
+    # Saved versions: the same callers as the record unless the kind keeps its history to professionals.
+    history: frozenset[Role] | None = None
+    # Marking a record entered in error (BR-23): practitioners and managers, and the council's own system.
+    correct: frozenset[Role] = CASE_WRITERS
 
 
+class Reach(enum.Enum):
+    """How a kind's records are reached from the cases a caller may see."""
+
+    case = "case"  # the record is a case
+    case_content = "case_content"  # the record belongs to a case (case_id)
+    person = "person"  # a person: the council's register, or members of the caller's cases
+
+
+# Every operation's rule. Kinds add theirs when they register (resources/registry.py).
 OPERATIONS: dict[str, Rule] = {
-    **_rules(
-        "cases",
-        listCases=(SHARED_WORK_READERS, "s"),
-        createCase=(CASE_WORKERS | SYNC_CLIENTS, "c"),
-        getCase=(SHARED_WORK_READERS, "r"),
-        replaceCase=(CASE_WORKERS | SYNC_CLIENTS, "u"),
-        closeCase=(MANAGERS | SYNC_CLIENTS, "u"),
-        listCaseVersions=(PROFESSIONALS, "r"),
-        getCaseVersion=(PROFESSIONALS, "r"),
-    ),
-    **_rules(
-        "case-involvements",
-        listCaseInvolvements=(PROFESSIONALS, "s"),
-        getCaseInvolvement=(PROFESSIONALS, "r"),
-        createCaseInvolvement=(CASE_WORKERS | SYNC_CLIENTS, "c"),
-        endCaseInvolvement=(CASE_WORKERS | SYNC_CLIENTS, "u"),
-    ),
-    **_rules(
-        "people",
-        # Searching the person register is for council professionals; others reach people through a case.
-        listPeople=(PROFESSIONALS, "s"),
-        createPerson=(CASE_WORKERS | SYNC_CLIENTS, "c"),
-        getPerson=(SHARED_WORK_READERS, "r"),
-        replacePerson=(CASE_WORKERS | SYNC_CLIENTS, "u"),
-        listPersonVersions=(PROFESSIONALS, "r"),
-        getPersonVersion=(PROFESSIONALS, "r"),
-    ),
-    **_rules(
-        "assessment-maps",
-        listCaseMaps=(SHARED_WORK_READERS, "s"),
-        createMap=(CASE_WORKERS, "c"),
-        getCurrentMap=(SHARED_WORK_READERS, "r"),
-        getCaseMapVersion=(SHARED_WORK_READERS, "r"),
-        getMap=(SHARED_WORK_READERS, "r"),
-        replaceMap=(CASE_WORKERS, "u"),
-        finaliseMap=(CASE_WORKERS, "u"),
-        createMapRevision=(CASE_WORKERS, "c"),
-        listMapVersions=(SHARED_WORK_READERS, "r"),
-        getMapVersion=(SHARED_WORK_READERS, "r"),
-    ),
-    **_rules(
-        "danger-statements",
-        listDangerStatements=(SHARED_WORK_READERS, "s"),
-        createDangerStatement=(CASE_WORKERS, "c"),
-        getDangerStatement=(SHARED_WORK_READERS, "r"),
-        replaceDangerStatement=(CASE_WORKERS, "u"),
-        listDangerStatementVersions=(SHARED_WORK_READERS, "r"),
-        getDangerStatementVersion=(SHARED_WORK_READERS, "r"),
-    ),
-    **_rules(
-        "scaling",
-        createDangerScalingQuestion=(CASE_WORKERS, "c"),
-        getScalingQuestion=(SHARED_WORK_READERS, "r"),
-        listJudgements=(SHARED_WORK_READERS, "s"),
-        recordJudgement=(JUDGES, "c"),
-        getDangerScalingSeries=(SHARED_WORK_READERS, "r"),
-    ),
-    **{
-        op: Rule(AUDITORS, "audit-events", access, purpose="audit")
-        for op, access in (("listAuditEvents", "s"), ("getPersonAccessHistory", "r"))
-    },
+    op: Rule(AUDITORS, "audit-events", access, purpose="audit")
+    for op, access in (("listAuditEvents", "s"), ("getPersonAccessHistory", "r"))
 }
-
 PUBLIC_OPERATIONS = frozenset({"getHealth", "getReady", "getJwks", "getApiConfiguration"})
+
+
+def register_rules(rules: dict[str, Rule]) -> None:
+    clash = rules.keys() & OPERATIONS.keys()
+    if clash:
+        raise ValueError(f"operations declared twice: {sorted(clash)}")
+    OPERATIONS.update(rules)
+
+
+# --- who the caller is allowed to see --------------------------------------------------------------
 
 
 class Scope(msgspec.Struct, frozen=True, kw_only=True):
@@ -141,6 +127,8 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
     grants: case grants (see module doc); None means every case of the council.
     person_register: may see every person of the council, not only members of the cases it can see.
     redact_confidential: confidential addresses are removed from what it reads (BR-27).
+    agency: a partner agency: `professionals_only` records only where shared with agencies (domain 4.1).
+    sees_entered_in_error: records marked entered in error stay visible (auditors, domain 3.6).
     """
 
     la_code: str | None
@@ -148,13 +136,32 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
     grants: frozenset[str] | None = None
     person_register: bool = False
     redact_confidential: bool = True
+    agency: bool = False
+    sees_entered_in_error: bool = False
 
     @property
     def tenant(self) -> str:
-        """The council new records belong to. Only council callers write, so this is always set for a write."""
+        """The council new records belong to. Only council callers create top-level records."""
         if self.la_code is None:
             raise Forbidden("Only council callers may record this.")
         return self.la_code
+
+
+VISIBILITY_ORDER = ("family_shareable", "professionals_only", "restricted")
+
+
+def no_wider_than(record: Any, holder: Any) -> dict[str, Any]:
+    """The classification a record takes so it is never seen more widely than the record it belongs to (BR-26:
+    a professionals_only danger's scale and judgements are professionals_only too): its own, or its holder's
+    when that is stricter. Fields to build the record with."""
+    mine, theirs = VISIBILITY_ORDER.index(record.visibility.value), VISIBILITY_ORDER.index(holder.visibility.value)
+    if theirs <= mine:
+        return {}
+    return {
+        "visibility": holder.visibility,
+        "withheld_reason": holder.withheld_reason,
+        "shared_with_agencies": holder.shared_with_agencies,
+    }
 
 
 def practitioner_grants(who: Principal) -> frozenset[str]:
@@ -172,6 +179,7 @@ def scope_for(who: Principal, role: Role) -> Scope:
             la_code=la_code,
             visibilities=PROFESSIONAL_VISIBILITIES,
             grants=frozenset({f"org:{who.organisation}"}),
+            agency=True,
         )
     if la_code is None:
         raise NotFound("No such record.")
@@ -187,12 +195,131 @@ def scope_for(who: Principal, role: Role) -> Scope:
         return Scope(
             la_code=la_code, visibilities=ALL_VISIBILITIES, grants=practitioner_grants(who), redact_confidential=False
         )
-    if role in COUNCIL_WIDE or role in SYNC_CLIENTS:
+    if role in COUNCIL_WIDE:
+        return Scope(
+            la_code=la_code,
+            visibilities=ALL_VISIBILITIES,
+            person_register=True,
+            redact_confidential=False,
+            sees_entered_in_error=True,
+        )
+    if role in SYNC_CLIENTS:
         return Scope(la_code=la_code, visibilities=ALL_VISIBILITIES, person_register=True, redact_confidential=False)
     if role in FAMILY or role in CHILD:
         mine = frozenset({f"member:{who.person_id}"}) if who.person_id else frozenset()
         return Scope(la_code=la_code, visibilities=FAMILY_VISIBILITIES, grants=mine)
     return Scope(la_code=la_code, visibilities=frozenset(), grants=frozenset())
+
+
+def visible_cases(scope: Scope) -> sa.Select[Any]:
+    """Ids of the cases a grant-limited scope may see."""
+    assert scope.grants is not None
+    query = sa.select(case_access.c.case_id).where(case_access.c.grant.in_(sorted(scope.grants)))
+    if scope.la_code is not None:
+        query = query.where(case_access.c.la_code == scope.la_code)
+    return query
+
+
+def _members_of(cases: sa.Select[Any] | None) -> sa.Select[Any]:
+    """Ids of the people who are members of these cases (all cases when None)."""
+    member = sa.cast(sa.func.substr(case_access.c.grant, 8), PG_UUID(as_uuid=True))
+    query = sa.select(member).where(case_access.c.grant.like("member:%"))
+    return query.where(case_access.c.case_id.in_(cases)) if cases is not None else query
+
+
+def row_filter(scope: Scope, reach: Reach, *, write: bool = False) -> list[sa.ColumnElement[bool]]:
+    """The conditions that keep a query to the records of one reach that this scope may see (or change)."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if not scope.sees_entered_in_error:
+        conditions.append(records.c.entered_in_error.is_(False))
+    if scope.agency:
+        # Domain 4.1: an agency sees professionals_only items only where they were shared with agencies.
+        conditions.append(
+            sa.or_(
+                records.c.visibility == "family_shareable",
+                sa.and_(records.c.visibility == "professionals_only", records.c.shared_with_agencies.is_(True)),
+            )
+        )
+    else:
+        conditions.append(records.c.visibility.in_(sorted(scope.visibilities)))
+    if scope.la_code is not None:
+        conditions.append(records.c.la_code == scope.la_code)
+    if scope.grants is None:
+        return conditions
+    if reach is Reach.case:
+        conditions.append(records.c.id.in_(visible_cases(scope)))
+    elif reach is Reach.person:
+        if write:
+            # Changing a person needs write access to one of their cases; a person on no case yet (just
+            # registered at the front door) is changed by the council's case workers.
+            conditions.append(
+                sa.or_(records.c.id.in_(_members_of(visible_cases(scope))), records.c.id.not_in(_members_of(None)))
+            )
+        elif not scope.person_register:
+            conditions.append(records.c.id.in_(_members_of(visible_cases(scope))))
+    else:
+        conditions.append(records.c.case_id.in_(visible_cases(scope)))
+    return conditions
+
+
+def councils_of(scope: Scope) -> sa.Select[Any]:
+    """The councils (comma-separated) whose rows an agency's transaction may touch: those whose cases
+    involve it, and no others (row-level security, db/engine.py)."""
+    return sa.select(sa.func.coalesce(sa.func.string_agg(sa.distinct(case_access.c.la_code), ","), "")).where(
+        case_access.c.grant.in_(sorted(scope.grants or ()))
+    )
+
+
+# --- the grants a record gives -----------------------------------------------------------------------
+
+
+def case_grants(case: Case) -> list[str]:
+    """Who the case itself lets in: its allocation, its family, or the triage pool until allocated."""
+    grants = [f"member:{m.person_id}" for m in case.members]
+    grants += [f"person:{p}" for p in (case.allocated_worker, case.team_manager) if p is not None]
+    if case.team is not None:
+        grants.append(f"team:{case.team}")
+    if case.team is None and case.allocated_worker is None:
+        grants.append("unallocated")
+    return grants
+
+
+def involvement_grants(involvement: CaseInvolvement) -> list[str]:
+    """An active involvement lets in the agency, or the chair or IRO in person; an ended one (or one entered in
+    error), nobody."""
+    if involvement.status is InvolvementStatus.ended or involvement.meta.entered_in_error is not None:
+        return []
+    if involvement.kind is InvolvementKind.agency:
+        return [f"org:{involvement.organisation}"]
+    return [f"person:{involvement.person_id}"]
+
+
+# --- views -------------------------------------------------------------------------------------------
+
+CONFIDENTIAL = re.compile(rb'"confidential":\s*true')
+
+
+def without_confidential_addresses(doc: bytes) -> bytes:
+    """BR-27: confidential addresses (refuge, placement, a victim's) removed. The byte check keeps every
+    document without one free of decoding."""
+    if not CONFIDENTIAL.search(doc):
+        return doc
+    value = msgspec.json.decode(doc)
+    if isinstance(value.get("addresses"), list):
+        value["addresses"] = [a for a in value["addresses"] if not a.get("confidential")]
+    if isinstance(value.get("household_address"), dict) and value["household_address"].get("confidential"):
+        value["household_address"] = None
+    return msgspec.json.encode(value)
+
+
+def view_for(scope: Scope, holds_addresses: bool) -> Callable[[bytes], bytes] | None:
+    """The view of a kind's documents this caller gets: None for the whole document."""
+    if holds_addresses and scope.redact_confidential:
+        return without_confidential_addresses
+    return None
+
+
+# --- roles ---------------------------------------------------------------------------------------------
 
 
 def scope_covers(scopes: frozenset[str], rule: Rule) -> bool:
@@ -231,12 +358,33 @@ def default_purpose(operation_id: str, role: Role) -> str:
     return rule.purpose if rule else "direct_work"
 
 
+OWN_VOICE_ROLES = {R.partner_practitioner: "agency"}
+
+
 def check_own_voice(role: Role, who: Principal, perspective_role: str, person_id: UUID | None) -> None:
-    """Family members and children record only their own words and numbers, as themselves (domain 4.1)."""
-    if role not in FAMILY and role not in CHILD:
+    """Family members, children and partner practitioners record only their own words and numbers, as
+    themselves (domain 4.1: "their own views, scaling")."""
+    if role not in FAMILY and role not in CHILD and role not in PARTNERS:
         return
-    if perspective_role != role.value or person_id is None or person_id != who.person_id:
+    expected = OWN_VOICE_ROLES.get(role, role.value)
+    if perspective_role != expected or person_id is None or person_id != who.person_id:
         raise Forbidden("You may record only your own view, in your own name.")
+
+
+# Domain 2.2: who works a case (worker, team, manager) and whether it is restricted are the manager's to set.
+ALLOCATORS = MANAGERS | SYNC_CLIENTS
+ALLOCATION = ("allocated_worker", "team", "team_manager", "restricted")
+
+
+def check_allocation(role: Role, before: Any, after: Any) -> None:
+    """Once a case exists, only a team manager (or the council's own system) changes its allocation."""
+    if role not in ALLOCATORS and any(getattr(before, f) != getattr(after, f) for f in ALLOCATION):
+        raise Forbidden("Allocating a case (worker, team, manager) or restricting it is the team manager's.")
+
+
+def signed_by(who: Principal) -> UUID | None:
+    """The practitioner who signs off (finalises, agrees, approves): always the caller, from the token."""
+    return who.person_id
 
 
 async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:

@@ -1,7 +1,9 @@
 """Bearer token verification with PyJWT against trusted issuers' JWKS, and the local development issuer.
 
 Production issuers (interop R20) are configured with their JWKS URL, audience and the organisations they may
-speak for. The embedded default creates one RSA key in SOS_DATA_DIR, publishes it at /.well-known/jwks.json and
+speak for. Their key sets are fetched off the event loop by PyJWT's PyJWKClient and cached for
+SOS_JWKS_CACHE_SECONDS, so a withdrawn key stops verifying within that time; an unknown kid refetches at most once a
+minute. The embedded default creates one RSA key in SOS_DATA_DIR, publishes it at /.well-known/jwks.json and
 signs `sos-api token` output with it, so development runs the same verification path as production.
 Only asymmetric algorithms are accepted: never HS*, never `none`.
 """
@@ -15,7 +17,7 @@ import logging
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import anyio
 import jwt
@@ -23,12 +25,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt import PyJWK, PyJWKClient
 
-from ..settings import IssuerConfig, Settings
+from ..settings import Algorithm, IssuerConfig, Settings
 from .roles import OrgType, Principal, Role, parse_organisation
 
 log = logging.getLogger(__name__)
 
-ALLOWED_ALGORITHMS = frozenset({"RS256", "PS256", "ES256"})
+ALLOWED_ALGORITHMS: frozenset[str] = frozenset(get_args(Algorithm))
 KEY_FILE = "local-signing-key.pem"
 
 
@@ -101,34 +103,87 @@ def mint_token(
 # --- verification --------------------------------------------------------------------------------
 
 
+# An unknown kid refetches the issuer's JWKS at most once a minute, so forged kids cannot make us hammer it.
+JWKS_REFETCH_COOLDOWN_SECONDS = 60
+# After a failed fetch (issuer down, not JSON, no usable keys) nothing is fetched for this long.
+JWKS_RETRY_AFTER_FAILURE_SECONDS = 10
+# A fetch runs in a worker thread; this bounds how long one can hold it.
+JWKS_TIMEOUT_SECONDS = 10
+
+
+class _JwksClient(PyJWKClient):
+    """PyJWT's client, which caches the key set for its lifespan and refetches on an unknown kid at most once
+    per cooldown, plus what it lacks: after a failed fetch it does not try again for a while (its cooldown
+    starts only on success, so forged kids would otherwise reach an issuer that is down on every request)."""
+
+    def __init__(self, uri: str, *, lifespan: float) -> None:
+        super().__init__(
+            uri,
+            # PyJWT's per-kid LRU cache never expires (a revoked key would verify forever): the set cache only.
+            cache_keys=False,
+            cache_jwk_set=True,
+            lifespan=lifespan,
+            timeout=JWKS_TIMEOUT_SECONDS,
+            cooldown_duration=JWKS_REFETCH_COOLDOWN_SECONDS,
+        )
+        self._failed_at: float | None = None
+
+    def fetch_data(self) -> Any:
+        # Called by PyJWKClient under its own lock, in the worker thread of _IssuerKeys.key_for.
+        if self._failed_at is not None and time.monotonic() - self._failed_at < JWKS_RETRY_AFTER_FAILURE_SECONDS:
+            raise jwt.PyJWKClientConnectionError("the last fetch failed moments ago; not retrying yet")
+        try:
+            data = super().fetch_data()
+        except Exception:
+            self._failed_at = time.monotonic()
+            raise
+        self._failed_at = None
+        return data
+
+    def cached_key(self, kid: str) -> PyJWK | None:
+        """The key for kid from a key set still within its lifespan, without any IO (safe on the event loop)."""
+        jwk_set = self.jwk_set_cache.get() if self.jwk_set_cache is not None else None
+        if jwk_set is None:
+            return None
+        return next((k for k in jwk_set.keys if k.key_id == kid and k.public_key_use in ("sig", None)), None)
+
+
 class _IssuerKeys:
-    """Keys of one issuer, by kid. Remote JWKS are fetched off the event loop and refreshed once on an
-    unknown kid, at most once a minute, so a forged kid cannot make us hammer the issuer."""
+    """Keys of one issuer, by kid: static ones (the local key, a jwks_file) and, with a jwks_url, the issuer's
+    published set, cached for `lifespan` seconds so a key the issuer withdraws stops verifying within it.
+    Fetches run off the event loop, one at a time per issuer."""
 
-    def __init__(self, config: IssuerConfig, static: dict[str, PyJWK] | None = None) -> None:
+    def __init__(self, config: IssuerConfig, static: dict[str, PyJWK] | None = None, *, lifespan: float = 300) -> None:
         self.config = config
-        self.keys: dict[str, PyJWK] = dict(static or {})
-        self._client = PyJWKClient(config.jwks_url, cache_keys=False) if config.jwks_url else None
-        self._fetched_at: float | None = None
+        self.static: dict[str, PyJWK] = dict(static or {})
         if config.jwks_file:
-            self.keys.update(_keys_from_jwks(json.loads(Path(config.jwks_file).read_text())))
+            self.static.update(_keys_from_jwks(json.loads(Path(config.jwks_file).read_text())))
+        self._client = _JwksClient(config.jwks_url, lifespan=lifespan) if config.jwks_url else None
+        self._fetching = anyio.Lock()
 
-    async def key_for(self, kid: str | None) -> PyJWK:
-        if kid in self.keys:
-            return self.keys[kid]
-        due = self._fetched_at is None or time.monotonic() - self._fetched_at > 60
-        if self._client is not None and due:
-            self._fetched_at = time.monotonic()
-            client = self._client
+    async def key_for(self, kid: object) -> PyJWK:
+        if not isinstance(kid, str) or not kid:
+            # A missing kid, or a number or list where a string belongs (which would not even be hashable).
+            raise TokenRejected("no usable kid")
+        if kid in self.static:
+            return self.static[kid]
+        client = self._client
+        if client is None:
+            raise TokenRejected("unknown kid")
+        key = client.cached_key(kid)
+        if key is not None:
+            return key
+        async with self._fetching:
+            # Another request may have fetched while this one waited.
+            key = client.cached_key(kid)
+            if key is not None:
+                return key
             try:
-                fetched = await anyio.to_thread.run_sync(client.get_signing_keys, True)
-            except (jwt.PyJWKClientError, jwt.PyJWKSetError, jwt.InvalidKeyError, ValueError, OSError) as exc:
-                # An empty, unreadable or unreachable key set: no token from this issuer can be checked now.
-                raise TokenRejected(f"JWKS fetch failed for {self.config.issuer}: {exc}") from exc
-            self.keys = {k.key_id: k for k in fetched if k.key_id}
-        if kid in self.keys:
-            return self.keys[kid]
-        raise TokenRejected("unknown kid")
+                return await anyio.to_thread.run_sync(client.get_signing_key, kid)
+            except Exception as exc:
+                # An unknown kid, or an unreachable, empty, unreadable or hostile key set (JSON nested deep enough
+                # to raise RecursionError): whatever went wrong, the caller only learns the token was refused.
+                raise TokenRejected(f"no key for kid {kid!r} from {self.config.issuer}: {exc}") from exc
 
 
 def _keys_from_jwks(doc: dict[str, Any]) -> dict[str, PyJWK]:
@@ -146,7 +201,7 @@ class TokenVerifier:
         self.settings = settings
         self.issuers: dict[str, _IssuerKeys] = {}
         for config in settings.issuers:
-            self.issuers[config.issuer] = _IssuerKeys(config)
+            self.issuers[config.issuer] = _IssuerKeys(config, lifespan=settings.jwks_cache_seconds)
         self.local_jwks: dict[str, Any] = {"keys": []}
         if settings.trusts_local_issuer:
             jwk = public_jwk(load_or_create_local_key(settings.data_dir))

@@ -15,9 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from ..auth.policy import Scope
+from ..auth.policy import Scope, councils_of
 from .embedded import async_url
-from .tables import case_access
 
 ENTER_TENANT = sa.text("SELECT set_config('sos.la_codes', :codes, true), set_config('role', 'sos_app', true)")
 
@@ -43,16 +42,8 @@ class Database:
     @asynccontextmanager
     async def begin(self, scope: Scope) -> AsyncIterator[AsyncConnection]:
         async with self.engine.begin() as conn:
-            if scope.la_code is not None:
-                codes = scope.la_code
-            else:
-                # An agency spans the councils whose cases involve it, and no others.
-                found = await conn.execute(
-                    sa.select(case_access.c.la_code)
-                    .distinct()
-                    .where(case_access.c.grant.in_(sorted(scope.grants or ())))
-                )
-                codes = ",".join(found.scalars())
+            # An agency spans the councils whose cases involve it, and no others (the policy says which).
+            codes = scope.la_code if scope.la_code is not None else await conn.scalar(councils_of(scope))
             await conn.execute(ENTER_TENANT, {"codes": codes})
             yield conn
 

@@ -7,18 +7,44 @@ to the client without building Python objects (conventions 3, issue: hot reads).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 from uuid import UUID
 
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..auth.policy import Scope
+from ..auth.policy import Reach, Scope, row_filter
 from .tables import case_access, outbox, record_versions, records
+
+
+class Columns(msgspec.Struct, frozen=True, kw_only=True):
+    """The queryable facts of a record, kept beside its JSON document (each kind says how to extract them)."""
+
+    status: str | None = None
+    visibility: str = "family_shareable"
+    shared_with_agencies: bool = False
+    child_ids: tuple[UUID, ...] = ()
+    case_id: UUID | None = None
+    parent_id: UUID | None = None
+    chain_no: int | None = None
+
+
+def columns_of(doc: Any, **facts: Any) -> Columns:
+    """The columns every kind shares, read off its document (status, visibility, sharing with agencies, case),
+    with the kind's own facts (its children, its parent, its place in a chain)."""
+    status, visibility = getattr(doc, "status", None), getattr(doc, "visibility", None)
+    shared: dict[str, Any] = {
+        "status": status.value if status is not None else None,
+        "shared_with_agencies": getattr(doc, "shared_with_agencies", False),
+        "case_id": doc.meta.case_id,
+    }
+    if visibility is not None:
+        shared["visibility"] = visibility.value
+    return Columns(**(shared | facts))
 
 
 class StoredRecord(msgspec.Struct, frozen=True):
@@ -70,36 +96,29 @@ def _stored(row: Any) -> StoredRecord:
     )
 
 
-def visible_cases(scope: Scope) -> sa.Select[Any]:
-    """Ids of the cases a grant-limited scope may see (policy.py explains the grant strings)."""
-    assert scope.grants is not None
-    query = sa.select(case_access.c.case_id).where(case_access.c.grant.in_(sorted(scope.grants)))
-    if scope.la_code is not None:
-        query = query.where(case_access.c.la_code == scope.la_code)
-    return query
+class Kind(Protocol):
+    """What the repository needs to know of a kind: its name and how the policy reaches its records."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def reach(self) -> Reach: ...
 
 
-def scoped(scope: Scope, kind: str) -> sa.Select[Any]:
-    """The one starting point of every read: this tenant's records of one kind that the caller may see."""
-    query = sa.select(*_COLUMNS).where(
-        records.c.kind == kind,
-        records.c.entered_in_error.is_(False),
-        records.c.visibility.in_(sorted(scope.visibilities)),
-    )
-    if scope.la_code is not None:
-        query = query.where(records.c.la_code == scope.la_code)
-    if scope.grants is None:
-        return query
-    if kind == "case":
-        return query.where(records.c.id.in_(visible_cases(scope)))
-    if kind == "person":
-        if scope.person_register:
-            return query
-        members = sa.select(sa.cast(sa.func.substr(case_access.c.grant, 8), PG_UUID(as_uuid=True))).where(
-            case_access.c.grant.like("member:%"), case_access.c.case_id.in_(visible_cases(scope))
-        )
-        return query.where(records.c.id.in_(members))
-    return query.where(records.c.case_id.in_(visible_cases(scope)))
+def scoped(scope: Scope, of: Kind, *, write: bool = False) -> sa.Select[Any]:
+    """The one starting point of every read: this tenant's records of one kind that the caller may see
+    (or, with `write`, change). The policy decides which; this only builds the select."""
+    return sa.select(*_COLUMNS).where(records.c.kind == of.kind, *row_filter(scope, of.reach, write=write))
+
+
+def having_ids(ids: Iterable[UUID]) -> sa.ColumnElement[bool]:
+    return records.c.id.in_(list(ids))
+
+
+def belonging_to(column: str, parent_id: UUID) -> sa.ColumnElement[bool]:
+    """Records whose `case_id` (or `parent_id`) is this parent's id."""
+    return records.c[column] == parent_id
 
 
 async def replace_case_access(
@@ -121,9 +140,9 @@ async def replace_case_access(
 
 
 async def select_record(
-    conn: AsyncConnection, scope: Scope, kind: str, record_id: UUID, *, for_update: bool = False
+    conn: AsyncConnection, scope: Scope, of: Kind, record_id: UUID, *, for_update: bool = False
 ) -> StoredRecord | None:
-    query = scoped(scope, kind).where(records.c.id == record_id)
+    query = scoped(scope, of, write=for_update).where(records.c.id == record_id)
     if for_update:
         query = query.with_for_update()
     row = (await conn.execute(query)).first()
@@ -138,9 +157,9 @@ async def select_unscoped(conn: AsyncConnection, record_ids: Sequence[UUID]) -> 
 
 
 async def select_where(
-    conn: AsyncConnection, scope: Scope, kind: str, *conditions: Any, for_update: bool = False
+    conn: AsyncConnection, scope: Scope, of: Kind, *conditions: Any, for_update: bool = False
 ) -> list[StoredRecord]:
-    query = scoped(scope, kind).where(*conditions).order_by(records.c.created_at, records.c.id)
+    query = scoped(scope, of).where(*conditions).order_by(records.c.created_at, records.c.id)
     if for_update:
         query = query.with_for_update()
     return [_stored(r) for r in (await conn.execute(query)).all()]
@@ -149,7 +168,7 @@ async def select_where(
 async def select_page(
     conn: AsyncConnection,
     scope: Scope,
-    kind: str,
+    of: Kind,
     *conditions: Any,
     after: tuple[str, str] | None,
     limit: int,
@@ -157,7 +176,7 @@ async def select_page(
 ) -> list[StoredRecord]:
     """One page ordered by (created_at, id); `after` is the last row's key from the previous page."""
     created, ident = records.c.created_at, records.c.id
-    query = scoped(scope, kind).where(*conditions)
+    query = scoped(scope, of).where(*conditions)
     if after is not None:
         key = (dt.datetime.fromisoformat(after[0]), UUID(after[1]))
         cmp = sa.tuple_(created, ident) < key if newest_first else sa.tuple_(created, ident) > key
@@ -167,6 +186,15 @@ async def select_page(
     return [_stored(r) for r in (await conn.execute(query)).all()]
 
 
+def _column_values(columns: Columns) -> dict[str, Any]:
+    return {
+        "status": columns.status,
+        "visibility": columns.visibility,
+        "shared_with_agencies": columns.shared_with_agencies,
+        "child_ids": list(columns.child_ids),
+    }
+
+
 async def insert_record(
     conn: AsyncConnection,
     *,
@@ -174,14 +202,9 @@ async def insert_record(
     la_code: str,
     kind: str,
     doc: bytes,
+    columns: Columns,
     at: dt.datetime,
     actor: str,
-    case_id: UUID | None = None,
-    parent_id: UUID | None = None,
-    status: str | None = None,
-    visibility: str = "family_shareable",
-    child_ids: Sequence[UUID] = (),
-    chain_no: int | None = None,
 ) -> None:
     """Insert version 1 of a record, its history row and its outbox row (one transaction, the caller's)."""
     text = doc.decode()
@@ -190,16 +213,14 @@ async def insert_record(
             id=record_id,
             la_code=la_code,
             kind=kind,
-            case_id=case_id,
-            parent_id=parent_id,
+            case_id=columns.case_id,
+            parent_id=columns.parent_id,
+            chain_no=columns.chain_no,
             version=1,
-            status=status,
-            visibility=visibility,
-            child_ids=list(child_ids),
-            chain_no=chain_no,
             doc=sa.cast(text, JSONB),
             created_at=at,
             updated_at=at,
+            **_column_values(columns),
         )
     )
     await _history(conn, record_id, 1, la_code, text, at, actor, kind, "create")
@@ -208,40 +229,33 @@ async def insert_record(
 async def update_record(
     conn: AsyncConnection,
     *,
-    record_id: UUID,
-    la_code: str,
-    kind: str,
-    expected_version: int,
+    stored: StoredRecord,
     doc: bytes,
+    columns: Columns,
     at: dt.datetime,
     actor: str,
-    status: str | None,
-    visibility: str = "family_shareable",
-    child_ids: Sequence[UUID] = (),
+    entered_in_error: bool = False,
 ) -> bool:
-    """Write version expected+1 only if the stored version is still `expected_version` (BR-24: exactly one
-    of several concurrent writers wins). Returns False when the record moved on."""
+    """Write version n+1 only if the stored version is still n (BR-24: exactly one of several concurrent
+    writers wins). Returns False when the record moved on."""
     text = doc.decode()
+    values = _column_values(columns)
+    if entered_in_error:
+        values["entered_in_error"] = True
     result = await conn.execute(
         records.update()
         .where(
-            records.c.id == record_id,
-            records.c.la_code == la_code,
-            records.c.kind == kind,
-            records.c.version == expected_version,
+            records.c.id == stored.id,
+            records.c.la_code == stored.la_code,
+            records.c.kind == stored.kind,
+            records.c.version == stored.version,
         )
-        .values(
-            version=expected_version + 1,
-            doc=sa.cast(text, JSONB),
-            status=status,
-            visibility=visibility,
-            child_ids=list(child_ids),
-            updated_at=at,
-        )
+        .values(version=stored.version + 1, doc=sa.cast(text, JSONB), updated_at=at, **values)
     )
     if result.rowcount != 1:
         return False
-    await _history(conn, record_id, expected_version + 1, la_code, text, at, actor, kind, "update")
+    op = "entered_in_error" if entered_in_error else "update"
+    await _history(conn, stored.id, stored.version + 1, stored.la_code, text, at, actor, stored.kind, op)
     return True
 
 
@@ -274,10 +288,10 @@ async def _history(
 
 
 async def select_versions(
-    conn: AsyncConnection, scope: Scope, kind: str, record_id: UUID, *, after_version: int, limit: int
+    conn: AsyncConnection, scope: Scope, of: Kind, record_id: UUID, *, after_version: int, limit: int
 ) -> list[tuple[int, bytes]]:
     """Saved versions of one visible record, oldest first."""
-    visible = scoped(scope, kind).where(records.c.id == record_id).with_only_columns(records.c.id)
+    visible = scoped(scope, of).where(records.c.id == record_id).with_only_columns(records.c.id)
     rows = await conn.execute(
         sa.select(record_versions.c.version, sa.cast(record_versions.c.doc, sa.Text).label("doc"))
         .where(record_versions.c.record_id.in_(visible), record_versions.c.version > after_version)
@@ -287,8 +301,8 @@ async def select_versions(
     return [(r.version, r.doc.encode()) for r in rows]
 
 
-async def select_version(conn: AsyncConnection, scope: Scope, kind: str, record_id: UUID, version: int) -> bytes | None:
-    visible = scoped(scope, kind).where(records.c.id == record_id).with_only_columns(records.c.id)
+async def select_version(conn: AsyncConnection, scope: Scope, of: Kind, record_id: UUID, version: int) -> bytes | None:
+    visible = scoped(scope, of).where(records.c.id == record_id).with_only_columns(records.c.id)
     row = (
         await conn.execute(
             sa.select(sa.cast(record_versions.c.doc, sa.Text).label("doc")).where(
@@ -299,7 +313,21 @@ async def select_version(conn: AsyncConnection, scope: Scope, kind: str, record_
     return row.doc.encode() if row else None
 
 
-async def record_exists(conn: AsyncConnection, scope: Scope, kind: str, record_id: UUID) -> int | None:
-    """The current version of a visible record, or None."""
-    row = (await conn.execute(scoped(scope, kind).where(records.c.id == record_id))).first()
+async def record_exists(
+    conn: AsyncConnection, scope: Scope, of: Kind, record_id: UUID, *, write: bool = False
+) -> int | None:
+    """The current version of a record the scope may see (with `write`, change), or None."""
+    row = (await conn.execute(scoped(scope, of, write=write).where(records.c.id == record_id))).first()
     return row.version if row else None
+
+
+UNIQUE_VIOLATION = "23505"
+
+
+def unique_violation(exc: IntegrityError) -> str | None:
+    """The name of the unique constraint or index a statement broke (by SQLSTATE, never by message)."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) != UNIQUE_VIOLATION:
+        return None
+    name = getattr(getattr(orig, "__cause__", None), "constraint_name", None)
+    return str(name) if name else None

@@ -1,1 +1,6 @@
-"""Assessment maps, their version chain, and danger statements with their safety goals (domain 2.7, 2.8, 3.3)."""
+"""Assessment maps and danger statements (domain 2.7, 2.8, 3.3)."""
+
+from .resource import DANGERS, MAPS
+from .routes import ROUTES
+
+__all__ = ["DANGERS", "MAPS", "ROUTES"]

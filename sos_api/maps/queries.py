@@ -7,13 +7,11 @@ from uuid import UUID
 
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..db.tables import records
 
 MAP_KIND = "assessment_map"
-UNIQUE_VIOLATION = "23505"
 
 
 class ChainTail(msgspec.Struct, frozen=True):
@@ -40,12 +38,3 @@ async def select_chain_tail(conn: AsyncConnection, la_code: str, case_id: UUID) 
 def overall_question_of(map_id: UUID) -> tuple[Any, ...]:
     """Conditions that pick a map's overall scaling question: its child question about the whole map."""
     return (records.c.parent_id == map_id, records.c.doc[("subject", "type")].astext == "map_overall")
-
-
-def unique_violation(exc: IntegrityError) -> str | None:
-    """The name of the unique constraint or index a statement broke (by SQLSTATE, never by message)."""
-    orig = exc.orig
-    if getattr(orig, "sqlstate", None) != UNIQUE_VIOLATION:
-        return None
-    name = getattr(getattr(orig, "__cause__", None), "constraint_name", None)
-    return str(name) if name else None

@@ -9,13 +9,11 @@ BR-03 decides when a map may become current.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from uuid import UUID
 
 import msgspec
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import (
@@ -32,42 +30,49 @@ from sos_schema import (
     MapFinalise,
     MapStatus,
     SafetyGoal,
-    ScalingKind,
     ScalingQuestion,
-    ScalingQuestionCreate,
     ScalingSubject,
     ScalingSubjectType,
 )
 
 from .. import problems
 from ..audit import record as audit
+from ..auth.policy import signed_by
 from ..context import Actor
 from ..db import records as q
 from ..db.engine import Database
-from ..db.records import StoredRecord
+from ..db.records import Columns, StoredRecord, columns_of
 from ..db.tables import records
-from ..http import Cursors
-from ..scaling import service as scaling
-from ..scaling.queries import QUESTION_KIND
-from ..versioned import (
-    Columns,
+from ..resources.registry import Resource, resource
+from ..resources.service import (
     Written,
     fields_of,
     insert,
+    load,
     load_for_update,
     new_id,
     new_meta,
     next_meta,
     now,
-    read_page,
-    replace,
+    races,
     update,
 )
+from ..scaling import service as scaling
 from . import queries
 
 MAP_KIND = queries.MAP_KIND
 CASE_KIND = "case"
 DANGER_KIND = "danger_statement"
+QUESTION_KIND = "scaling_question"
+
+
+def maps() -> Resource:
+    return resource(MAP_KIND)
+
+
+def dangers() -> Resource:
+    return resource(DANGER_KIND)
+
 
 C = MapContext
 # BR-03: where every active danger needs its safety (or wellbeing) scale before the map becomes current
@@ -75,10 +80,6 @@ C = MapContext
 SCALED_CONTEXTS = frozenset({C.assessment, C.strategy, C.conference, C.core_group, C.cin_review})
 # Domain 2.7: at least one danger/goal pair before `current`, except at the front door and in early help.
 DANGERS_OPTIONAL = frozenset({C.front_door, C.early_help})
-DANGER_SCALES = frozenset({ScalingKind.safety, ScalingKind.wellbeing})
-# Unique indexes that guard the chain (db/tables.py); the case lock makes losing a race on them rare.
-CHAIN_INDEXES = frozenset({"uq_records_map_chain", "uq_records_current_map"})
-QUESTION_PER_DANGER = "uq_records_question_per_danger"
 NOT_YET = "required_to_finalise"
 
 
@@ -87,12 +88,7 @@ NOT_YET = "required_to_finalise"
 
 async def load_case(conn: AsyncConnection, actor: Actor, case_id: UUID | None, *, lock: bool = False) -> StoredRecord:
     """A visible case; locked when the caller changes its map chain (the case row serialises chain writes)."""
-    case = (
-        await q.select_record(conn, actor.scope, CASE_KIND, case_id, for_update=lock) if case_id is not None else None
-    )
-    if case is None:
-        raise problems.NotFound("No case with that id.")
-    return case
+    return await load(conn, actor, resource(CASE_KIND), case_id, lock=lock)
 
 
 def children_errors(case: StoredRecord, child_ids: Sequence[UUID], pointer: str) -> list[FieldError]:
@@ -112,15 +108,12 @@ def refuse(errors: list[FieldError], summary: str, rule: str | None = None) -> N
         raise problems.RuleBroken(detail[:2000], rule=rule, errors=errors[:500])
 
 
-@contextlib.contextmanager
-def chain_races() -> Iterator[None]:
-    """A write that lost a race on the chain's unique indexes is a 409, not a 500."""
-    try:
-        yield
-    except IntegrityError as exc:
-        if queries.unique_violation(exc) not in CHAIN_INDEXES:
-            raise
-        raise problems.Conflict("Another change to this case's maps was saved at the same time; read again.") from exc
+def lost_chain_race() -> problems.ProblemError:
+    return problems.Conflict("Another change to this case's maps was saved at the same time; read again.")
+
+
+# Unique indexes that guard the chain (db/tables.py); the case lock makes losing a race on them rare.
+CHAIN_CONFLICTS = {"uq_records_map_chain": lost_chain_race, "uq_records_current_map": lost_chain_race}
 
 
 # --- maps --------------------------------------------------------------------------------------------
@@ -131,13 +124,7 @@ def decode_map(stored: StoredRecord) -> AssessmentMap:
 
 
 def map_columns(value: AssessmentMap) -> Columns:
-    return Columns(
-        status=value.status.value,
-        visibility=value.visibility.value,
-        child_ids=tuple(value.children),
-        case_id=value.meta.case_id,
-        chain_no=value.map_version,
-    )
+    return columns_of(value, child_ids=tuple(value.children), chain_no=value.map_version)
 
 
 def with_entry_ids(entries: list[MapEntry]) -> list[MapEntry]:
@@ -158,7 +145,7 @@ async def check_map_references(
         found = await q.select_where(
             conn,
             actor.scope,
-            DANGER_KIND,
+            dangers(),
             records.c.id.in_({d for _, d in named}),
             records.c.case_id == case.id,
         )
@@ -171,38 +158,38 @@ async def check_map_references(
     refuse(errors, "The map names children or dangers that are not this case's:")
 
 
-async def start_map(
-    conn: AsyncConnection, actor: Actor, case_id: UUID, body: AssessmentMapCreate, at: dt.datetime
-) -> Written:
-    """Insert a draft at the end of the case's chain (and its overall question), the case row being locked."""
-    tail = await queries.select_chain_tail(conn, actor.scope.tenant, case_id)
-    map_id = new_id()
+async def new_map(
+    conn: AsyncConnection, actor: Actor, case: StoredRecord | None, body: AssessmentMapCreate, map_id: UUID
+) -> AssessmentMap:
+    """A draft at the end of the case's chain (map_version = latest + 1, previous_map_id = latest), with its
+    overall question; the case row is locked (the chain is the case's)."""
+    assert case is not None
+    await check_map_references(conn, actor, case, body)
+    at = now()
+    tail = await queries.select_chain_tail(conn, case.la_code, case.id)
     question_id = new_id() if body.overall_question is not None else None
-    draft = AssessmentMap(
+    if body.overall_question is not None and question_id is not None:
+        subject = ScalingSubject(type=ScalingSubjectType.map_overall, id=map_id)
+        await scaling.create_question(
+            conn,
+            actor,
+            question_id,
+            body.overall_question,
+            subject,
+            case_id=case.id,
+            child_ids=body.children,
+            at=at,
+            holder=body,
+        )
+    return AssessmentMap(
         **{**fields_of(body), "entries": with_entry_ids(body.entries)},
         id=map_id,
-        meta=new_meta(actor, at, case_id),
+        meta=new_meta(actor, at, case.id, case.la_code),
         status=MapStatus.draft,
         map_version=tail.chain_no + 1 if tail else 1,
         previous_map_id=tail.id if tail else None,
         overall_question_id=question_id,
     )
-    written = await insert(conn, actor, MAP_KIND, map_id, draft, map_columns(draft), at)
-    if body.overall_question is not None and question_id is not None:
-        subject = ScalingSubject(type=ScalingSubjectType.map_overall, id=map_id)
-        await scaling.create_question(
-            conn, actor, question_id, body.overall_question, subject, case_id=case_id, child_ids=body.children, at=at
-        )
-    return written
-
-
-async def create_map(db: Database, actor: Actor, case_id: UUID, body: AssessmentMapCreate) -> Written:
-    """A new draft at the end of the case's chain (map_version = latest + 1, previous_map_id = latest)."""
-    with chain_races():
-        async with db.begin(actor.scope) as conn:
-            case = await load_case(conn, actor, case_id, lock=True)
-            await check_map_references(conn, actor, case, body)
-            return await start_map(conn, actor, case.id, body, now())
 
 
 async def keep_overall_question(
@@ -213,10 +200,10 @@ async def keep_overall_question(
     if body.overall_question is None:
         return None
     existing = await q.select_where(
-        conn, actor.scope, QUESTION_KIND, *queries.overall_question_of(old.id), for_update=True
+        conn, actor.scope, resource(QUESTION_KIND), *queries.overall_question_of(old.id), for_update=True
     )
     if existing:
-        await scaling.revise_question(conn, actor, existing[0], body.overall_question, body.children, at)
+        await scaling.revise_question(conn, actor, existing[0], body.overall_question, body.children, at, body)
         return existing[0].id
     question_id = new_id()
     subject = ScalingSubject(type=ScalingSubjectType.map_overall, id=old.id)
@@ -229,35 +216,34 @@ async def keep_overall_question(
         case_id=old.meta.case_id,
         child_ids=body.children,
         at=at,
+        holder=body,
     )
     return question_id
 
 
-async def replace_map(db: Database, actor: Actor, map_id: UUID, expected: int, body: AssessmentMapCreate) -> Written:
-    """Save the next version of a draft (domain 3.6: drafts are editable, every save still versioned)."""
-
-    async def build(conn: AsyncConnection, stored: StoredRecord) -> tuple[AssessmentMap, Columns]:
-        old = decode_map(stored)
-        if old.status is not MapStatus.draft:
-            # Domain 3.3: finalised maps are read-only; any change creates a new version.
-            raise problems.ReadOnly(
-                f"Finalised maps are read-only; create a new version (POST /v1/maps/{old.id}/revisions)."
-            )
-        case = await load_case(conn, actor, stored.case_id)
-        await check_map_references(conn, actor, case, body)
-        at = now()
-        draft = AssessmentMap(
-            **{**fields_of(body), "entries": with_entry_ids(body.entries)},
-            id=old.id,
-            meta=next_meta(old.meta, actor, at),
-            status=old.status,
-            map_version=old.map_version,
-            previous_map_id=old.previous_map_id,
-            overall_question_id=await keep_overall_question(conn, actor, old, body, at),
+async def next_map(
+    conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: AssessmentMapCreate
+) -> AssessmentMap:
+    """The next version of a draft (domain 3.6: drafts are editable, every save still versioned)."""
+    old = decode_map(stored)
+    if old.status is not MapStatus.draft:
+        # Domain 3.3: finalised maps are read-only; any change creates a new version.
+        raise problems.ReadOnly(
+            f"Finalised maps are read-only; create a new version (POST /v1/maps/{old.id}/revisions)."
         )
-        return draft, map_columns(draft)
-
-    return await replace(db, actor, MAP_KIND, map_id, expected, build)
+    case = await load_case(conn, actor, stored.case_id)
+    await check_map_references(conn, actor, case, body)
+    at = now()
+    return AssessmentMap(
+        **{**fields_of(body), "entries": with_entry_ids(body.entries)},
+        id=old.id,
+        meta=next_meta(old.meta, actor, at),
+        status=old.status,
+        map_version=old.map_version,
+        previous_map_id=old.previous_map_id,
+        overall_question_id=await keep_overall_question(conn, actor, old, body, at),
+        approved_by=old.approved_by,
+    )
 
 
 async def check_ready_to_finalise(conn: AsyncConnection, actor: Actor, draft: AssessmentMap) -> list[DangerStatement]:
@@ -286,7 +272,7 @@ async def check_ready_to_finalise(conn: AsyncConnection, actor: Actor, draft: As
             await q.select_where(
                 conn,
                 actor.scope,
-                DANGER_KIND,
+                dangers(),
                 records.c.id.in_(draft.danger_ids),
                 records.c.case_id == draft.meta.case_id,
             )
@@ -298,7 +284,9 @@ async def check_ready_to_finalise(conn: AsyncConnection, actor: Actor, draft: As
     scales = {
         r.id: msgspec.json.decode(r.doc, type=ScalingQuestion).kind
         for r in (
-            await q.select_where(conn, actor.scope, QUESTION_KIND, records.c.id.in_(scale_ids)) if scale_ids else []
+            await q.select_where(conn, actor.scope, resource(QUESTION_KIND), records.c.id.in_(scale_ids))
+            if scale_ids
+            else []
         )
     }
     for i, danger_id in enumerate(draft.danger_ids):
@@ -309,7 +297,7 @@ async def check_ready_to_finalise(conn: AsyncConnection, actor: Actor, draft: As
             continue
         scale = danger.safety_goal.scale_question_id
         needs_scale = draft.context in SCALED_CONTEXTS and danger.status is DangerStatus.active
-        if needs_scale and (scale is None or scales.get(scale) not in DANGER_SCALES):
+        if needs_scale and (scale is None or scales.get(scale) not in scaling.DANGER_SCALES):
             missing(
                 pointer,
                 f"BR-03: danger statement {danger_id} has no safety or wellbeing scaling question "
@@ -325,25 +313,24 @@ async def check_ready_to_finalise(conn: AsyncConnection, actor: Actor, draft: As
     return [found[d] for d in draft.danger_ids]
 
 
-async def finalise_map(db: Database, actor: Actor, map_id: UUID, expected: int, body: MapFinalise) -> Written:
+async def finalise_map(db: Database, actor: Actor, map_id: UUID, expected: int | None, body: MapFinalise) -> Written:
     """Draft -> current; the case's previous current map -> superseded, in one transaction (domain 3.3)."""
-    with chain_races():
+    assert expected is not None
+    with races(CHAIN_CONFLICTS):
         async with db.begin(actor.scope) as conn:
-            seen = await q.select_record(conn, actor.scope, MAP_KIND, map_id)
-            if seen is None:
-                raise problems.NotFound("No assessment map with that id.")
+            seen = await load(conn, actor, maps(), map_id)
             # Lock order everywhere: the case, then its maps.
             case = await load_case(conn, actor, seen.case_id, lock=True)
-            stored = await load_for_update(conn, actor, MAP_KIND, map_id, expected)
+            stored = await load_for_update(conn, actor, maps(), map_id, expected)
             draft = decode_map(stored)
             if draft.status is not MapStatus.draft:
                 raise problems.ReadOnly(f"This map is already {draft.status.value}; only a draft can be finalised.")
-            dangers = await check_ready_to_finalise(conn, actor, draft)
+            pinned = await check_ready_to_finalise(conn, actor, draft)
             at = now()
             for previous in await q.select_where(
                 conn,
                 actor.scope,
-                MAP_KIND,
+                maps(),
                 records.c.case_id == case.id,
                 records.c.status == MapStatus.current.value,
                 for_update=True,
@@ -352,27 +339,26 @@ async def finalise_map(db: Database, actor: Actor, map_id: UUID, expected: int, 
                 superseded = msgspec.structs.replace(
                     old, status=MapStatus.superseded, meta=next_meta(old.meta, actor, at)
                 )
-                await update(conn, actor, previous, superseded, map_columns(superseded), at)
+                await update(conn, actor, maps(), previous, superseded, at)
             final = msgspec.structs.replace(
                 draft,
                 status=MapStatus.current,
                 meta=next_meta(draft.meta, actor, at),
                 finalised_at=at,
+                # Sign-off is the caller's, from the token (domain 4.1; the route is the team manager's).
                 finalised_by=actor.name,
+                approved_by=signed_by(actor.principal),
                 finalise_note=body.note,
-                approved_by=body.approved_by or draft.approved_by,
-                pinned_dangers=[DangerVersionRef(id=d.id, version=d.meta.version) for d in dangers],
+                pinned_dangers=[DangerVersionRef(id=d.id, version=d.meta.version) for d in pinned],
             )
-            return await update(conn, actor, stored, final, map_columns(final), at)
+            return await update(conn, actor, maps(), stored, final, at)
 
 
-async def create_revision(db: Database, actor: Actor, map_id: UUID) -> Written:
+async def create_revision(db: Database, actor: Actor, map_id: UUID, _: int | None, __: None) -> Written:
     """Copy a finalised map into a new draft at the end of the chain; entry and danger ids carry over."""
-    with chain_races():
+    with races(CHAIN_CONFLICTS):
         async with db.begin(actor.scope) as conn:
-            source = await q.select_record(conn, actor.scope, MAP_KIND, map_id)
-            if source is None:
-                raise problems.NotFound("No assessment map with that id.")
+            source = await load(conn, actor, maps(), map_id)
             case = await load_case(conn, actor, source.case_id, lock=True)
             old = decode_map(source)
             if old.status not in (MapStatus.current, MapStatus.superseded):
@@ -380,14 +366,15 @@ async def create_revision(db: Database, actor: Actor, map_id: UUID) -> Written:
             copied = {name: getattr(old, name) for name in AssessmentMapCreate.__struct_fields__}
             # A new version is not the record of the meeting the old one was made in (domain 3.3), and sign-off
             # belongs to the version that was signed.
-            body = AssessmentMapCreate(**{**copied, "meeting_id": None, "approved_by": None})
-            return await start_map(conn, actor, case.id, body, now())
+            body = AssessmentMapCreate(**{**copied, "meeting_id": None})
+            draft = await new_map(conn, actor, case, body, new_id())
+            return await insert(conn, actor, maps(), draft, now(), case)
 
 
 async def read_case_map(db: Database, actor: Actor, case_id: UUID, *conditions: object, missing: str) -> StoredRecord:
     """One map of a case picked by a condition, as stored (hot read: the JSON goes out untouched)."""
     async with db.begin(actor.scope) as conn:
-        found = await q.select_where(conn, actor.scope, MAP_KIND, records.c.case_id == case_id, *conditions)
+        found = await q.select_where(conn, actor.scope, maps(), records.c.case_id == case_id, *conditions)
         if not found:
             raise problems.NotFound(missing)
         await audit.record_rows(conn, actor, "read", found[:1])
@@ -400,129 +387,48 @@ async def current_map(db: Database, actor: Actor, case_id: UUID) -> StoredRecord
     )
 
 
-async def case_map_version(db: Database, actor: Actor, case_id: UUID, chain_no: int) -> StoredRecord:
+async def case_map_version(db: Database, actor: Actor, case_id: UUID, n: int) -> StoredRecord:
+    """The case's map at position `n` of its chain."""
     return await read_case_map(
-        db, actor, case_id, records.c.chain_no == chain_no, missing=f"This case has no map version {chain_no}."
-    )
-
-
-async def list_case_maps(
-    db: Database, actor: Actor, cursors: Cursors, case_id: UUID, *, cursor: str | None, limit: int
-) -> bytes:
-    """The case's chain of maps, newest first."""
-    return await read_page(
-        db,
-        actor,
-        cursors,
-        MAP_KIND,
-        records.c.case_id == case_id,
-        binding=f"maps:{case_id}",
-        cursor=cursor,
-        limit=limit,
-        newest_first=True,
-        within=(CASE_KIND, case_id),
+        db, actor, case_id, records.c.chain_no == n, missing=f"This case has no map version {n}."
     )
 
 
 # --- danger statements -------------------------------------------------------------------------------
 
 
-def decode_danger(stored: StoredRecord) -> DangerStatement:
-    return msgspec.json.decode(stored.doc, type=DangerStatement)
-
-
 def danger_columns(danger: DangerStatement) -> Columns:
-    return Columns(
-        status=danger.status.value,
-        visibility=danger.visibility.value,
-        child_ids=tuple(danger.child_ids),
-        case_id=danger.case_id,
-    )
+    return columns_of(danger, child_ids=tuple(danger.child_ids))
 
 
-async def create_danger(db: Database, actor: Actor, case_id: UUID, body: DangerStatementCreate) -> Written:
+async def new_danger(
+    _: AsyncConnection, actor: Actor, case: StoredRecord | None, body: DangerStatementCreate, danger_id: UUID
+) -> DangerStatement:
     """A new statement about children of the case; its goal gets the id it keeps for life."""
-    async with db.begin(actor.scope) as conn:
-        case = await load_case(conn, actor, case_id)
-        refuse(children_errors(case, body.child_ids, "/child_ids"), "The statement names children outside the case:")
-        at, danger_id = now(), new_id()
-        goal = SafetyGoal(**fields_of(body.safety_goal), id=new_id())
-        danger = DangerStatement(
-            **{**fields_of(body), "safety_goal": goal},
-            id=danger_id,
-            meta=new_meta(actor, at, case.id),
-            case_id=case.id,
-        )
-        return await insert(conn, actor, DANGER_KIND, danger_id, danger, danger_columns(danger), at)
-
-
-async def replace_danger(
-    db: Database, actor: Actor, danger_id: UUID, expected: int, body: DangerStatementCreate
-) -> Written:
-    """A new version of the statement; its id, its goal's id and the goal's scale stay (domain 3.3)."""
-
-    async def build(conn: AsyncConnection, stored: StoredRecord) -> tuple[DangerStatement, Columns]:
-        old = decode_danger(stored)
-        case = await load_case(conn, actor, old.case_id)
-        refuse(children_errors(case, body.child_ids, "/child_ids"), "The statement names children outside the case:")
-        goal = SafetyGoal(
-            **fields_of(body.safety_goal), id=old.safety_goal.id, scale_question_id=old.safety_goal.scale_question_id
-        )
-        danger = DangerStatement(
-            **{**fields_of(body), "safety_goal": goal},
-            id=old.id,
-            meta=next_meta(old.meta, actor, now()),
-            case_id=old.case_id,
-        )
-        return danger, danger_columns(danger)
-
-    return await replace(db, actor, DANGER_KIND, danger_id, expected, build)
-
-
-async def list_dangers(
-    db: Database, actor: Actor, cursors: Cursors, case_id: UUID, *, cursor: str | None, limit: int
-) -> bytes:
-    """The case's danger statements, oldest first."""
-    return await read_page(
-        db,
-        actor,
-        cursors,
-        DANGER_KIND,
-        records.c.case_id == case_id,
-        binding=f"dangers:{case_id}",
-        cursor=cursor,
-        limit=limit,
-        within=(CASE_KIND, case_id),
+    assert case is not None
+    refuse(children_errors(case, body.child_ids, "/child_ids"), "The statement names children outside the case:")
+    goal = SafetyGoal(**fields_of(body.safety_goal), id=new_id())
+    return DangerStatement(
+        **{**fields_of(body), "safety_goal": goal},
+        id=danger_id,
+        meta=new_meta(actor, now(), case.id, case.la_code),
+        case_id=case.id,
     )
 
 
-async def create_danger_question(db: Database, actor: Actor, danger_id: UUID, body: ScalingQuestionCreate) -> Written:
-    """BR-03: each danger/goal pair has exactly one safety (or wellbeing) scale; the goal points at it."""
-    if body.kind not in DANGER_SCALES:
-        detail = "BR-03: a danger statement's scale must be a safety or wellbeing scale."
-        raise problems.RuleBroken(
-            detail, rule="BR-03", errors=[FieldError(pointer="/kind", code="BR-03", detail=detail)]
-        )
-    duplicate = "This danger statement already has its scaling question ({}); record judgements on that one."
-    try:
-        async with db.begin(actor.scope) as conn:
-            stored = await q.select_record(conn, actor.scope, DANGER_KIND, danger_id, for_update=True)
-            if stored is None:
-                raise problems.NotFound("No danger statement with that id.")
-            danger = decode_danger(stored)
-            if danger.safety_goal.scale_question_id is not None:
-                raise problems.Duplicate(duplicate.format(danger.safety_goal.scale_question_id), rule="BR-03")
-            at, question_id = now(), new_id()
-            subject = ScalingSubject(type=ScalingSubjectType.danger_goal, id=danger.id)
-            written = await scaling.create_question(
-                conn, actor, question_id, body, subject, case_id=danger.case_id, child_ids=danger.child_ids, at=at
-            )
-            goal = msgspec.structs.replace(danger.safety_goal, scale_question_id=question_id)
-            linked = msgspec.structs.replace(danger, safety_goal=goal, meta=next_meta(danger.meta, actor, at))
-            await update(conn, actor, stored, linked, danger_columns(linked), at)
-            return written
-    except IntegrityError as exc:
-        # The partial unique index guards the race the row lock already serialises.
-        if queries.unique_violation(exc) != QUESTION_PER_DANGER:
-            raise
-        raise problems.Duplicate(duplicate.format("saved just now"), rule="BR-03") from exc
+async def next_danger(
+    conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: DangerStatementCreate
+) -> DangerStatement:
+    """A new version of the statement; its id, its goal's id and the goal's scale stay (domain 3.3)."""
+    old = msgspec.json.decode(stored.doc, type=DangerStatement)
+    case = await load_case(conn, actor, old.case_id)
+    refuse(children_errors(case, body.child_ids, "/child_ids"), "The statement names children outside the case:")
+    goal = SafetyGoal(
+        **fields_of(body.safety_goal), id=old.safety_goal.id, scale_question_id=old.safety_goal.scale_question_id
+    )
+    return DangerStatement(
+        **{**fields_of(body), "safety_goal": goal},
+        id=old.id,
+        meta=next_meta(old.meta, actor, now()),
+        case_id=old.case_id,
+    )

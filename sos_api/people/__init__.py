@@ -1,1 +1,6 @@
-"""people area."""
+"""People and their identifiers (domain 2.3, 2.4)."""
+
+from .resource import PEOPLE
+from .routes import ROUTES
+
+__all__ = ["PEOPLE", "ROUTES"]

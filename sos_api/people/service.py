@@ -20,17 +20,19 @@ from sos_schema import (
 from .. import problems
 from ..context import Actor
 from ..db.engine import Database
-from ..db.records import StoredRecord
-from ..settings import Settings
-from ..versioned import Columns, Written, fields_of, insert, new_id, new_meta, next_meta, now, replace
+from ..db.records import Columns, StoredRecord, columns_of
+from ..db.tables import records
+from ..http import Cursors
+from ..resources.registry import resource
+from ..resources.service import fields_of, new_meta, next_meta, now, read_page
 from . import queries
 
 KIND = "person"
 
 
-def check_identifiers(settings: Settings, identifiers: list[Identifier]) -> None:
+def check_identifiers(actor: Actor, identifiers: list[Identifier]) -> None:
     """BR-22: test-range NHS numbers are refused in production tenants."""
-    if not settings.production:
+    if not actor.production:
         return
     for index, identifier in enumerate(identifiers):
         if identifier.system is IdentifierSystem.nhs_number and is_test_nhs_number(identifier.value):
@@ -42,31 +44,25 @@ def check_identifiers(settings: Settings, identifiers: list[Identifier]) -> None
 
 
 def columns_for(person: Person) -> Columns:
-    return Columns(visibility=person.visibility.value, child_ids=(person.id,))
+    # Reads of a person's record are reads about them (the access log's child_ids, BR-25).
+    return columns_of(person, child_ids=(person.id,))
 
 
-async def create_person(db: Database, settings: Settings, actor: Actor, body: PersonCreate) -> Written:
-    check_identifiers(settings, body.identifiers)
-    async with db.begin(actor.scope) as conn:
-        at, person_id = now(), new_id()
-        person = Person(**fields_of(body), id=person_id, meta=new_meta(actor, at, None))
-        written = await insert(conn, actor, KIND, person_id, person, columns_for(person), at)
-        await queries.replace_identifiers(conn, actor.scope.tenant, person_id, body.identifiers)
-        return written
+async def new_person(
+    _: AsyncConnection, actor: Actor, __: StoredRecord | None, body: PersonCreate, person_id: UUID
+) -> Person:
+    check_identifiers(actor, body.identifiers)
+    return Person(**fields_of(body), id=person_id, meta=new_meta(actor, now(), None))
 
 
-async def replace_person(
-    db: Database, settings: Settings, actor: Actor, person_id: UUID, expected: int, body: PersonCreate
-) -> Written:
-    check_identifiers(settings, body.identifiers)
+async def next_person(_: AsyncConnection, actor: Actor, stored: StoredRecord, body: PersonCreate) -> Person:
+    check_identifiers(actor, body.identifiers)
+    old = msgspec.json.decode(stored.doc, type=Person)
+    return Person(**fields_of(body), id=old.id, meta=next_meta(old.meta, actor, now()))
 
-    async def build(conn: AsyncConnection, stored: StoredRecord) -> tuple[Person, Columns]:
-        old = msgspec.json.decode(stored.doc, type=Person)
-        person = Person(**fields_of(body), id=old.id, meta=next_meta(old.meta, actor, now()))
-        await queries.replace_identifiers(conn, actor.scope.tenant, person_id, body.identifiers)
-        return person, columns_for(person)
 
-    return await replace(db, actor, KIND, person_id, expected, build)
+async def keep_identifiers(conn: AsyncConnection, _: Actor, person: Person, __: StoredRecord | None) -> None:
+    await queries.replace_identifiers(conn, person.meta.la_code, person.id, person.identifiers)
 
 
 def parse_identifier_filter(value: str) -> tuple[str, str]:
@@ -80,3 +76,16 @@ def parse_identifier_filter(value: str) -> tuple[str, str]:
     if not sep or not raw.strip():
         raise problems.BadRequest("identifier must be system|value, e.g. nhs_number|9434765919.")
     return system.value, normalise_identifier(system, raw)
+
+
+async def list_people(
+    db: Database, actor: Actor, cursors: Cursors, identifier: str | None, *, cursor: str | None, limit: int
+) -> bytes:
+    """The people the caller may see, or those holding one identifier (matching before creating someone)."""
+    conditions = []
+    if identifier is not None:
+        system, value = parse_identifier_filter(identifier)
+        conditions.append(records.c.id.in_(queries.people_with_identifier(actor.scope.tenant, system, value)))
+    return await read_page(
+        db, actor, cursors, resource(KIND), *conditions, binding=f"people:{identifier}", cursor=cursor, limit=limit
+    )

@@ -1,1 +1,6 @@
-"""Scaling questions and judgements, and each danger's series over time (domain 2.9, BR-01, BR-02)."""
+"""Scaling questions, judgements and series (domain 2.9)."""
+
+from .resource import JUDGEMENTS, QUESTIONS
+from .routes import ROUTES
+
+__all__ = ["JUDGEMENTS", "QUESTIONS", "ROUTES"]

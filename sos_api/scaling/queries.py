@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..auth.policy import Scope
 from ..db.records import scoped
 from ..db.tables import records
+from ..resources.registry import resource
 
 DANGER_KIND = "danger_statement"
 QUESTION_KIND = "scaling_question"
@@ -32,7 +33,7 @@ def judgement_day(table: Any) -> sa.ColumnElement[dt.date]:
 def _corrections(scope: Scope) -> Any:
     """Visible judgements that correct another: (question, corrected judgement id as text)."""
     return (
-        scoped(scope, JUDGEMENT_KIND)
+        scoped(scope, resource(JUDGEMENT_KIND))
         .where(records.c.doc["corrects"].astext.is_not(None))
         .with_only_columns(records.c.parent_id, records.c.doc["corrects"].astext.label("corrects"))
         .subquery("correction")
@@ -56,7 +57,9 @@ async def select_same_occasion(
         if occasion_id is not None
         else sa.and_(occasion.is_(None), judgement_day(records) == day)
     )
-    query = scoped(scope, JUDGEMENT_KIND).where(records.c.parent_id == question_id, same).add_columns(corrected)
+    query = (
+        scoped(scope, resource(JUDGEMENT_KIND)).where(records.c.parent_id == question_id, same).add_columns(corrected)
+    )
     return [(row.doc.encode(), bool(row.corrected)) for row in await conn.execute(query)]
 
 
@@ -71,19 +74,19 @@ async def select_danger_series(conn: AsyncConnection, scope: Scope, danger_id: U
 def _series_statement(scope: Scope, limit: int) -> sa.Select[Any]:
     """Built once per caller scope: constructing this statement cost more than running it (bench/)."""
     danger = (
-        scoped(scope, DANGER_KIND)
+        scoped(scope, resource(DANGER_KIND))
         .where(records.c.id == sa.bindparam("danger_id", type_=PG_UUID(as_uuid=True)))
         .with_only_columns(records.c.id, records.c.la_code, records.c.version, records.c.case_id, records.c.child_ids)
         .subquery("danger")
     )
     question = (
-        scoped(scope, QUESTION_KIND)
+        scoped(scope, resource(QUESTION_KIND))
         .where(records.c.doc[("subject", "type")].astext == "danger_goal")
         .with_only_columns(records.c.id, records.c.parent_id, records.c.doc)
         .subquery("question")
     )
     judgement = (
-        scoped(scope, JUDGEMENT_KIND)
+        scoped(scope, resource(JUDGEMENT_KIND))
         .with_only_columns(records.c.id, records.c.parent_id, records.c.created_at, records.c.doc)
         .subquery("judgement")
     )

@@ -1,11 +1,12 @@
-"""Scales and judgements: every question stores both anchors and its polarity (BR-01); one judgement per
-person per question per occasion (BR-02); judgements are append-only and corrected by new judgements that
-point at the old one (domain 2.9, 3.6)."""
+"""Scales and judgements: every question stores both anchors and its polarity (BR-01); each danger/goal pair has
+exactly one safety or wellbeing scale (BR-03); one judgement per person per question per occasion (BR-02);
+judgements are append-only and corrected by new judgements that point at the old one (domain 2.9, 3.6)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import (
     Attribution,
+    DangerStatement,
     FieldError,
     PerspectiveRole,
     Polarity,
@@ -23,34 +25,43 @@ from sos_schema import (
     ScalingQuestion,
     ScalingQuestionCreate,
     ScalingSubject,
+    ScalingSubjectType,
 )
 from sos_schema.series import MAX_POINTS, ScalingPoint, ScalingSeries
 
 from .. import problems
 from ..audit import record as audit
-from ..auth.policy import check_own_voice
+from ..auth.policy import check_own_voice, no_wider_than
 from ..context import Actor
 from ..db import records as q
 from ..db.engine import Database
-from ..db.records import StoredRecord
-from ..db.tables import records
-from ..http import Cursors
-from ..versioned import Columns, Written, fields_of, insert, new_id, new_meta, next_meta, now, read_page, update
+from ..db.records import Columns, StoredRecord, columns_of
+from ..resources.registry import Resource, resource
+from ..resources.service import Written, fields_of, insert, new_meta, next_meta, now, update
 from . import queries
-from .queries import JUDGEMENT_KIND, QUESTION_KIND
+from .queries import DANGER_KIND as DANGER_KIND
+from .queries import JUDGEMENT_KIND as JUDGEMENT_KIND
+from .queries import QUESTION_KIND as QUESTION_KIND
 
 LONDON = ZoneInfo(queries.LONDON)
+# BR-03: a danger statement's scale is a safety (or wellbeing) scale.
+DANGER_SCALES = frozenset({ScalingKind.safety, ScalingKind.wellbeing})
+QUESTION_PER_DANGER = "uq_records_question_per_danger"
+
+
+def questions() -> Resource:
+    return resource(QUESTION_KIND)
+
+
+def judgements() -> Resource:
+    return resource(JUDGEMENT_KIND)
+
 
 # --- questions -------------------------------------------------------------------------------------
 
 
-def question_columns(question: ScalingQuestion, child_ids: Sequence[UUID], parent_id: UUID | None) -> Columns:
-    return Columns(
-        visibility=question.visibility.value,
-        child_ids=tuple(child_ids),
-        case_id=question.meta.case_id,
-        parent_id=parent_id,
-    )
+def question_columns(question: ScalingQuestion) -> Columns:
+    return columns_of(question, parent_id=question.subject.id)
 
 
 async def create_question(
@@ -63,12 +74,17 @@ async def create_question(
     case_id: UUID | None,
     child_ids: Sequence[UUID],
     at: dt.datetime,
+    holder: Any,
 ) -> Written:
-    """Store a question about `subject` (its parent record), inside the caller's transaction."""
-    question = ScalingQuestion(**fields_of(body), id=question_id, subject=subject, meta=new_meta(actor, at, case_id))
-    return await insert(
-        conn, actor, QUESTION_KIND, question_id, question, question_columns(question, child_ids, subject.id), at
-    )
+    """Store a question about `subject` (its parent record, `holder`), inside the caller's transaction."""
+    meta = new_meta(actor, at, case_id)
+    question = ScalingQuestion(**fitted(body, holder), id=question_id, subject=subject, meta=meta)
+    return await insert(conn, actor, questions(), question, at, child_ids=child_ids)
+
+
+def fitted(body: ScalingQuestionCreate, holder: Any) -> dict[str, Any]:
+    """A question's fields, classified no more openly than the record it is about (BR-26)."""
+    return fields_of(body) | no_wider_than(body, holder)
 
 
 def as_input(question: ScalingQuestion) -> ScalingQuestionCreate:
@@ -83,16 +99,56 @@ async def revise_question(
     body: ScalingQuestionCreate,
     child_ids: Sequence[UUID],
     at: dt.datetime,
+    holder: Any,
 ) -> None:
     """Bring a locked stored question in line with `body`; a new version only when something changed."""
     old = msgspec.json.decode(stored.doc, type=ScalingQuestion)
-    if as_input(old) == body and list(child_ids) == stored.child_ids:
+    fields = fitted(body, holder)
+    if as_input(old) == ScalingQuestionCreate(**fields) and list(child_ids) == stored.child_ids:
         return
-    question = ScalingQuestion(**fields_of(body), id=old.id, subject=old.subject, meta=next_meta(old.meta, actor, at))
-    await update(conn, actor, stored, question, question_columns(question, child_ids, stored.parent_id), at)
+    question = ScalingQuestion(**fields, id=old.id, subject=old.subject, meta=next_meta(old.meta, actor, at))
+    await update(conn, actor, questions(), stored, question, at, child_ids=child_ids)
+
+
+def already_scaled(question: UUID | str) -> problems.ProblemError:
+    return problems.Duplicate(
+        f"This danger statement already has its scaling question ({question}); record judgements on that one.",
+        rule="BR-03",
+    )
+
+
+# The partial unique index guards the race the danger's row lock already serialises.
+QUESTION_CONFLICTS = {QUESTION_PER_DANGER: lambda: already_scaled("saved just now")}
+
+
+async def new_danger_question(
+    conn: AsyncConnection, actor: Actor, stored: StoredRecord | None, body: ScalingQuestionCreate, question_id: UUID
+) -> ScalingQuestion:
+    """BR-03: each danger/goal pair has exactly one safety (or wellbeing) scale; the goal points at it. The
+    danger statement (locked) gets a new version naming its scale."""
+    assert stored is not None
+    if body.kind not in DANGER_SCALES:
+        detail = "BR-03: a danger statement's scale must be a safety or wellbeing scale."
+        raise problems.RuleBroken(
+            detail, rule="BR-03", errors=[FieldError(pointer="/kind", code="BR-03", detail=detail)]
+        )
+    danger = msgspec.json.decode(stored.doc, type=DangerStatement)
+    if danger.safety_goal.scale_question_id is not None:
+        raise already_scaled(danger.safety_goal.scale_question_id)
+    at = now()
+    goal = msgspec.structs.replace(danger.safety_goal, scale_question_id=question_id)
+    linked = msgspec.structs.replace(danger, safety_goal=goal, meta=next_meta(danger.meta, actor, at))
+    await update(conn, actor, resource(DANGER_KIND), stored, linked, at)
+    subject = ScalingSubject(type=ScalingSubjectType.danger_goal, id=danger.id)
+    meta = new_meta(actor, at, danger.case_id, stored.la_code)
+    return ScalingQuestion(**fitted(body, danger), id=question_id, subject=subject, meta=meta)
 
 
 # --- judgements ------------------------------------------------------------------------------------
+
+
+def judgement_columns(judgement: ScalingJudgement) -> Columns:
+    return columns_of(judgement, parent_id=judgement.question_id)
 
 
 def london_day(at: dt.datetime) -> dt.date:
@@ -108,7 +164,7 @@ def whose(perspective: Attribution) -> tuple[str, ...]:
 
 async def check_correction(conn: AsyncConnection, actor: Actor, question_id: UUID, corrects: UUID) -> None:
     """A correction must point at a judgement on the same question (domain 3.6)."""
-    earlier = await q.select_record(conn, actor.scope, JUDGEMENT_KIND, corrects)
+    earlier = await q.select_record(conn, actor.scope, judgements(), corrects)
     if earlier is None or earlier.parent_id != question_id:
         raise problems.RuleBroken(
             "corrects must be the id of an earlier judgement on this scaling question.",
@@ -135,8 +191,12 @@ async def check_one_per_occasion(
         )
 
 
-async def record_judgement(db: Database, actor: Actor, question_id: UUID, body: ScalingJudgementCreate) -> Written:
-    """Append one person's number on a scale (never updated afterwards)."""
+async def new_judgement(
+    conn: AsyncConnection, actor: Actor, question: StoredRecord | None, body: ScalingJudgementCreate, judgement_id: UUID
+) -> ScalingJudgement:
+    """One person's number on a scale, appended (never updated afterwards). The question is locked, so two
+    writers cannot both pass the BR-02 check for one person."""
+    assert question is not None
     at = now()
     today = london_day(at)
     if body.given_on is not None and body.given_on > today:
@@ -146,45 +206,17 @@ async def record_judgement(db: Database, actor: Actor, question_id: UUID, body: 
         )
     perspective = body.perspective
     check_own_voice(actor.role, actor.principal, perspective.perspective_role.value, perspective.perspective_person_id)
-    async with db.begin(actor.scope) as conn:
-        # The question row is locked so two writers cannot both pass the BR-02 check for one person.
-        question = await q.select_record(conn, actor.scope, QUESTION_KIND, question_id, for_update=True)
-        if question is None:
-            raise problems.NotFound("No scaling question with that id.")
-        if body.corrects is not None:
-            await check_correction(conn, actor, question_id, body.corrects)
-        await check_one_per_occasion(conn, actor, question_id, body, body.given_on or today)
-        judgement_id = new_id()
-        judgement = ScalingJudgement(
-            **fields_of(body),
-            id=judgement_id,
-            question_id=question_id,
-            recorded_at=at,
-            meta=new_meta(actor, at, question.case_id),
-        )
-        columns = Columns(
-            visibility=judgement.visibility.value,
-            child_ids=tuple(question.child_ids),
-            case_id=question.case_id,
-            parent_id=question_id,
-        )
-        return await insert(conn, actor, JUDGEMENT_KIND, judgement_id, judgement, columns, at)
-
-
-async def list_judgements(
-    db: Database, actor: Actor, cursors: Cursors, question_id: UUID, *, cursor: str | None, limit: int
-) -> bytes:
-    """A question's judgements, oldest first; 404 when the question is not visible."""
-    return await read_page(
-        db,
-        actor,
-        cursors,
-        JUDGEMENT_KIND,
-        records.c.parent_id == question_id,
-        binding=f"judgements:{question_id}",
-        cursor=cursor,
-        limit=limit,
-        within=(QUESTION_KIND, question_id),
+    if body.corrects is not None:
+        await check_correction(conn, actor, question.id, body.corrects)
+    await check_one_per_occasion(conn, actor, question.id, body, body.given_on or today)
+    scale = msgspec.json.decode(question.doc, type=ScalingQuestion)
+    return ScalingJudgement(
+        **(fields_of(body) | no_wider_than(body, scale)),
+        id=judgement_id,
+        question_id=question.id,
+        recorded_at=at,
+        # The question's council: an involved agency records on the council's case.
+        meta=new_meta(actor, at, question.case_id, question.la_code),
     )
 
 
@@ -202,7 +234,7 @@ async def danger_series(db: Database, actor: Actor, danger_id: UUID) -> bytes:
             conn,
             actor,
             "read",
-            object_type=queries.DANGER_KIND,
+            object_type=DANGER_KIND,
             object_id=danger_id,
             object_version=first.danger_version,
             case_id=first.case_id,

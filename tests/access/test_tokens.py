@@ -34,7 +34,7 @@ from sos_api.auth import tokens
 from sos_api.auth.roles import Role
 from sos_api.auth.tokens import load_or_create_local_key, mint_token, public_jwk, scope_from_app_role
 from sos_api.http import DEFAULT_LIMIT, MAX_LIMIT
-from sos_api.settings import IssuerConfig, Settings
+from sos_api.settings import Algorithm, IssuerConfig, Settings
 from tests.api.conftest import COUNCIL_A, COUNCIL_B
 from tests.conftest import Databases
 
@@ -257,7 +257,6 @@ async def local_client(local_app: Litestar) -> AsyncIterator[AsyncTestClient[Any
 def test_battery_covers_every_v1_operation_of_the_document() -> None:
     assert OPERATIONS, "no /v1 operations found in openapi/openapi.json"
     assert len(OPERATIONS) == count_v1_operations_in_document()
-    assert len(BATTERY) == len(OPERATIONS) * len(ATTACKS)
     assert len({op.operation_id for op in OPERATIONS}) == len(OPERATIONS), "operationIds must be unique"
 
 
@@ -350,6 +349,8 @@ async def test_non_list_scope_claim_is_refused_not_a_crash(
 
 ISSUER = "https://login.example/tenant-845/v2.0"
 AUDIENCE = "api://sos"
+# The key-set lifespan of these tests: not the default (300), so a test that sees it proves the setting is used.
+JWKS_CACHE_SECONDS = 600
 
 
 class JwksServer:
@@ -391,8 +392,9 @@ class JwksServer:
 
 
 class FakeTime:
-    """Stands in for the `time` module inside sos_api.auth.tokens: real wall clock, a monotonic clock we can
-    move forward (to let a minute pass) or start near zero (a freshly booted host)."""
+    """Stands in for the `time` module inside sos_api.auth.tokens and the PyJWT modules that time its JWKS cache
+    and refetch cooldown: real wall clock, a monotonic clock we can move forward (to let a minute pass) or start
+    near zero (a freshly booted host)."""
 
     def __init__(self, monotonic_start: float | None = None) -> None:
         self.offset = 0.0 if monotonic_start is None else monotonic_start - time.monotonic()
@@ -480,15 +482,28 @@ def jwks(rsa_key: IssuerKey, ec_key: IssuerKey) -> Iterator[JwksServer]:
         yield server
 
 
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
-    monkeypatch.setattr(tokens, "time", fake)
+# Where the monotonic clock of the key cache is read: ours, PyJWKClient's cooldown, and the timestamp and expiry
+# of its JWK Set cache. If PyJWT moves these, setattr fails loudly (the attributes must exist).
+CLOCK_READERS = (tokens, jwt.jwks_client, jwt.jwk_set_cache, jwt.api_jwk)
+
+
+def use_clock(monkeypatch: pytest.MonkeyPatch, fake: FakeTime) -> FakeTime:
+    for module in CLOCK_READERS:
+        monkeypatch.setattr(module, "time", fake)
     return fake
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    return use_clock(monkeypatch, FakeTime())
+
+
 def issuer_settings(
-    jwks: JwksServer, data_dir: Path, database_url: str, algorithms: tuple[str, ...] | None = None
+    jwks: JwksServer,
+    data_dir: Path,
+    database_url: str,
+    algorithms: tuple[Algorithm, ...] | None = None,
+    jwks_cache_seconds: int = JWKS_CACHE_SECONDS,
 ) -> Settings:
     config = IssuerConfig(issuer=ISSUER, audience=AUDIENCE, jwks_url=jwks.url, organisations=(COUNCIL_A,))
     if algorithms is not None:
@@ -502,6 +517,7 @@ def issuer_settings(
         local_issuer=False,
         max_body_bytes=131_072,
         jwt_leeway_seconds=45,
+        jwks_cache_seconds=jwks_cache_seconds,
     )
 
 
@@ -543,17 +559,64 @@ async def test_es256_token_from_the_issuer_is_accepted(
     assert jwks.fetches == 1
 
 
-async def test_jwks_is_fetched_once_and_cached(
+async def test_jwks_is_fetched_once_and_cached_for_its_lifespan(
     prod_client: AsyncTestClient[Any], jwks: JwksServer, rsa_key: IssuerKey, ec_key: IssuerKey, clock: FakeTime
 ) -> None:
     assert jwks.fetches == 0, "keys are fetched on first use, not at start-up"
     assert await list_cases(prod_client, issuer_token(rsa_key)) == 200
     assert jwks.fetches == 1
-    clock.advance(3600)  # cached keys do not expire on their own: only an unknown kid refreshes them
+    clock.advance(JWKS_CACHE_SECONDS - 1)
     assert await list_cases(prod_client, issuer_token(rsa_key)) == 200
     assert await list_cases(prod_client, issuer_token(ec_key, alg="ES256")) == 200
     assert await list_cases(prod_client, issuer_token(rsa_key, sub="entra-oid-845-2")) == 200
-    assert jwks.fetches == 1
+    assert jwks.fetches == 1, "within the lifespan every known kid is served from the cache"
+    clock.advance(2)
+    assert await list_cases(prod_client, issuer_token(rsa_key)) == 200
+    assert await list_cases(prod_client, issuer_token(ec_key, alg="ES256")) == 200
+    assert jwks.fetches == 2, "past the lifespan the set is fetched again, once"
+
+
+async def test_key_withdrawn_from_the_jwks_stops_verifying_once_the_lifespan_passes(
+    jwks: JwksServer, data_dir: Path, issuer_database_url: str, rsa_key: IssuerKey, ec_key: IssuerKey, clock: FakeTime
+) -> None:
+    """A revoked key (removed from the issuer's set, nothing else) is refused within SOS_JWKS_CACHE_SECONDS."""
+    settings = issuer_settings(jwks, data_dir, issuer_database_url, jwks_cache_seconds=120)
+    async with AsyncTestClient(create_app(settings, database_url=issuer_database_url)) as client:
+        assert await list_cases(client, issuer_token(rsa_key)) == 200
+        jwks.keys = [ec_key.jwk]  # the issuer revokes the RSA key
+        clock.advance(100)
+        assert await list_cases(client, issuer_token(rsa_key)) == 200, "still within the cache lifespan"
+        assert jwks.fetches == 1
+        clock.advance(21)
+        assert await list_cases(client, issuer_token(rsa_key)) == 401, "the withdrawn key outlived the lifespan"
+        assert jwks.fetches == 2
+        assert await list_cases(client, issuer_token(rsa_key)) == 401
+        assert await list_cases(client, issuer_token(ec_key, alg="ES256")) == 200, "the keys still published work"
+        assert jwks.fetches == 2, "its kid is now unknown, and unknown kids wait for the cooldown"
+
+
+async def test_an_issuer_that_is_down_is_not_asked_on_every_request(
+    prod_client: AsyncTestClient[Any],
+    jwks: JwksServer,
+    rsa_key: IssuerKey,
+    stranger_key: rsa.RSAPrivateKey,
+    clock: FakeTime,
+) -> None:
+    """PyJWKClient's cooldown starts only after a successful fetch: failures are spaced out by our wrapper."""
+    jwks.raw = (503, b'{"error":"down"}')
+    for n in range(5):
+        token = issuer_token(rsa_key, kid=f"kid-{n}", key=stranger_key) if n % 2 else issuer_token(rsa_key)
+        assert await list_cases(prod_client, token) == 401
+    assert jwks.fetches == 1, "five tokens while the issuer is down: one fetch"
+    clock.advance(tokens.JWKS_RETRY_AFTER_FAILURE_SECONDS + 1)
+    assert await list_cases(prod_client, issuer_token(rsa_key)) == 401
+    assert jwks.fetches == 2, "tried again once the retry delay passed"
+    jwks.raw = None  # the issuer is back
+    assert await list_cases(prod_client, issuer_token(rsa_key)) == 401, "not asked again within the delay"
+    assert jwks.fetches == 2
+    clock.advance(tokens.JWKS_RETRY_AFTER_FAILURE_SECONDS + 1)
+    assert await list_cases(prod_client, issuer_token(rsa_key)) == 200, "recovered after the delay"
+    assert jwks.fetches == 3
 
 
 async def test_key_rotation_refreshes_once_on_the_new_kid(
@@ -711,6 +774,28 @@ async def test_unreachable_jwks_is_a_401(
     assert jwks.fetches == 1
 
 
+async def test_jwks_reply_nested_too_deep_is_a_401(
+    prod_client: AsyncTestClient[Any], jwks: JwksServer, rsa_key: IssuerKey
+) -> None:
+    jwks.raw = (200, b"[" * 100_000 + b"]" * 100_000)
+    response = await prod_client.get("/v1/cases", headers=bearer(issuer_token(rsa_key)))
+    assert response.status_code == 401, response.text
+
+
+@pytest.mark.parametrize("kid", [5, ["rsa-2026-01"], {"kid": "rsa-2026-01"}, None, ""], ids=repr)
+async def test_kid_that_is_not_a_string_is_a_401(
+    prod_client: AsyncTestClient[Any], jwks: JwksServer, rsa_key: IssuerKey, kid: Any
+) -> None:
+    claims = jwt.decode(issuer_token(rsa_key), options={"verify_signature": False})
+    header = {"alg": "RS256", "typ": "JWT", "kid": kid}
+    token = hand_made_token(
+        header, claims, lambda d: jwt.algorithms.RSAAlgorithm(jwt.algorithms.RSAAlgorithm.SHA256).sign(d, rsa_key.key)
+    )
+    response = await prod_client.get("/v1/cases", headers=bearer(token))
+    assert response.status_code == 401, response.text
+    assert jwks.fetches == 0, "a token without a usable kid is refused before any key is looked up"
+
+
 async def test_empty_jwks_is_a_401(prod_client: AsyncTestClient[Any], jwks: JwksServer, rsa_key: IssuerKey) -> None:
     jwks.keys = []
     response = await prod_client.get("/v1/cases", headers=bearer(issuer_token(rsa_key)))
@@ -728,7 +813,7 @@ async def test_jwks_reply_that_is_not_json_is_a_401(
 async def test_first_token_after_a_fresh_boot_is_accepted(
     jwks: JwksServer, prod_settings: Settings, rsa_key: IssuerKey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tokens, "time", FakeTime(monotonic_start=20.0))  # the host booted 20 s ago
+    use_clock(monkeypatch, FakeTime(monotonic_start=20.0))  # the host booted 20 s ago
     async with AsyncTestClient(create_app(prod_settings, database_url=prod_settings.database_url)) as client:
         response = await client.get("/v1/cases", headers=bearer(issuer_token(rsa_key)))
     assert response.status_code == 200, response.text

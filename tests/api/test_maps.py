@@ -86,11 +86,19 @@ async def make_map(
     return dict(response.json())
 
 
+MANAGER_PERSON = "0b0c0d0e-0000-4000-8000-00000000a11a"
+
+
+def manager(auth: TokenFactory) -> dict[str, str]:
+    """The team manager: finalising a map is theirs (domain 4.1)."""
+    return auth("team_manager", sub="team_manager-1", person_id=MANAGER_PERSON)
+
+
 async def finalise(
     client: AsyncTestClient[Any], auth: TokenFactory, map_doc: dict[str, Any], **body: Any
 ) -> dict[str, Any]:
     response = await client.post(
-        f"/v1/maps/{map_doc['id']}/finalise", json=body, headers=auth() | if_match(map_doc["meta"]["version"])
+        f"/v1/maps/{map_doc['id']}/finalise", json=body, headers=manager(auth) | if_match(map_doc["meta"]["version"])
     )
     assert response.status_code == 200, response.text
     return dict(response.json())
@@ -240,10 +248,22 @@ class TestFinaliseMap:
         family = await make_family(client, auth)
         danger = await scaled_danger(client, auth, family)
         made = await make_map(client, auth, family, [danger["id"]])
-        response = await client.post(
+        naming_someone = await client.post(
             f"/v1/maps/{made['id']}/finalise",
             json={"approved_by": family.worker, "note": "Agreed in supervision."},
-            headers=auth() | if_match(1),
+            headers=manager(auth) | if_match(1),
+        )
+        # Sign-off is the caller's, from the token: a body naming a signer is refused, not believed.
+        assert naming_someone.status_code == 422, naming_someone.text
+        assert naming_someone.json()["errors"][0]["pointer"] == "/approved_by"
+        by_worker = await client.post(
+            f"/v1/maps/{made['id']}/finalise", json={"note": "Agreed in supervision."}, headers=auth() | if_match(1)
+        )
+        assert by_worker.status_code == 403, by_worker.text
+        response = await client.post(
+            f"/v1/maps/{made['id']}/finalise",
+            json={"note": "Agreed in supervision."},
+            headers=manager(auth) | if_match(1),
         )
         assert response.status_code == 200, response.text
         assert response.headers["etag"] == 'W/"2"'
@@ -251,9 +271,9 @@ class TestFinaliseMap:
         assert final["finalise_note"] == "Agreed in supervision."
         assert final["status"] == "current"
         assert final["pinned_dangers"] == [{"id": danger["id"], "version": 2}]
-        assert final["finalised_by"] == "social_worker-1"
+        assert final["finalised_by"] == "team_manager-1"
         assert final["finalised_at"]
-        assert final["approved_by"] == family.worker
+        assert final["approved_by"] == MANAGER_PERSON
         current = await client.get(f"/v1/cases/{family.case_id}/maps/current", headers=auth())
         assert current.status_code == 200
         assert current.headers["etag"] == 'W/"2"'
@@ -280,7 +300,7 @@ class TestFinaliseMap:
         scaled = await scaled_danger(client, auth, family)
         unscaled = await make_danger(client, auth, family, text="Ben is left alone at night.")
         made = await make_map(client, auth, family, [scaled["id"], unscaled["id"]], context="conference")
-        response = await client.post(f"/v1/maps/{made['id']}/finalise", json={}, headers=auth() | if_match(1))
+        response = await client.post(f"/v1/maps/{made['id']}/finalise", json={}, headers=manager(auth) | if_match(1))
         assert response.status_code == 422
         problem = response.json()
         assert problem["rule"] == "BR-03"
@@ -300,7 +320,9 @@ class TestFinaliseMap:
     ) -> None:
         family = await make_family(client, auth)
         assessment = await make_map(client, auth, family, [])
-        refused = await client.post(f"/v1/maps/{assessment['id']}/finalise", json={}, headers=auth() | if_match(1))
+        refused = await client.post(
+            f"/v1/maps/{assessment['id']}/finalise", json={}, headers=manager(auth) | if_match(1)
+        )
         assert refused.status_code == 422
         assert refused.json()["rule"] == "BR-03"
         assert [e["pointer"] for e in refused.json()["errors"]] == ["/danger_ids"]
@@ -327,10 +349,10 @@ class TestFinaliseMap:
         danger = await make_danger(client, auth, family, family_position=None, dispute=None)
         await make_question(client, auth, danger["id"])
         made = await make_map(client, auth, family, [danger["id"]], participants=[], overall_question=None)
-        response = await client.post(f"/v1/maps/{made['id']}/finalise", json={}, headers=auth() | if_match(1))
+        response = await client.post(f"/v1/maps/{made['id']}/finalise", json={}, headers=manager(auth) | if_match(1))
         assert response.status_code == 422
         problem = response.json()
-        assert problem["rule"] is None
+        assert "rule" not in problem
         assert [(e["pointer"], e["code"]) for e in problem["errors"]] == [
             ("/participants", "required_to_finalise"),
             ("/overall_question", "required_to_finalise"),
@@ -342,17 +364,17 @@ class TestFinaliseMap:
         family = await make_family(client, auth)
         danger = await scaled_danger(client, auth, family)
         made = await make_map(client, auth, family, [danger["id"]])
-        stale = await client.post(f"/v1/maps/{made['id']}/finalise", json={}, headers=auth() | if_match(7))
+        stale = await client.post(f"/v1/maps/{made['id']}/finalise", json={}, headers=manager(auth) | if_match(7))
         assert stale.status_code == 412
         final = await finalise(client, auth, made)
-        again = await client.post(f"/v1/maps/{made['id']}/finalise", json={}, headers=auth() | if_match(2))
+        again = await client.post(f"/v1/maps/{made['id']}/finalise", json={}, headers=manager(auth) | if_match(2))
         assert again.status_code == 409
         assert again.json()["type"].endswith("/read-only")
         read = await client.get(f"/v1/maps/{made['id']}", headers=auth())
         assert read.json() == final
 
     async def test_unknown_map_is_not_found(self, client: AsyncTestClient[Any], auth: TokenFactory) -> None:
-        response = await client.post(f"/v1/maps/{MISSING}/finalise", json={}, headers=auth() | if_match(1))
+        response = await client.post(f"/v1/maps/{MISSING}/finalise", json={}, headers=manager(auth) | if_match(1))
         assert response.status_code == 404
 
 

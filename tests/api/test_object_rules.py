@@ -37,7 +37,8 @@ async def test_confidential_addresses_never_reach_the_family_or_agencies(
     mum = (await client.get(f"/v1/people/{world.family.mum}", headers=auth("auditor"))).json()
     body = {k: v for k, v in mum.items() if k not in {"id", "meta"}} | {"addresses": [HOME, REFUGE]}
     version = {"If-Match": f'W/"{mum["meta"]["version"]}"'}
-    saved = await client.put(f"/v1/people/{world.family.mum}", json=body, headers=auth() | version)
+    worker = insider(auth, world, Role.social_worker)
+    saved = await client.put(f"/v1/people/{world.family.mum}", json=body, headers=worker | version)
     assert saved.status_code == 200, saved.text
     dad = insider(auth, world, Role.family_member)
     for headers in (dad, partner(auth, world), insider(auth, world, Role.child)):
@@ -54,14 +55,15 @@ async def test_visibility_decides_who_reads_a_danger_statement(
 ) -> None:
     world = await build_world(client, auth)
     ids = {}
-    for visibility in ("professionals_only", "restricted"):
+    for visibility, shared in (("professionals_only", False), ("restricted", False), ("professionals_only", True)):
+        body = danger_body(world.family, visibility=visibility, withheld_reason="Police enquiry under way.")
         made = await client.post(
             f"/v1/cases/{world.family.case_id}/danger-statements",
-            json=danger_body(world.family, visibility=visibility, withheld_reason="Police enquiry under way."),
+            json=body | {"shared_with_agencies": shared},
             headers=insider(auth, world, Role.social_worker),
         )
         assert made.status_code == 201, made.text
-        ids[visibility] = made.json()["id"]
+        ids[visibility + ("+shared" if shared else "")] = made.json()["id"]
     status = {
         (who, visibility): (await client.get(f"/v1/danger-statements/{ids[visibility]}", headers=headers)).status_code
         for who, headers in (
@@ -74,10 +76,14 @@ async def test_visibility_decides_who_reads_a_danger_statement(
     assert status == {
         ("parent", "professionals_only"): 404,
         ("parent", "restricted"): 404,
-        ("partner", "professionals_only"): 200,
+        ("parent", "professionals_only+shared"): 404,
+        # Domain 4.1: agencies see professionals_only items only where shared with agencies.
+        ("partner", "professionals_only"): 404,
         ("partner", "restricted"): 404,
+        ("partner", "professionals_only+shared"): 200,
         ("worker", "professionals_only"): 200,
         ("worker", "restricted"): 200,
+        ("worker", "professionals_only+shared"): 200,
     }
     listed = await client.get(f"/v1/cases/{world.family.case_id}/danger-statements", headers=parent(auth, world))
     assert {d["visibility"] for d in listed.json()["items"]} == {"family_shareable"}

@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from sos_api.auth.roles import Role
 from tests.api.conftest import COUNCIL_A, TokenFactory
-from tests.api.test_dangers import Family, make_family, make_person
+from tests.api.test_dangers import Family, make_family, make_person, said_by
 from tests.api.test_maps import finalise, make_map, scaled_danger
 
 TEAM = "Team North"
@@ -29,6 +29,8 @@ class World(msgspec.Struct, frozen=True, kw_only=True):
     danger_id: str
     question_id: str
     involvement_id: str
+    judgement_id: str
+    relationship_id: str
 
     @property
     def path_values(self) -> dict[str, str]:
@@ -39,6 +41,8 @@ class World(msgspec.Struct, frozen=True, kw_only=True):
             "danger_id": self.danger_id,
             "question_id": self.question_id,
             "involvement_id": self.involvement_id,
+            "judgement_id": self.judgement_id,
+            "relationship_id": self.relationship_id,
             "version": "1",
             "n": "1",
         }
@@ -57,7 +61,8 @@ async def allocate(client: AsyncTestClient[Any], auth: TokenFactory, family: Fam
     body = {k: v for k, v in case.items() if k not in {"id", "meta", "status", "current_level", "closed_on"}}
     body = {k: v for k, v in body.items() if not k.startswith("closure_")}
     body |= {"allocated_worker": family.worker, "team": TEAM}
-    headers = auth() | {"If-Match": f'W/"{case["meta"]["version"]}"'}
+    # Allocation is the team manager's (domain 2.2); the case is still in the unallocated pool they triage.
+    headers = auth("team_manager") | {"If-Match": f'W/"{case["meta"]["version"]}"'}
     response = await client.put(f"/v1/cases/{family.case_id}", json=body, headers=headers)
     assert response.status_code == 200, response.text
 
@@ -74,6 +79,27 @@ async def build_world(client: AsyncTestClient[Any], auth: TokenFactory) -> World
     )
     await involve(client, auth, family.case_id, kind="conference_chair", person_id=chair, reason="statutory_role")
     await involve(client, auth, family.case_id, kind="iro", person_id=iro, reason="statutory_role")
+    question_id = danger["safety_goal"]["scale_question_id"]
+    judgement = await client.post(
+        f"/v1/scaling-questions/{question_id}/judgements",
+        json={"value": 4, "perspective": said_by(family.worker), "reason": "Two incidents this month."},
+        headers=auth(),
+    )
+    assert judgement.status_code == 201, judgement.text
+    relationship = await client.post(
+        f"/v1/cases/{family.case_id}/relationships",
+        json={
+            "person_a": family.mum,
+            "person_b": family.child,
+            "kind": "birth_parent",
+            "has_pr": True,
+            "pr_basis": "birth_mother",
+            "lives_with": True,
+            "perspective": said_by(family.worker),
+        },
+        headers=auth(),
+    )
+    assert relationship.status_code == 201, relationship.text
     await allocate(client, auth, family)
     return World(
         family=family,
@@ -81,8 +107,10 @@ async def build_world(client: AsyncTestClient[Any], auth: TokenFactory) -> World
         iro=iro,
         map_id=current["id"],
         danger_id=danger["id"],
-        question_id=danger["safety_goal"]["scale_question_id"],
+        question_id=question_id,
         involvement_id=agency["id"],
+        judgement_id=judgement.json()["id"],
+        relationship_id=relationship.json()["id"],
     )
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sos_schema import Attribution, Dispute, EnteredInError, Period, RecordMeta, SourceRef
+from sos_schema import Attribution, Dispute, EnteredInError, EnteredInErrorCreate, Period, RecordMeta, SourceRef
 
 MUM = "0b0c0d0e-0000-4000-8000-000000000001"
 DAD = "0b0c0d0e-0000-4000-8000-000000000003"
@@ -23,6 +23,7 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     ),
     (Dispute, {"person_id": DAD}),
     (EnteredInError, {"reason": "Recorded on the wrong child.", "by": "worker-1", "at": "2026-11-02T10:00:00Z"}),
+    (EnteredInErrorCreate, {"reason": "Recorded on the wrong child."}),
     (Period, {"start": "2026-01-01", "end": "2026-03-01"}),
     (Period, {"start": "2026-01-01"}),
     (
@@ -83,5 +84,7 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
         False,
     ),
     (EnteredInError, {"reason": "x", "by": "w", "at": "2026-11-02T10:00:00"}, "$.at", False),
+    (EnteredInErrorCreate, {}, "reason", False),
+    (EnteredInErrorCreate, {"reason": "x", "by": "someone-else"}, "by", False),
     (SourceRef, {"system": "cms", "source_id": " spaced"}, "$.source_id", False),
 ]

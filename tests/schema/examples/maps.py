@@ -177,7 +177,7 @@ VALID: list[tuple[Any, dict[str, Any]]] = [
     (AssessmentMap, {**MAP_STORED, "status": "draft", "map_version": 1, "future_field": "ignored"}),
     (DangerVersionRef, {"id": DANGER, "version": 1}),
     (MapFinalise, {}),
-    (MapFinalise, {"approved_by": MANAGER, "note": "Agreed at supervision."}),
+    (MapFinalise, {"note": "Agreed at supervision."}),
     (WhoIsWorried, {"role": "school"}),
     (WhoIsWorried, {"person_id": NAN}),
     (SafetyGoalCreate, GOAL),
@@ -263,7 +263,7 @@ INVALID: list[tuple[Any, dict[str, Any], str, bool]] = [
     (AssessmentMap, {**MAP_STORED, "status": "finalised"}, "$.status", False),
     (AssessmentMap, {**MAP_STORED, "finalised_at": "2026-11-03T09:00:00"}, "$.finalised_at", False),
     (DangerVersionRef, {"id": DANGER, "version": 0}, "$.version", False),
-    (MapFinalise, {"approved_by": "not-a-uuid"}, "$.approved_by", False),
+    (MapFinalise, {"approved_by": MANAGER}, "approved_by", False),
     (MapFinalise, {"status": "current"}, "status", False),
     # Danger statements and goals
     (WhoIsWorried, {}, "needs a role or a person_id", True),
@@ -283,6 +283,19 @@ INVALID: list[tuple[Any, dict[str, Any], str, bool]] = [
     (DangerStatementCreate, {**DANGER_STATEMENT, "status": "withdrawn"}, "status_reason is required", True),
     (DangerStatementCreate, {**DANGER_STATEMENT, "who_is_worried": []}, "$.who_is_worried", False),
     (DangerStatementCreate, {**DANGER_STATEMENT, "child_ids": []}, "$.child_ids", False),
+    # Domain 4.1: sharing with agencies is a mark on professionals_only records only.
+    (
+        DangerStatementCreate,
+        {**DANGER_STATEMENT, "shared_with_agencies": True},
+        "professionals_only records only",
+        True,
+    ),
+    (
+        DangerStatementCreate,
+        {**DANGER_STATEMENT, "visibility": "restricted", "withheld_reason": "Court", "shared_with_agencies": True},
+        "professionals_only records only",
+        True,
+    ),
     (DangerStatementCreate, {**DANGER_STATEMENT, "child_ids": [CHILD, CHILD]}, "child_ids lists the same", True),
     (DangerStatementCreate, {**DANGER_STATEMENT, "family_position": "unsure"}, "$.family_position", False),
     (DangerStatementCreate, {k: v for k, v in DANGER_STATEMENT.items() if k != "behaviour"}, "behaviour", False),

@@ -86,6 +86,8 @@ def downgrade() -> None:
         op.execute(f"DROP POLICY IF EXISTS {table}_tenant ON {table}")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
         op.execute(f"REVOKE ALL ON {table} FROM sos_app")
+    op.execute("REVOKE USAGE ON ALL SEQUENCES IN SCHEMA public FROM sos_app")
+    op.execute("REVOKE USAGE ON SCHEMA public FROM sos_app")
     op.drop_constraint(op.f("ck_records_kind_known"), "records", type_="check")
     op.create_check_constraint(
         op.f("ck_records_kind_known"), "records", "kind IN (" + ", ".join(f"'{k}'" for k in KINDS[:-1]) + ")"

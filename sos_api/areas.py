@@ -1,0 +1,20 @@
+"""The registry's entries: every area whose kinds the API serves. Adding a kind is a module of its own, one
+line here and one migration (its name joins the kinds the database accepts).
+
+Importing an area registers its kinds (resources/registry.py); `routes()` is every route they make: the
+standard ones generated from each declaration, then each area's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import cases, involvements, maps, people, relationships, scaling
+from .resources.routes import all_standard_routes
+
+# Registration order: a kind's parent registers before it (people and cases first).
+AREAS = (people, cases, involvements, maps, scaling, relationships)
+
+
+def routes() -> list[Any]:
+    return [*all_standard_routes(), *(route for area in AREAS for route in area.ROUTES)]

@@ -1,0 +1,31 @@
+"""The case: the container of a family's work, and the record every other kind's access hangs from."""
+
+from __future__ import annotations
+
+from sos_schema import Case, CaseClose, CaseCreate
+
+from ..auth.policy import CASE_WRITERS, MANAGERS, PROFESSIONALS, SHARED_WORK_READERS, SYNC_CLIENTS, Access, Reach
+from ..resources.registry import Action, Create, Listing, Names, Record, Replace, Resource, register
+from . import service
+
+CASES = register(
+    Resource(
+        Names(service.KIND, "Case", "/v1/cases", "case_id", "cases"),
+        Record(Case, CaseCreate, service.columns_for, reach=Reach.case, holds_addresses=True),
+        Access(read=SHARED_WORK_READERS, history=PROFESSIONALS),
+        listing=Listing("listCases", "List cases"),
+        create=Create("createCase", "Open a case for a family", service.new_case, CASE_WRITERS),
+        replace=Replace("replaceCase", "Replace a case's details (If-Match required)", service.next_case, CASE_WRITERS),
+        after=service.grant_access,
+        actions=(
+            Action(
+                "closeCase",
+                "close",
+                "Close a case with its reason (If-Match required)",
+                service.closed_case,
+                MANAGERS | SYNC_CLIENTS,
+                body=CaseClose,
+            ),
+        ),
+    )
+)

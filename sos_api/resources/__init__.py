@@ -1,0 +1,1 @@
+"""The resource registry and the machinery every registered kind shares (routes, service)."""

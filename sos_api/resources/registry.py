@@ -1,0 +1,258 @@
+"""The resource registry: one declaration per kind of record, from which everything standard follows.
+
+A `Resource` names the kind (its `records.kind` and audit object type), its stored and client Structs, its
+parent, its default visibility (domain 4.2), the queryable columns it extracts, its access rules and its path.
+From it come the standard operations (read, versions, one version, the list under its parent, marking it
+entered in error), the create and replace whose rules the kind supplies as hooks (`Create`, `Replace`), and
+its actions (`POST <item>/<verb>`: close, end, finalise...), with their OpenAPI entries, their policy rules and
+the kind list the database accepts. An area keeps only its own rules and the few routes that fit none of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..auth.policy import Access, Reach, Rule, register_rules
+from ..auth.roles import Role
+from ..db.records import Columns, StoredRecord, columns_of
+from ..problems import ProblemError
+
+# Hooks an area supplies, run inside the write's transaction: build version 1 from the client's body (with the
+# parent record and the new id), build the next version from the stored one, and bookkeeping after either.
+NewDoc = Callable[[AsyncConnection, Any, StoredRecord | None, Any, UUID], Awaitable[Any]]
+NextDoc = Callable[[AsyncConnection, Any, StoredRecord, Any], Awaitable[Any]]
+AfterWrite = Callable[[AsyncConnection, Any, Any, StoredRecord | None], Awaitable[None]]
+# An action's service: (db, actor, record id, the If-Match version or None, the body or None) -> the record written.
+ActionRun = Callable[[Any, Any, UUID, Any, Any], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Names:
+    """How a kind is named: stored kind, operationId noun, item collection path, id path parameter."""
+
+    kind: str
+    noun: str
+    path: str
+    id_param: str
+    tag: str
+    title: str = ""
+    # The SMART v2 resource an integration client's scopes name (system/<scope>.rs).
+    scope: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", self.title or self.kind.replace("_", " "))
+        object.__setattr__(self, "scope", self.scope or self.path.rsplit("/", 1)[1])
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The list of a kind's records under their parent (a case's maps) or, with no parent, the collection.
+    `by` is the stored column holding the parent's id: `case_id` for case content, `parent_id` for nested kinds."""
+
+    operation_id: str
+    summary: str
+    newest_first: bool = False
+    by: str = "case_id"
+
+
+@dataclass(frozen=True)
+class Record:
+    """How a kind is stored: the Struct returned and the one clients send, the queryable columns of a document,
+    its parent kind (and the path segment under the parent), how the policy reaches it from a case, and its
+    default visibility (domain 4.2)."""
+
+    stored: type[msgspec.Struct]
+    accepts: type[msgspec.Struct] | None
+    columns: Callable[[Any], Columns] = columns_of
+    parent: str | None = None
+    segment: str | None = None
+    reach: Reach = Reach.case_content
+    # Documents of this kind can hold addresses flagged confidential (BR-27): the policy picks the view.
+    holds_addresses: bool = False
+    default_visibility: str = "family_shareable"
+
+
+@dataclass(frozen=True)
+class Create:
+    """The standard create, on the parent (`POST <parent>/<segment>`) or the collection: 201 with Location."""
+
+    operation_id: str
+    summary: str
+    build: NewDoc
+    roles: frozenset[Role]
+    _: KW_ONLY
+    # Lock the parent row: creates under one parent are serialised (a case's map chain, a scale's judgements).
+    lock_parent: bool = False
+    # Unique indexes a concurrent writer can trip, and the problem that losing the race is.
+    conflicts: Mapping[str, Callable[[], ProblemError]] = field(default_factory=dict)
+    problems: tuple[int, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Replace:
+    """The standard replace (`PUT <item>`, If-Match)."""
+
+    operation_id: str
+    summary: str
+    build: NextDoc
+    roles: frozenset[Role]
+    _: KW_ONLY
+    problems: tuple[int, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """A change with a name of its own (`POST <item>/<segment>`): close, end, finalise, revise.
+
+    `change` builds the next version from the stored one (If-Match, then the kind's bookkeeping, like a replace);
+    `run` is a whole service of its own, for actions that touch more than the one record."""
+
+    operation_id: str
+    segment: str
+    summary: str
+    change: NextDoc | None
+    roles: frozenset[Role]
+    _: KW_ONLY
+    run: ActionRun | None = None
+    access: str = "u"
+    body: type[msgspec.Struct] | None = None
+    if_match: bool = True
+    # The action makes a new record of this kind: 201 with its Location.
+    creates: bool = False
+    problems: tuple[int, ...] = (404, 409)
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    names: Names
+    record: Record
+    access: Access
+    _: KW_ONLY
+    listing: Listing | None = None
+    create: Create | None = None
+    replace: Replace | None = None
+    # Bookkeeping beside the document after every write (access grants, identifier lookups).
+    after: AfterWrite | None = None
+    actions: tuple[Action, ...] = ()
+    # Rules of this kind's hand-written routes: operationId -> (roles, SMART access letter).
+    special: Mapping[str, tuple[frozenset[Role], str]] = field(default_factory=dict)
+    standard: tuple[str, ...] = ("get", "versions", "version", "entered_in_error")
+
+    @property
+    def kind(self) -> str:
+        return self.names.kind
+
+    @property
+    def reach(self) -> Reach:
+        return self.record.reach
+
+    @property
+    def stored(self) -> type[msgspec.Struct]:
+        return self.record.stored
+
+    @property
+    def accepts(self) -> type[msgspec.Struct] | None:
+        return self.record.accepts
+
+    @property
+    def parent(self) -> str | None:
+        return self.record.parent
+
+    @property
+    def segment(self) -> str:
+        """The path segment under the parent where the kind is listed and created."""
+        return self.record.segment or self.path.rsplit("/", 1)[1]
+
+    def columns(self, doc: Any) -> Columns:
+        """The kind's columns; a kind whose documents carry no visibility of their own is always seen at its
+        default one (domain 4.2: involvements are professionals_only)."""
+        columns = self.record.columns(doc)
+        if not hasattr(doc, "visibility"):
+            columns = msgspec.structs.replace(columns, visibility=self.record.default_visibility)
+        return columns
+
+    @property
+    def noun(self) -> str:
+        return self.names.noun
+
+    @property
+    def title(self) -> str:
+        return self.names.title
+
+    @property
+    def a_title(self) -> str:
+        """The title with its article, for summaries: "an assessment map"."""
+        return ("an " if self.title[0] in "aeiou" else "a ") + self.title
+
+    @property
+    def path(self) -> str:
+        return self.names.path
+
+    @property
+    def id_param(self) -> str:
+        return self.names.id_param
+
+    @property
+    def item_path(self) -> str:
+        return f"{self.path}/{{{self.id_param}:uuid}}"
+
+    def decode(self, stored: StoredRecord) -> Any:
+        return msgspec.json.decode(stored.doc, type=self.stored)
+
+    def rules(self) -> dict[str, Rule]:
+        """Every operation this kind has, with who may call it."""
+        a, scope, noun = self.access, self.names.scope, self.noun
+        history = a.history or a.read
+        standard = {
+            "get": (f"get{noun}", a.read, "r"),
+            "versions": (f"list{noun}Versions", history, "r"),
+            "version": (f"get{noun}Version", history, "r"),
+            "entered_in_error": (f"mark{noun}EnteredInError", a.correct, "u"),
+        }
+        found = {standard[name][0]: Rule(standard[name][1], scope, standard[name][2]) for name in self.standard}
+        if self.listing is not None:
+            found[self.listing.operation_id] = Rule(a.read, scope, "s")
+        if self.create is not None:
+            found[self.create.operation_id] = Rule(self.create.roles, scope, "c")
+        if self.replace is not None:
+            found[self.replace.operation_id] = Rule(self.replace.roles, scope, "u")
+        for action in self.actions:
+            found[action.operation_id] = Rule(action.roles, scope, action.access)
+        for op, (roles, letter) in self.special.items():
+            found[op] = Rule(roles, scope, letter)
+        return found
+
+
+REGISTRY: dict[str, Resource] = {}
+# operationId -> the kind it acts on (the audit object type of a refused create or search).
+OPERATION_KINDS: dict[str, str] = {}
+
+
+def register(resource: Resource) -> Resource:
+    """Add a kind: its operations join the policy table, its name the kinds the database accepts."""
+    if resource.kind in REGISTRY:
+        raise ValueError(f"kind {resource.kind!r} is registered twice")
+    rules = resource.rules()
+    register_rules(rules)
+    REGISTRY[resource.kind] = resource
+    OPERATION_KINDS.update(dict.fromkeys(rules, resource.kind))
+    return resource
+
+
+def resource(kind: str) -> Resource:
+    """A registered kind, looked up by name, for areas that touch another area's records through the
+    standard machinery without importing that area."""
+    return REGISTRY[kind]
+
+
+def kinds() -> tuple[str, ...]:
+    return tuple(sorted(REGISTRY))

@@ -1,0 +1,308 @@
+"""The routes of every registered kind, made from its declaration: read, versions, one version, the list under
+its parent, marking it entered in error, its create and replace, and its actions.
+
+Handlers are generated with real signatures (path parameter names, `limit`, `cursor`), so Litestar parses
+and documents them exactly as it would hand-written ones.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any, Protocol
+from uuid import UUID
+
+from litestar import Request, Response
+
+from sos_schema import EnteredInErrorCreate
+
+from ..context import Actor
+from ..http import (
+    DEFAULT_LIMIT,
+    Cursor,
+    Limit,
+    VersionNumber,
+    api_route,
+    cursors_of,
+    db_of,
+    expected_version,
+    json_response,
+    page_of,
+    read_body,
+)
+from . import service
+from .registry import REGISTRY, Action, Resource, resource
+
+KW = inspect.Parameter.KEYWORD_ONLY
+Handler = Callable[..., Awaitable[Response[bytes]]]
+
+
+def _route(*args: Any, **kwargs: Any) -> Callable[[Handler], Handler]:
+    """`api_route`, typed for the handlers made here."""
+    decorate: Callable[[Handler], Handler] = api_route(*args, **kwargs)
+    return decorate
+
+
+def _handler(name: str, params: list[tuple[str, Any, Any]], run: Handler) -> Handler:
+    """`run(**kwargs)` under a signature naming each parameter, as Litestar reads it."""
+
+    async def handler(**kwargs: Any) -> Response[bytes]:
+        return await run(**kwargs)
+
+    parameters = [
+        inspect.Parameter("request", KW, annotation=Request[Any, Any, Any]),
+        inspect.Parameter("actor", KW, annotation=Actor),
+        *(inspect.Parameter(n, KW, annotation=a, default=d) for n, a, d in params),
+    ]
+    handler.__signature__ = inspect.Signature(parameters, return_annotation=Response[bytes])  # type: ignore[attr-defined]
+    handler.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": Response[bytes]}
+    handler.__name__ = handler.__qualname__ = name
+    return handler
+
+
+NONE = inspect.Parameter.empty
+KEPT_IN_ERROR = (
+    "The record stays, with the mark as its newest version. It disappears from normal reads and lists; auditors "
+    "still see it."
+)
+PAGE = [("limit", Limit, DEFAULT_LIMIT), ("cursor", Cursor, None)]
+Params = list[tuple[str, Any, Any]]
+
+
+class Found(Protocol):
+    """What a read hands back: the stored document and its version."""
+
+    @property
+    def doc(self) -> bytes: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+Find = Callable[..., Awaitable[Found]]
+
+
+def _declare(
+    res: Resource, method: str, path: str, operation_id: str, params: Params, run: Handler, **doc: Any
+) -> Handler:
+    """One route of a kind: its OpenAPI declaration (http.api_route) over a generated handler."""
+    handler = _handler(operation_id, params, run)
+    return _route(method, path, operation_id=operation_id, tag=res.names.tag, **doc)(handler)
+
+
+def _item(res: Resource) -> Params:
+    return [(res.id_param, UUID, NONE)]
+
+
+def read_route(res: Resource, path: str, operation_id: str, summary: str, params: Params, find: Find) -> Handler:
+    """A read of one record of a kind, found by `find(db, actor, **path values)`: its document and ETag, 404 when
+    the caller cannot see it. For the standard read and for an area's own ways to find a record."""
+
+    async def run(request: Request[Any, Any, Any], actor: Actor, **values: Any) -> Response[bytes]:
+        stored = await find(db_of(request), actor, **values)
+        return json_response(stored.doc, version=stored.version)
+
+    return _declare(
+        res, "GET", path, operation_id, params, run, summary=summary, returns=res.stored, etag=True, problems_=(404,)
+    )
+
+
+def _get(res: Resource) -> Handler:
+    async def find(db: Any, actor: Actor, **ids: UUID) -> Found:
+        return await service.read_one(db, actor, res, ids[res.id_param])
+
+    return read_route(res, res.item_path, f"get{res.noun}", f"Read {res.a_title}", _item(res), find)
+
+
+def _versions(res: Resource) -> Handler:
+    async def run(
+        request: Request[Any, Any, Any], actor: Actor, limit: int, cursor: str | None, **ids: UUID
+    ) -> Response[bytes]:
+        cursors, record_id = cursors_of(request), ids[res.id_param]
+        return json_response(
+            await service.read_versions(db_of(request), actor, cursors, res, record_id, cursor=cursor, limit=limit)
+        )
+
+    summary = f"Every saved version of {res.a_title}, oldest first"
+    page = page_of(res.stored)
+    path = f"{res.item_path}/versions"
+    return _declare(
+        res,
+        "GET",
+        path,
+        f"list{res.noun}Versions",
+        _item(res) + PAGE,
+        run,
+        summary=summary,
+        returns=page,
+        paged=True,
+        problems_=(404,),
+    )
+
+
+def _version(res: Resource) -> Handler:
+    async def run(request: Request[Any, Any, Any], actor: Actor, version: int, **ids: UUID) -> Response[bytes]:
+        return json_response(await service.read_version(db_of(request), actor, res, ids[res.id_param], version))
+
+    params = [*_item(res), ("version", VersionNumber, NONE)]
+    path, summary = f"{res.item_path}/versions/{{version:int}}", f"One saved version of {res.a_title}"
+    return _declare(
+        res, "GET", path, f"get{res.noun}Version", params, run, summary=summary, returns=res.stored, problems_=(404,)
+    )
+
+
+def _entered_in_error(res: Resource) -> Handler:
+    """BR-23, the same for every kind: an action whose service is the registry's own."""
+
+    async def mark(db: Any, actor: Actor, record_id: UUID, expected: int, body: Any) -> service.Written:
+        return await service.mark_entered_in_error(db, actor, res, record_id, expected, body)
+
+    summary = f"Mark {res.a_title} entered in error, with the reason (If-Match; never deleted, BR-23)"
+    action = Action(
+        f"mark{res.noun}EnteredInError",
+        "entered-in-error",
+        summary,
+        None,
+        res.access.correct,
+        run=mark,
+        body=EnteredInErrorCreate,
+    )
+    return _action(res, replace(action, description=KEPT_IN_ERROR))
+
+
+def _parent_path(res: Resource) -> tuple[str, Params]:
+    """Where a kind's records are listed and created: under its parent, or the collection itself."""
+    if res.parent is None:
+        return res.path, []
+    parent = resource(res.parent)
+    return f"{parent.item_path}/{res.segment}", [(parent.id_param, UUID, NONE)]
+
+
+def _parent_id(res: Resource, ids: dict[str, UUID]) -> UUID | None:
+    return ids[resource(res.parent).id_param] if res.parent else None
+
+
+def _listing(res: Resource) -> Handler:
+    listing = res.listing
+    assert listing is not None
+    path, params = _parent_path(res)
+
+    async def run(
+        request: Request[Any, Any, Any], actor: Actor, limit: int, cursor: str | None, **ids: UUID
+    ) -> Response[bytes]:
+        parent_id, cursors = _parent_id(res, ids), cursors_of(request)
+        return json_response(await service.read_listing(db_of(request), actor, cursors, res, parent_id, cursor, limit))
+
+    doc = {"summary": listing.summary, "returns": page_of(res.stored), "paged": True}
+    return _declare(
+        res, "GET", path, listing.operation_id, params + PAGE, run, **doc, problems_=(404,) if res.parent else ()
+    )
+
+
+def _create(res: Resource) -> Handler:
+    spec, body_type = res.create, res.accepts
+    assert spec is not None
+    path, params = _parent_path(res)
+
+    async def run(request: Request[Any, Any, Any], actor: Actor, **ids: UUID) -> Response[bytes]:
+        body = await read_body(request, body_type)
+        written = await service.create(db_of(request), actor, res, _parent_id(res, ids), body)
+        return _written(res, written, created=True)
+
+    doc = {"summary": spec.summary, "description": spec.description, "body": body_type, "returns": res.stored}
+    problems = (404, *spec.problems) if res.parent else spec.problems
+    return _declare(
+        res,
+        "POST",
+        path,
+        spec.operation_id,
+        params,
+        run,
+        **doc,
+        status=201,
+        location=True,
+        etag=True,
+        problems_=problems,
+    )
+
+
+def _replace(res: Resource) -> Handler:
+    spec, body_type = res.replace, res.accepts
+    assert spec is not None
+
+    async def run(request: Request[Any, Any, Any], actor: Actor, **ids: UUID) -> Response[bytes]:
+        expected = expected_version(request)
+        body = await read_body(request, body_type)
+        written = await service.change(db_of(request), actor, res, ids[res.id_param], expected, body, spec.build)
+        return _written(res, written)
+
+    doc = {"summary": spec.summary, "description": spec.description, "body": body_type, "returns": res.stored}
+    return _declare(
+        res,
+        "PUT",
+        res.item_path,
+        spec.operation_id,
+        _item(res),
+        run,
+        **doc,
+        etag=True,
+        if_match=True,
+        problems_=(404, *spec.problems),
+    )
+
+
+def _action(res: Resource, action: Action) -> Handler:
+    async def run(request: Request[Any, Any, Any], actor: Actor, **ids: UUID) -> Response[bytes]:
+        expected = expected_version(request) if action.if_match else None
+        body = await read_body(request, action.body) if action.body is not None else None
+        record_id = ids[res.id_param]
+        if action.change is not None:
+            written = await service.change(db_of(request), actor, res, record_id, expected or 0, body, action.change)
+        else:
+            assert action.run is not None
+            written = await action.run(db_of(request), actor, record_id, expected, body)
+        return _written(res, written, created=action.creates)
+
+    doc = {"summary": action.summary, "description": action.description, "body": action.body, "returns": res.stored}
+    created = {"status": 201, "location": True} if action.creates else {}
+    path = f"{res.item_path}/{action.segment}"
+    return _declare(
+        res,
+        "POST",
+        path,
+        action.operation_id,
+        _item(res),
+        run,
+        **doc,
+        **created,
+        etag=True,
+        if_match=action.if_match,
+        problems_=action.problems,
+    )
+
+
+def _written(res: Resource, written: service.Written, *, created: bool = False) -> Response[bytes]:
+    """A saved record: its document and ETag, and for a new one 201 with where to read it."""
+    if not created:
+        return json_response(written.doc, version=written.version)
+    return json_response(written.doc, status=201, version=written.version, location=f"{res.path}/{written.id}")
+
+
+STANDARD = {"get": _get, "versions": _versions, "version": _version, "entered_in_error": _entered_in_error}
+
+
+def standard_routes(res: Resource) -> list[Handler]:
+    """Every standard route a kind's declaration asks for."""
+    routes = [STANDARD[name](res) for name in res.standard]
+    if res.listing is not None:
+        routes.append(_listing(res))
+    if res.create is not None:
+        routes.append(_create(res))
+    if res.replace is not None:
+        routes.append(_replace(res))
+    return routes + [_action(res, action) for action in res.actions]
+
+
+def all_standard_routes() -> list[Handler]:
+    return [route for res in REGISTRY.values() for route in standard_routes(res)]

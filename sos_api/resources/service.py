@@ -1,0 +1,390 @@
+"""Create, read, change and list the history of any registered kind: the machinery every area shares.
+
+Each public call is one transaction that also writes the access event (and, for writes, the history and
+outbox rows via db/records.py). Areas add their own rules through their kind's hooks (`Create`, `Replace`,
+`Action` in registry.py), or call the inside-a-transaction helpers (`insert`, `update`, `load`) from their own
+services.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sos_schema import EnteredInError, EnteredInErrorCreate, FieldError, RecordMeta
+
+from .. import problems
+from ..audit import record as audit
+from ..auth.policy import view_for
+from ..context import Actor
+from ..db import records as q
+from ..db.engine import Database
+from ..db.records import Columns, StoredRecord
+from ..http import Cursors, clamp_limit, page_body
+from .registry import NextDoc, Resource, resource
+
+
+class Written(msgspec.Struct, frozen=True):
+    """A document as stored: its id, version and exact JSON."""
+
+    id: UUID
+    version: int
+    doc: bytes
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id() -> UUID:
+    return uuid.uuid4()
+
+
+def new_meta(actor: Actor, at: dt.datetime, case_id: UUID | None, la_code: str | None = None) -> RecordMeta:
+    """The envelope of version 1. `la_code` is the parent's council when there is one (an agency writing on a
+    council's case), else the caller's own."""
+    return RecordMeta(
+        la_code=la_code or actor.scope.tenant,
+        version=1,
+        created_at=at,
+        created_by=actor.name,
+        recorded_by=actor.name,
+        updated_at=at,
+        case_id=case_id,
+    )
+
+
+def next_meta(previous: RecordMeta, actor: Actor, at: dt.datetime) -> RecordMeta:
+    return msgspec.structs.replace(previous, version=previous.version + 1, recorded_by=actor.name, updated_at=at)
+
+
+def fields_of(value: msgspec.Struct) -> dict[str, Any]:
+    """A Struct's fields by name (shallow), to build its server shape from the client shape."""
+    return {name: getattr(value, name) for name in value.__struct_fields__}
+
+
+def not_found(res: Resource) -> problems.NotFound:
+    return problems.NotFound(f"No {res.title} with that id.")
+
+
+# --- inside a transaction ----------------------------------------------------------------------------
+
+
+def _columns(res: Resource, doc: Any, children_of: StoredRecord | None, child_ids: Sequence[UUID] | None) -> Columns:
+    """The kind's columns. The children a record is about: given by the caller, else its own, else those of
+    its parent (or of its previous version)."""
+    columns: Columns = res.columns(doc)
+    if child_ids is not None:
+        return msgspec.structs.replace(columns, child_ids=tuple(child_ids))
+    if not columns.child_ids and children_of is not None:
+        return msgspec.structs.replace(columns, child_ids=tuple(children_of.child_ids))
+    return columns
+
+
+async def insert(
+    conn: AsyncConnection,
+    actor: Actor,
+    res: Resource,
+    doc: Any,
+    at: dt.datetime,
+    parent: StoredRecord | None = None,
+    *,
+    child_ids: Sequence[UUID] | None = None,
+) -> Written:
+    """Store version 1 of a new record (its id and council are in its `meta`) and audit its creation."""
+    body = msgspec.json.encode(doc)
+    columns = _columns(res, doc, parent, child_ids)
+    await q.insert_record(
+        conn,
+        record_id=doc.id,
+        la_code=doc.meta.la_code,
+        kind=res.kind,
+        doc=body,
+        columns=columns,
+        at=at,
+        actor=actor.name,
+    )
+    await audit.record(
+        conn,
+        actor,
+        "create",
+        object_type=res.kind,
+        object_id=doc.id,
+        object_version=1,
+        case_id=columns.case_id,
+        child_ids=columns.child_ids,
+        la_code=doc.meta.la_code,
+    )
+    return Written(doc.id, 1, body)
+
+
+async def update(
+    conn: AsyncConnection,
+    actor: Actor,
+    res: Resource,
+    stored: StoredRecord,
+    doc: Any,
+    at: dt.datetime,
+    *,
+    entered_in_error: bool = False,
+    child_ids: Sequence[UUID] | None = None,
+) -> Written:
+    """Store the next version of `stored`; 412 if someone else saved first (BR-24)."""
+    body = msgspec.json.encode(doc)
+    columns = _columns(res, doc, stored, child_ids)
+    saved = await q.update_record(
+        conn, stored=stored, doc=body, columns=columns, at=at, actor=actor.name, entered_in_error=entered_in_error
+    )
+    if not saved:
+        current = await q.record_exists(conn, actor.scope, res, stored.id)
+        raise problems.VersionConflict("Someone saved a newer version first.", current_version=current)
+    await audit.record(
+        conn,
+        actor,
+        "update",
+        object_type=res.kind,
+        object_id=stored.id,
+        object_version=stored.version + 1,
+        case_id=stored.case_id,
+        child_ids=stored.child_ids,
+        la_code=stored.la_code,
+    )
+    return Written(stored.id, stored.version + 1, body)
+
+
+async def load(
+    conn: AsyncConnection, actor: Actor, res: Resource, record_id: UUID | None, *, lock: bool = False
+) -> StoredRecord:
+    """A record the caller may see (with `lock`, may change, and locked): 404 otherwise."""
+    stored = await q.select_record(conn, actor.scope, res, record_id, for_update=lock) if record_id else None
+    if stored is None:
+        raise not_found(res)
+    return stored
+
+
+async def load_for_update(
+    conn: AsyncConnection, actor: Actor, res: Resource, record_id: UUID, expected_version: int
+) -> StoredRecord:
+    """Lock a record the caller may change and check the client's If-Match against it (404 hidden, 412 stale)."""
+    stored = await load(conn, actor, res, record_id, lock=True)
+    if stored.version != expected_version:
+        raise problems.VersionConflict(
+            f"You sent If-Match for version {expected_version}; the record is at version {stored.version}.",
+            current_version=stored.version,
+        )
+    return stored
+
+
+async def require_existing(conn: AsyncConnection, actor: Actor, kind: str, named: Sequence[tuple[str, UUID]]) -> None:
+    """Every id named (with the JSON Pointer it was named at) must be a record of `kind` the caller can see in
+    this council: no dangling references. 422 listing each one that is not."""
+    if not named:
+        return
+    res = resource(kind)
+    found = {r.id for r in await q.select_where(conn, actor.scope, res, q.having_ids({i for _, i in named}))}
+    errors = [
+        FieldError(pointer=at, code="unknown_reference", detail=f"{i} is not a {res.title} recorded in this council")
+        for at, i in named
+        if i not in found
+    ]
+    if errors:
+        raise problems.RuleBroken("; ".join(e.detail for e in errors)[:2000] + ".", errors=errors[:500])
+
+
+# --- whole requests: one transaction each --------------------------------------------------------------
+
+
+def _view(actor: Actor, res: Resource) -> Callable[[bytes], bytes]:
+    return view_for(actor.scope, res.record.holds_addresses) or (lambda doc: doc)
+
+
+async def read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -> StoredRecord:
+    """One visible record, with its read recorded before the data is returned (BR-25)."""
+    async with db.begin(actor.scope) as conn:
+        stored = await load(conn, actor, res, record_id)
+        await audit.record_rows(conn, actor, "read", [stored])
+    return msgspec.structs.replace(stored, doc=_view(actor, res)(stored.doc))
+
+
+async def read_page(
+    db: Database,
+    actor: Actor,
+    cursors: Cursors,
+    res: Resource,
+    *conditions: Any,
+    binding: str,
+    cursor: str | None,
+    limit: int,
+    newest_first: bool = False,
+    within: tuple[Resource, UUID] | None = None,
+) -> bytes:
+    """One page of visible records of a kind, each returned item recorded as a search result.
+
+    `within` (kind, id) names the record the list belongs to (a case's maps, a question's judgements): 404
+    unless the caller can see it, checked in the same transaction as the page."""
+    limit = clamp_limit(limit)
+    after = cursors.read(cursor, binding)
+    async with db.begin(actor.scope) as conn:
+        if within is not None:
+            await load(conn, actor, *within)
+        rows = await q.select_page(
+            conn,
+            actor.scope,
+            res,
+            *conditions,
+            after=(str(after[0]), str(after[1])) if after else None,
+            limit=limit,
+            newest_first=newest_first,
+        )
+        shown = rows[:limit]
+        await audit.record_rows(conn, actor, "search_result", shown)
+    next_cursor = cursors.make(shown[-1].page_key, binding) if len(rows) > limit else None
+    view = _view(actor, res)
+    return page_body([view(r.doc) for r in shown], next_cursor)
+
+
+async def read_listing(
+    db: Database, actor: Actor, cursors: Cursors, res: Resource, parent_id: UUID | None, cursor: str | None, limit: int
+) -> bytes:
+    """A kind's standard list: the records under one parent (404 unless the caller sees the parent), or with
+    no parent the whole collection the caller may see."""
+    listing = res.listing
+    assert listing is not None
+    if res.parent is None or parent_id is None:
+        return await read_page(
+            db, actor, cursors, res, binding=res.kind, cursor=cursor, limit=limit, newest_first=listing.newest_first
+        )
+    return await read_page(
+        db,
+        actor,
+        cursors,
+        res,
+        q.belonging_to(listing.by, parent_id),
+        binding=f"{res.kind}:{parent_id}",
+        cursor=cursor,
+        limit=limit,
+        newest_first=listing.newest_first,
+        within=(resource(res.parent), parent_id),
+    )
+
+
+async def read_versions(
+    db: Database, actor: Actor, cursors: Cursors, res: Resource, record_id: UUID, *, cursor: str | None, limit: int
+) -> bytes:
+    """The saved versions of one record, oldest first."""
+    limit = clamp_limit(limit)
+    binding = f"versions:{res.kind}:{record_id}"
+    after = cursors.read(cursor, binding)
+    async with db.begin(actor.scope) as conn:
+        stored = await load(conn, actor, res, record_id)
+        versions = await q.select_versions(
+            conn, actor.scope, res, record_id, after_version=int(after[0]) if after else 0, limit=limit
+        )
+        shown = versions[:limit]
+        await audit.record_rows(conn, actor, "read", [stored])
+    next_cursor = cursors.make([shown[-1][0]], binding) if len(versions) > limit else None
+    view = _view(actor, res)
+    return page_body([view(doc) for _, doc in shown], next_cursor)
+
+
+async def read_version(db: Database, actor: Actor, res: Resource, record_id: UUID, version: int) -> bytes:
+    async with db.begin(actor.scope) as conn:
+        stored = await q.select_record(conn, actor.scope, res, record_id)
+        doc = await q.select_version(conn, actor.scope, res, record_id, version) if stored else None
+        if stored is None or doc is None:
+            raise problems.NotFound(f"No such version of this {res.title}.")
+        await audit.record(
+            conn,
+            actor,
+            "read",
+            object_type=res.kind,
+            object_id=record_id,
+            object_version=version,
+            case_id=stored.case_id,
+            child_ids=stored.child_ids,
+            la_code=stored.la_code,
+        )
+    return _view(actor, res)(doc)
+
+
+Build = Callable[[AsyncConnection, StoredRecord], Awaitable[Any]]
+
+
+async def replace(
+    db: Database, actor: Actor, res: Resource, record_id: UUID, expected_version: int, build: Build
+) -> Written:
+    """Replace a record's document in one transaction: lock, check If-Match, build the next version, save."""
+    async with db.begin(actor.scope) as conn:
+        stored = await load_for_update(conn, actor, res, record_id, expected_version)
+        return await update(conn, actor, res, stored, await build(conn, stored), now())
+
+
+@contextlib.contextmanager
+def races(conflicts: Mapping[str, Callable[[], problems.ProblemError]]) -> Iterator[None]:
+    """A write that lost a race on one of these unique indexes gets its problem (a 409), not a 500."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise_problem = conflicts.get(q.unique_violation(exc) or "")
+        if raise_problem is None:
+            raise
+        raise raise_problem() from exc
+
+
+async def create(db: Database, actor: Actor, res: Resource, parent_id: UUID | None, body: Any) -> Written:
+    """The standard create: the parent must be visible (404), the kind's rules build version 1."""
+    spec = res.create
+    assert spec is not None
+    with races(spec.conflicts):
+        async with db.begin(actor.scope) as conn:
+            parent = None
+            if res.parent is not None:
+                parent = await load(conn, actor, resource(res.parent), parent_id, lock=spec.lock_parent)
+            doc = await spec.build(conn, actor, parent, body, new_id())
+            # Stored at the instant its envelope says it was created (the rules' own clock).
+            written = await insert(conn, actor, res, doc, doc.meta.created_at, parent)
+            if res.after is not None:
+                await res.after(conn, actor, doc, None)
+            return written
+
+
+async def change(
+    db: Database, actor: Actor, res: Resource, record_id: UUID, expected_version: int, body: Any, rules: NextDoc
+) -> Written:
+    """A replace or an action (If-Match): the kind's `rules` build the next version from the stored one, then
+    the kind's bookkeeping runs, all in one transaction."""
+
+    async def build(conn: AsyncConnection, stored: StoredRecord) -> Any:
+        doc = await rules(conn, actor, stored, body)
+        if res.after is not None:
+            await res.after(conn, actor, doc, stored)
+        return doc
+
+    return await replace(db, actor, res, record_id, expected_version, build)
+
+
+async def mark_entered_in_error(
+    db: Database, actor: Actor, res: Resource, record_id: UUID, expected_version: int, body: EnteredInErrorCreate
+) -> Written:
+    """BR-23: never a hard delete. The record stays, hidden from normal reads, visible to auditors, and the
+    mark (reason, who, when) is its newest version. The kind's bookkeeping runs again (an involvement
+    entered in error gives no access)."""
+    async with db.begin(actor.scope) as conn:
+        stored = await load_for_update(conn, actor, res, record_id, expected_version)
+        old = res.decode(stored)
+        at = now()
+        mark = EnteredInError(reason=body.reason, by=actor.name, at=at)
+        doc = msgspec.structs.replace(
+            old, meta=msgspec.structs.replace(next_meta(old.meta, actor, at), entered_in_error=mark)
+        )
+        if res.after is not None:
+            await res.after(conn, actor, doc, stored)
+        return await update(conn, actor, res, stored, doc, at, entered_in_error=True)

@@ -1,0 +1,675 @@
+"""Must-deny: who may never do what, written by hand from domain.md section 4 (and BR-25, BR-26, BR-27).
+
+Each row is one caller (a role and how it stands to the family), one request on the world's records (with a
+valid body for writes, so a refusal is about access and not a 422) and the answer the domain requires:
+403 where the role may never do it, 404 where saying that the record exists would disclose something
+(another team's, another council's or another family's case, an agency not involved, an item the caller's
+visibility excludes). Rows for reads that succeed but must leave something out assert on the body.
+
+Nothing here reads the access policy (sos_api/auth/policy.py): the expectations come from the domain text, so
+this table can catch a wrong rule that test_access_matrix.py, which reads the policy, would copy.
+
+Rows marked xfail(strict) are where the code does not yet match the domain (issue 9); each turns into a
+failure once it is fixed, so the mark is removed with the fix.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any, NamedTuple
+
+import msgspec
+import pytest
+from litestar.testing import AsyncTestClient
+
+from sos_api.app import create_app
+from sos_api.auth.roles import Role
+from sos_api.settings import Settings
+from tests.api.bodies import Caller, body_for
+from tests.api.conftest import COUNCIL_A, COUNCIL_B, TokenFactory
+from tests.api.test_dangers import Family, make_danger, make_family, make_person
+from tests.api.world import AGENCY, TEAM, World, allocate, build_world, involve
+from tests.conftest import Databases
+
+R = Role
+OTHER_AGENCY = "ods:ZZ9"
+ENDED_AGENCY = "ods:RX2"
+REFUGE_LINE = "Flat 9, Refuge House"
+REFUGE = {
+    "lines": [REFUGE_LINE],
+    "postcode": "LS2 7AA",
+    "confidential": True,
+    "confidential_reason": "Refuge address: withheld from Sam.",
+}
+HOME = {"lines": ["1 Example Street"], "town": "Exampleton", "postcode": "LS1 4AP", "valid_to": "2026-08-31"}
+WITHHELD = "Police enquiry under way; not to be shared with the family."
+SIGNER = "deny-signoff"  # the team manager who finalises in the sign-off rows
+
+
+class DenyWorld(msgspec.Struct, frozen=True, kw_only=True):
+    """The access-matrix world plus records with every visibility, another family and a lapsed agency."""
+
+    world: World
+    nan: str  # network member of the world's case
+    nurse: str  # the involved agency's practitioner (ods:RX1)
+    p_danger: str  # professionals_only danger statement, not shared with agencies
+    p_question: str  # its safety scale
+    r_danger: str  # restricted danger statement
+    p_map: str  # professionals_only draft map
+    p_map_n: int  # its place in the case's map chain
+    ended_involvement: str  # ods:RX2, ended
+    b: Family  # another family of the same council, allocated to the same team
+    b_danger: str
+    case_body: dict[str, Any]  # the world's case as it stands: a PUT that wrongly succeeded would change nothing
+    b_case_body: dict[str, Any]  # the other family's case as it stands
+
+    @property
+    def f(self) -> Family:
+        return self.world.family
+
+    def values(self) -> dict[str, str]:
+        w, f = self.world, self.world.family
+        return {
+            "case": f.case_id,
+            "child": f.child,
+            "sibling": f.sibling,
+            "mum": f.mum,
+            "dad": f.dad,
+            "worker": f.worker,
+            "chair": w.chair,
+            "iro": w.iro,
+            "nan": self.nan,
+            "nurse": self.nurse,
+            "map": w.map_id,
+            "danger": w.danger_id,
+            "question": w.question_id,
+            "involvement": w.involvement_id,
+            "p_danger": self.p_danger,
+            "p_question": self.p_question,
+            "r_danger": self.r_danger,
+            "p_map": self.p_map,
+            "p_map_n": str(self.p_map_n),
+            "ended_involvement": self.ended_involvement,
+            "b_case": self.b.case_id,
+            "b_mum": self.b.mum,
+            "b_danger": self.b_danger,
+        }
+
+
+# --- callers ----------------------------------------------------------------------------------------------
+
+INSIDER = "insider"  # linked to the world's family as the role is meant to be
+OTHER_TEAM = "other_team"  # same council, same role, another team and no involvement
+OTHER_COUNCIL = "other_council"  # council B (la:846), otherwise the same claims as the insider
+OTHER_AGENCY_REL = "other_agency"  # an agency that is not involved (ods:ZZ9)
+ENDED_AGENCY_REL = "ended_agency"  # an agency whose involvement has ended (ods:RX2)
+OTHER_FAMILY = "other_family"  # a member of another family of the same council
+NARROW_SCOPES = "narrow_scopes"  # an integration client allowed system/cases.rs only
+
+
+class Who(NamedTuple):
+    role: Role
+    relation: str = INSIDER
+
+
+def claims_for(dw: DenyWorld, who: Who) -> tuple[str, dict[str, Any]]:
+    """(organisation, token claims) for a caller, spelt out here rather than taken from world.insider."""
+    f, w = dw.f, dw.world
+    role, relation = who
+    own: dict[Role, dict[str, Any]] = {
+        R.social_worker: {"person_id": f.worker, "teams": [TEAM]},
+        R.early_help_worker: {"teams": [TEAM]},
+        R.personal_adviser: {"teams": [TEAM]},
+        R.team_manager: {"teams": [TEAM]},
+        R.conference_chair: {"person_id": w.chair},
+        R.iro: {"person_id": w.iro},
+        R.integration_client: {"scp": "system/*.cruds"},
+        R.partner_practitioner: {"person_id": dw.nurse},
+        R.parent_carer: {"person_id": f.mum},
+        R.family_member: {"person_id": f.dad},
+        R.network_member: {"person_id": dw.nan},
+        R.child: {"person_id": f.child},
+    }
+    agency_roles = {R.partner_practitioner, R.partner_system}
+    claims = dict(own.get(role, {}))
+    org = AGENCY if role in agency_roles else COUNCIL_A
+    if relation == OTHER_TEAM:
+        claims = {"person_id": str(uuid.uuid4()), "teams": ["Team South"]}
+    elif relation == OTHER_COUNCIL:
+        org = COUNCIL_B
+    elif relation == OTHER_AGENCY_REL:
+        org, claims = OTHER_AGENCY, {"person_id": str(uuid.uuid4())}
+    elif relation == ENDED_AGENCY_REL:
+        org, claims = ENDED_AGENCY, {"person_id": str(uuid.uuid4())}
+    elif relation == OTHER_FAMILY:
+        claims = {"person_id": dw.b.mum if role is R.parent_carer else dw.b.child}
+    elif relation == NARROW_SCOPES:
+        claims = {"scp": "system/cases.rs"}
+    return org, claims
+
+
+def headers_for(auth: TokenFactory, dw: DenyWorld, who: Who, sub: str) -> dict[str, str]:
+    org, claims = claims_for(dw, who)
+    return auth(who.role.value, org, sub=sub, **claims)
+
+
+def caller_for(dw: DenyWorld, who: Who) -> Caller:
+    return Caller(who.role, claims_for(dw, who)[1].get("person_id"))
+
+
+# --- rows -------------------------------------------------------------------------------------------------
+
+Check = Callable[[Any, DenyWorld], None]
+BodyOf = Callable[[DenyWorld, Who], dict[str, Any]]
+
+
+class Row(NamedTuple):
+    who: Who
+    method: str
+    url: str  # {names} from DenyWorld.values(); {draft}, {fresh_case}, {fresh_involvement} are made for the row
+    expect: frozenset[int]
+    body: str | BodyOf | None = None  # a bodies.py schema name, or a builder for a particular body
+    check: Check | None = None  # for a 200 that must leave something out
+    audited: bool = False  # the refusal must be in the access log as `denied` (domain 4.3, BR-25)
+
+
+def deny(
+    name: str,
+    who: Who,
+    method: str,
+    url: str,
+    status: int | set[int],
+    body: str | BodyOf | None = None,
+    *,
+    audited: bool = False,
+    check: Check | None = None,
+    xfail: str | None = None,
+) -> Any:
+    """One row: `name` says who does what; `status` is what the domain requires (a set where it allows either)."""
+    expect = frozenset({status} if isinstance(status, int) else status)
+    row = Row(who, method, url, expect, body, check, audited)
+    marks = [pytest.mark.xfail(strict=True, reason=f"issue 9: {xfail}")] if xfail else []
+    return pytest.param(row, id=name, marks=marks)
+
+
+def judgement_as(perspective_role: str, person: str) -> BodyOf:
+    """A judgement in someone's name: `person` is a key of DenyWorld.values() or an attribute of the family."""
+
+    def build(dw: DenyWorld, who: Who) -> dict[str, Any]:
+        body = body_for("ScalingJudgementCreate", dw.world, caller_for(dw, who))
+        person_id = dw.values()[person]
+        body["perspective"] = {
+            "perspective_role": perspective_role,
+            "perspective_person_id": person_id,
+            "own_words": True,
+        }
+        return body
+
+    return build
+
+
+def same_case(dw: DenyWorld, who: Who) -> dict[str, Any]:
+    return dict(dw.case_body)
+
+
+def other_case_with(**changes: Any) -> BodyOf:
+    def build(dw: DenyWorld, who: Who) -> dict[str, Any]:
+        return dw.b_case_body | changes
+
+    return build
+
+
+def finalise_signed_by(person: str) -> BodyOf:
+    def build(dw: DenyWorld, who: Who) -> dict[str, Any]:
+        return {"approved_by": dw.values()[person], "note": "Agreed at supervision."}
+
+    return build
+
+
+def ids_of(page: Any) -> set[str]:
+    return {item["id"] for item in page["items"]}
+
+
+def no_confidential_address(doc: Any, dw: DenyWorld) -> None:
+    """BR-27: the refuge address is gone, not just flagged."""
+    assert REFUGE_LINE not in msgspec.json.encode(doc).decode()
+    assert not doc.get("household_address")
+    assert all(not a.get("confidential") for a in doc.get("addresses") or [])
+
+
+def mum_without_refuge(doc: Any, dw: DenyWorld) -> None:
+    no_confidential_address(doc, dw)
+    assert [a["lines"] for a in doc["addresses"]] == [HOME["lines"]]
+
+
+def family_dangers_only(page: Any, dw: DenyWorld) -> None:
+    """BR-26: a family caller lists the shared statement and neither withheld one."""
+    assert dw.world.danger_id in ids_of(page)
+    assert ids_of(page).isdisjoint({dw.p_danger, dw.r_danger})
+    assert {d["visibility"] for d in page["items"]} == {"family_shareable"}
+
+
+def no_restricted_danger(page: Any, dw: DenyWorld) -> None:
+    assert dw.world.danger_id in ids_of(page)
+    assert dw.r_danger not in ids_of(page)
+    assert "restricted" not in {d["visibility"] for d in page["items"]}
+
+
+def no_unshared_danger(page: Any, dw: DenyWorld) -> None:
+    assert dw.world.danger_id in ids_of(page)
+    assert dw.p_danger not in ids_of(page)
+
+
+def no_professional_map(page: Any, dw: DenyWorld) -> None:
+    assert dw.world.map_id in ids_of(page)
+    assert dw.p_map not in ids_of(page)
+    assert {m["visibility"] for m in page["items"]} == {"family_shareable"}
+
+
+def not_the_family_case(page: Any, dw: DenyWorld) -> None:
+    assert dw.f.case_id not in ids_of(page)
+
+
+def only_own_case(page: Any, dw: DenyWorld) -> None:
+    assert ids_of(page) == {dw.f.case_id}
+
+
+def nothing_professional(page: Any, dw: DenyWorld) -> None:
+    assert all(item.get("visibility", "professionals_only") == "family_shareable" for item in page["items"])
+
+
+def no_events(page: Any, dw: DenyWorld) -> None:
+    assert page["items"] == []
+
+
+def shows_the_refuge(doc: Any, dw: DenyWorld) -> None:
+    """The allocated worker does see the address the family may not (the control for the rows above)."""
+    assert doc["household_address"]["lines"] == [REFUGE_LINE]
+
+
+def every_danger(page: Any, dw: DenyWorld) -> None:
+    assert {dw.world.danger_id, dw.p_danger, dw.r_danger} <= ids_of(page)
+
+
+def signed_off_by_the_finaliser(doc: Any, dw: DenyWorld) -> None:
+    """Sign-off fields name whoever finalised (the token), never someone the body names."""
+    assert doc["status"] == "current"
+    assert doc["finalised_by"] == SIGNER
+    assert doc.get("approved_by") != dw.world.chair
+
+
+W = Who
+OT, OC = OTHER_TEAM, OTHER_COUNCIL
+CASE = "/v1/cases/{case}"
+DANGERS = "/v1/cases/{case}/danger-statements"
+DANGER = "/v1/danger-statements/{danger}"
+MAPS = "/v1/cases/{case}/maps"
+FINALISE = "/v1/maps/{draft}/finalise"
+JUDGE = "/v1/scaling-questions/{question}/judgements"
+LOG = "/v1/audit-events"
+# fmt: off
+MUST_DENY = [
+    # 4.1 practice_lead, auditor: every case of the council, read only.
+    deny("auditor-replaces-case", W(R.auditor), "PUT", CASE, 403, same_case, audited=True),
+    deny("auditor-adds-danger", W(R.auditor), "POST", DANGERS, 403, "DangerStatementCreate"),
+    deny("auditor-creates-person", W(R.auditor), "POST", "/v1/people", 403, "PersonCreate", audited=True),
+    deny("auditor-finalises-map", W(R.auditor), "POST", FINALISE, 403, "MapFinalise"),
+    deny("auditor-ends-involvement", W(R.auditor), "POST", "/v1/involvements/{fresh_involvement}/end", 403,
+         "CaseInvolvementEnd"),
+    deny("practice-lead-creates-map", W(R.practice_lead), "POST", MAPS, 403, "AssessmentMapCreate"),
+    deny("practice-lead-edits-danger", W(R.practice_lead), "PUT", DANGER, 403, "DangerStatementCreate",
+         audited=True),
+    deny("practice-lead-scales", W(R.practice_lead), "POST", JUDGE, 403, "ScalingJudgementCreate"),
+    deny("practice-lead-involves-agency", W(R.practice_lead), "POST", f"{CASE}/involvements", 403,
+         "CaseInvolvementCreate"),
+    deny("practice-lead-closes-case", W(R.practice_lead), "POST", f"{CASE}/close", 403, "CaseClose"),
+    # 4.1 admin: configuration, clients, webhooks; no case content.
+    deny("admin-reads-case", W(R.admin), "GET", CASE, 403, audited=True),
+    deny("admin-lists-cases", W(R.admin), "GET", "/v1/cases", 403),
+    deny("admin-reads-map", W(R.admin), "GET", "/v1/maps/{map}", 403),
+    deny("admin-reads-child", W(R.admin), "GET", "/v1/people/{child}", 403),
+    deny("admin-opens-case", W(R.admin), "POST", "/v1/cases", 403, "CaseCreate"),
+    deny("admin-reads-access-log", W(R.admin), "GET", LOG + "?case={case}", 403),
+    # 4.1 partner_system: nothing of case content, even the involved agency's own system.
+    deny("partner-system-reads-case", W(R.partner_system), "GET", CASE, 403, audited=True),
+    deny("partner-system-reads-danger", W(R.partner_system), "GET", DANGER, 403),
+    deny("partner-system-reads-map", W(R.partner_system), "GET", f"{MAPS}/current", 403),
+    deny("partner-system-lists-judgements", W(R.partner_system), "GET", JUDGE, 403),
+    deny("partner-system-reads-child", W(R.partner_system), "GET", "/v1/people/{child}", 403),
+    # 4.1 family, child and agencies reach people through a case, not the council's person register.
+    deny("parent-lists-people", W(R.parent_carer), "GET", "/v1/people", 403, audited=True),
+    deny("child-lists-people", W(R.child), "GET", "/v1/people", 403),
+    deny("network-member-searches-people", W(R.network_member), "GET", "/v1/people?family_name=Okafor", 403),
+    deny("partner-lists-council-people", W(R.partner_practitioner), "GET", "/v1/people", 403),
+    # 4.1 reads of access events are for practice_lead and auditor.
+    deny("family-member-reads-access-log", W(R.family_member), "GET", LOG, 403, audited=True),
+    deny("child-reads-access-log", W(R.child), "GET", LOG + "?child={child}", 403),
+    deny("social-worker-reads-access-log", W(R.social_worker), "GET", LOG + "?case={case}", 403),
+    deny("partner-reads-access-log", W(R.partner_practitioner), "GET", LOG, 403, audited=True,
+         xfail="(found) an agency's refusal naming no record is logged with no council: no auditor sees it"),
+    deny("parent-reads-own-access-history", W(R.parent_carer), "GET", "/v1/people/{mum}/access-history", 403),
+    # 4.1 family and child write only their own views, scaling and agreement to a plan.
+    deny("parent-adds-danger", W(R.parent_carer), "POST", DANGERS, 403, "DangerStatementCreate", audited=True),
+    deny("child-edits-danger", W(R.child), "PUT", DANGER, 403, "DangerStatementCreate"),
+    deny("parent-creates-map", W(R.parent_carer), "POST", MAPS, 403, "AssessmentMapCreate"),
+    deny("parent-finalises-map", W(R.parent_carer), "POST", FINALISE, 403, "MapFinalise"),
+    deny("parent-replaces-case", W(R.parent_carer), "PUT", CASE, 403, same_case),
+    deny("family-member-edits-own-person", W(R.family_member), "PUT", "/v1/people/{dad}", 403, "PersonCreate"),
+    # ... and only in their own name.
+    deny("child-scales-as-sibling", W(R.child), "POST", JUDGE, 403, judgement_as("child", "sibling"),
+         audited=True),
+    deny("child-scales-as-mum", W(R.child), "POST", JUDGE, 403, judgement_as("parent_carer", "mum")),
+    deny("parent-scales-as-worker", W(R.parent_carer), "POST", JUDGE, 403, judgement_as("social_worker", "mum")),
+    deny("network-member-scales-as-child", W(R.network_member), "POST", JUDGE, 403, judgement_as("child", "child")),
+    # 4.1 partner_practitioner writes contributions and their own scaling and views, not case content.
+    deny("partner-adds-danger", W(R.partner_practitioner), "POST", DANGERS, 403, "DangerStatementCreate"),
+    deny("partner-replaces-case", W(R.partner_practitioner), "PUT", CASE, 403, same_case),
+    deny("partner-finalises-map", W(R.partner_practitioner), "POST", FINALISE, 403, "MapFinalise"),
+    # 4.1 chair and IRO write conference decisions, review records and IRO comments.
+    deny("chair-replaces-case", W(R.conference_chair), "PUT", CASE, 403, same_case),
+    deny("iro-creates-map", W(R.iro), "POST", MAPS, 403, "AssessmentMapCreate"),
+    deny("iro-closes-case", W(R.iro), "POST", f"{CASE}/close", 403, "CaseClose"),
+    # 4.1 finalise/agree is the team manager's.
+    deny("social-worker-finalises-map", W(R.social_worker), "POST", FINALISE, 403, "MapFinalise", audited=True),
+    deny("early-help-worker-finalises-map", W(R.early_help_worker), "POST", FINALISE, 403, "MapFinalise"),
+    # 2.7 approved_by is the manager's sign-off: a body cannot sign in someone else's name.
+    deny("sign-off-named-in-body", W(R.team_manager), "POST", FINALISE, {200, 422}, finalise_signed_by("chair"),
+         check=signed_off_by_the_finaliser),
+    deny("finalised-by-named-in-body", W(R.team_manager), "POST", FINALISE, {200, 422},
+         lambda dw, who: {"finalised_by": "someone-else"}, check=signed_off_by_the_finaliser),
+    # 2.2 allocation and the restricted flag are the manager's (author M). On a fresh copy of the other family's
+    # case, so a write that wrongly succeeds moves nobody's access to another row's records.
+    deny("social-worker-reallocates-case", W(R.social_worker), "PUT", "/v1/cases/{fresh_case}", {403, 422},
+         other_case_with(team="Team South")),
+    deny("social-worker-restricts-case", W(R.social_worker), "PUT", "/v1/cases/{fresh_case}", {403, 422},
+         other_case_with(restricted={"reason": "high_profile"})),
+    # 4.1 integration_client: within its scopes (interop R21).
+    deny("client-without-update-scope", W(R.integration_client, NARROW_SCOPES), "PUT", CASE, 403, same_case),
+    deny("client-without-people-scope", W(R.integration_client, NARROW_SCOPES), "GET", "/v1/people/{child}", 403),
+    # 4.1 case workers see cases allocated to them or their team; 4.3 existence is not disclosed.
+    deny("other-team-worker-reads-case", W(R.social_worker, OT), "GET", CASE, 404, audited=True),
+    deny("other-team-worker-reads-danger", W(R.social_worker, OT), "GET", DANGER, 404),
+    deny("other-team-manager-reads-map", W(R.team_manager, OT), "GET", "/v1/maps/{map}", 404),
+    deny("other-team-worker-edits-danger", W(R.social_worker, OT), "PUT", DANGER, 404, "DangerStatementCreate",
+         audited=True),
+    deny("other-team-worker-scales", W(R.social_worker, OT), "POST", JUDGE, 404, "ScalingJudgementCreate"),
+    deny("other-team-manager-closes-case", W(R.team_manager, OT), "POST", f"{CASE}/close", 404, "CaseClose"),
+    deny("other-team-early-help-reads-map", W(R.early_help_worker, OT), "GET", f"{MAPS}/current", 404),
+    deny("other-team-worker-edits-child", W(R.social_worker, OT), "PUT", "/v1/people/{child}", {403, 404},
+         "PersonCreate", audited=True),
+    # Council data never crosses councils, whatever the role (section 4, opening).
+    deny("council-b-worker-reads-case", W(R.social_worker, OC), "GET", CASE, 404, audited=True),
+    deny("council-b-manager-reads-child", W(R.team_manager, OC), "GET", "/v1/people/{child}", 404),
+    deny("council-b-auditor-reads-case", W(R.auditor, OC), "GET", CASE, 404, audited=True),
+    deny("council-b-worker-adds-danger", W(R.social_worker, OC), "POST", DANGERS, 404, "DangerStatementCreate"),
+    deny("council-b-client-reads-case", W(R.integration_client, OC), "GET", CASE, 404),
+    deny("council-b-parent-token-reads-case", W(R.parent_carer, OC), "GET", CASE, 404),
+    deny("council-b-auditor-reads-our-log", W(R.auditor, OC), "GET", LOG + "?case={case}", 200, check=no_events),
+    # 4.1 family: their own case only.
+    deny("parent-reads-other-family-case", W(R.parent_carer), "GET", "/v1/cases/{b_case}", 404, audited=True),
+    deny("other-family-parent-reads-case", W(R.parent_carer, OTHER_FAMILY), "GET", CASE, 404),
+    deny("child-reads-other-family-danger", W(R.child), "GET", "/v1/danger-statements/{b_danger}", 404),
+    deny("child-reads-other-family-person", W(R.child), "GET", "/v1/people/{b_mum}", 404),
+    deny("other-family-parent-scales", W(R.parent_carer, OTHER_FAMILY), "POST", JUDGE, 404,
+         "ScalingJudgementCreate"),
+    deny("parent-lists-cases", W(R.parent_carer), "GET", "/v1/cases", 200, check=only_own_case),
+    # BR-26: family and child roles never get what is not family_shareable, whatever the endpoint.
+    deny("parent-reads-professionals-danger", W(R.parent_carer), "GET", "/v1/danger-statements/{p_danger}", 404,
+         audited=True),
+    deny("child-reads-restricted-danger", W(R.child), "GET", "/v1/danger-statements/{r_danger}", 404),
+    deny("family-member-reads-danger-history", W(R.family_member), "GET",
+         "/v1/danger-statements/{p_danger}/versions", 404),
+    deny("parent-reads-danger-version", W(R.parent_carer), "GET", "/v1/danger-statements/{p_danger}/versions/1",
+         404),
+    deny("parent-reads-danger-series", W(R.parent_carer), "GET", "/v1/danger-statements/{p_danger}/scaling-series",
+         404),
+    deny("parent-reads-professionals-map", W(R.parent_carer), "GET", "/v1/maps/{p_map}", 404),
+    deny("network-member-reads-map-by-number", W(R.network_member), "GET", f"{MAPS}/versions/{{p_map_n}}", 404),
+    deny("parent-reads-professionals-danger-scale", W(R.parent_carer), "GET", "/v1/scaling-questions/{p_question}",
+         404),
+    deny("child-lists-professionals-danger-judgements", W(R.child), "GET",
+         "/v1/scaling-questions/{p_question}/judgements", 404),
+    deny("parent-lists-dangers", W(R.parent_carer), "GET", DANGERS, 200, check=family_dangers_only),
+    deny("child-lists-dangers", W(R.child), "GET", DANGERS, 200, check=family_dangers_only),
+    deny("network-member-lists-maps", W(R.network_member), "GET", MAPS, 200, check=no_professional_map),
+    deny("parent-lists-involvements", W(R.parent_carer), "GET", f"{CASE}/involvements", {200, 403},
+         check=nothing_professional),
+    # BR-27: confidential addresses never reach the roles they are kept from.
+    deny("parent-reads-refuge-on-case", W(R.parent_carer), "GET", CASE, 200, check=no_confidential_address),
+    deny("child-reads-refuge-on-case", W(R.child), "GET", CASE, 200, check=no_confidential_address),
+    deny("dad-reads-mums-refuge", W(R.family_member), "GET", "/v1/people/{mum}", 200, check=mum_without_refuge),
+    # 4.1 partner_practitioner: only cases its organisation is involved in; never restricted items;
+    # professionals_only items only where shared with agencies.
+    deny("uninvolved-agency-reads-case", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", CASE, 404,
+         audited=True),
+    deny("uninvolved-agency-reads-danger", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", DANGER, 404),
+    deny("uninvolved-agency-lists-cases", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", "/v1/cases", 200,
+         check=not_the_family_case),
+    deny("uninvolved-agency-scales", W(R.partner_practitioner, OTHER_AGENCY_REL), "POST", JUDGE, 404,
+         "ScalingJudgementCreate"),
+    deny("ended-agency-reads-case", W(R.partner_practitioner, ENDED_AGENCY_REL), "GET", CASE, 404, audited=True),
+    deny("ended-agency-reads-map", W(R.partner_practitioner, ENDED_AGENCY_REL), "GET", "/v1/maps/{map}", 404),
+    deny("partner-reads-restricted-danger", W(R.partner_practitioner), "GET", "/v1/danger-statements/{r_danger}",
+         404),
+    deny("partner-lists-without-restricted", W(R.partner_practitioner), "GET", DANGERS, 200,
+         check=no_restricted_danger),
+    deny("partner-reads-unshared-danger", W(R.partner_practitioner), "GET", "/v1/danger-statements/{p_danger}",
+         404, audited=True),
+    deny("partner-lists-unshared-danger", W(R.partner_practitioner), "GET", DANGERS, 200, check=no_unshared_danger),
+    # 4.1 chair and IRO: cases where they chair or review.
+    deny("uninvolved-chair-reads-case", W(R.conference_chair, OT), "GET", CASE, 404),
+    deny("uninvolved-iro-reads-map", W(R.iro, OT), "GET", "/v1/maps/{map}", 404),
+]
+
+MUST_ALLOW = [
+    # 4.1 partner_practitioner may write "their own scaling and views in meetings".
+    deny("partner-scales-own-view", W(R.partner_practitioner), "POST", JUDGE, 201, "ScalingJudgementCreate"),
+    deny("parent-scales-own-view", W(R.parent_carer), "POST", JUDGE, 201, "ScalingJudgementCreate"),
+    deny("child-scales-own-view", W(R.child), "POST", JUDGE, 201, "ScalingJudgementCreate"),
+    deny("network-member-reads-current-map", W(R.network_member), "GET", f"{MAPS}/current", 200),
+    deny("partner-reads-shared-danger", W(R.partner_practitioner), "GET", DANGER, 200),
+    deny("chair-reads-case", W(R.conference_chair), "GET", CASE, 200),
+    deny("auditor-reads-access-log", W(R.auditor), "GET", LOG + "?case={case}", 200),
+    deny("manager-finalises-map", W(R.team_manager), "POST", FINALISE, 200, "MapFinalise",
+         check=signed_off_by_the_finaliser),
+    deny("manager-reallocates-case", W(R.team_manager), "PUT", "/v1/cases/{fresh_case}", 200,
+         other_case_with(team="Team South")),
+    # Controls: the records the rows above hide exist, and those they are for see them.
+    deny("worker-sees-refuge", W(R.social_worker), "GET", CASE, 200, check=shows_the_refuge),
+    deny("manager-lists-all-dangers", W(R.team_manager), "GET", DANGERS, 200, check=every_danger),
+    deny("worker-reads-restricted-danger", W(R.social_worker), "GET", "/v1/danger-statements/{r_danger}", 200),
+    deny("iro-reads-professionals-map", W(R.iro), "GET", "/v1/maps/{p_map}", 200),
+]
+# fmt: on
+
+
+# --- the world --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def deny_database(databases: Databases) -> str:
+    return databases.fresh()
+
+
+@pytest.fixture(scope="module")
+async def deny_client(settings: Settings, deny_database: str) -> AsyncIterator[AsyncTestClient[Any]]:
+    async with AsyncTestClient(create_app(settings, database_url=deny_database)) as client:
+        yield client
+
+
+def created(response: Any) -> dict[str, Any]:
+    assert response.status_code in {200, 201}, response.text
+    return dict(response.json())
+
+
+def version_of(doc: dict[str, Any]) -> dict[str, str]:
+    return {"If-Match": f'W/"{doc["meta"]["version"]}"'}
+
+
+def setup_worker(auth: TokenFactory, family: Family) -> dict[str, str]:
+    """The family's allocated worker, who builds the records the rows ask about."""
+    return auth("social_worker", sub="deny-setup", person_id=family.worker, teams=[TEAM])
+
+
+def without_server_fields(doc: dict[str, Any], *more: str) -> dict[str, Any]:
+    server = {"id", "meta", "status", "current_level", "closed_on", "closure_reason", "closure_note", *more}
+    return {k: v for k, v in doc.items() if k not in server}
+
+
+@pytest.fixture(scope="module")
+async def dw(deny_client: AsyncTestClient[Any], auth: TokenFactory) -> DenyWorld:
+    client = deny_client
+    # Another family first, while the default worker still sees it (unallocated), then allocated.
+    b = await make_family(client, auth)
+    b_danger = await make_danger(client, auth, b)
+    await allocate(client, auth, b)
+    b_case = (await client.get(f"/v1/cases/{b.case_id}", headers=setup_worker(auth, b))).json()
+    world = await build_world(client, auth)
+    f = world.family
+    worker = setup_worker(auth, f)
+    nan = await make_person(client, auth, "Nan")
+    nurse = await make_person(
+        client,
+        auth,
+        "Nina",
+        practitioner={"organisation": {"name": "Riverside NHS Trust", "code": "RX1"}, "agency_type": "health_visitor"},
+    )
+    # Nan joins the family's network; the household lives at a refuge address kept from Sam (BR-27).
+    case = (await client.get(f"/v1/cases/{f.case_id}", headers=worker)).json()
+    body = without_server_fields(case) | {
+        "members": [*case["members"], {"person_id": nan, "role": "network_member"}],
+        "household_address": REFUGE,
+    }
+    saved = created(await client.put(f"/v1/cases/{f.case_id}", json=body, headers=worker | version_of(case)))
+    assert saved["household_address"]["confidential"] is True
+    case_body = without_server_fields(saved)
+    mum = (await client.get(f"/v1/people/{f.mum}", headers=worker)).json()
+    body = without_server_fields(mum) | {"addresses": [HOME, REFUGE]}
+    saved = created(await client.put(f"/v1/people/{f.mum}", json=body, headers=worker | version_of(mum)))
+    assert [a["confidential"] for a in saved["addresses"]] == [False, True]
+    # Records the family (and, for restricted, agencies) may not see.
+    withheld: dict[str, str] = {}
+    for visibility in ("professionals_only", "restricted"):
+        danger = body_for("DangerStatementCreate", world, Caller(R.social_worker, f.worker))
+        danger |= {"visibility": visibility, "withheld_reason": WITHHELD, "text": f"A {visibility} worry."}
+        made = created(await client.post(f"/v1/cases/{f.case_id}/danger-statements", json=danger, headers=worker))
+        withheld[visibility] = made["id"]
+    question = body_for("ScalingQuestionCreate", world, Caller(R.social_worker, f.worker))
+    p_question = created(
+        await client.post(
+            f"/v1/danger-statements/{withheld['professionals_only']}/scaling-question", json=question, headers=worker
+        )
+    )
+    p_map_body = body_for("AssessmentMapCreate", world, Caller(R.social_worker, f.worker))
+    p_map_body |= {"visibility": "professionals_only", "withheld_reason": WITHHELD}
+    p_map = created(await client.post(f"/v1/cases/{f.case_id}/maps", json=p_map_body, headers=worker))
+    # An agency that was involved and no longer is.
+    ended = await involve(
+        client, lambda *a, **k: worker, f.case_id, kind="agency", organisation=ENDED_AGENCY, reason="invited_to_meeting"
+    )
+    created(
+        await client.post(
+            f"/v1/involvements/{ended['id']}/end",
+            json={"end_date": "2026-11-30", "note": "Discharged from the service."},
+            headers=worker | {"If-Match": 'W/"1"'},
+        )
+    )
+    return DenyWorld(
+        world=world,
+        nan=nan,
+        nurse=nurse,
+        p_danger=withheld["professionals_only"],
+        p_question=p_question["id"],
+        r_danger=withheld["restricted"],
+        p_map=p_map["id"],
+        p_map_n=p_map["map_version"],
+        ended_involvement=ended["id"],
+        b=b,
+        b_danger=b_danger["id"],
+        case_body=case_body,
+        b_case_body=without_server_fields(b_case),
+    )
+
+
+# --- running a row ----------------------------------------------------------------------------------------
+
+
+async def fill(client: AsyncTestClient[Any], auth: TokenFactory, dw: DenyWorld, url: str) -> str:
+    """The row's URL on the world's records; a fresh draft, case or involvement where the row names one, so a
+    write that wrongly succeeds changes nothing another row relies on."""
+    values = dw.values()
+    worker = setup_worker(auth, dw.f)
+    if "{draft}" in url:
+        body = body_for("AssessmentMapCreate", dw.world, Caller(R.social_worker, dw.f.worker))
+        values["draft"] = (created(await client.post(f"/v1/cases/{dw.f.case_id}/maps", json=body, headers=worker)))[
+            "id"
+        ]
+    if "{fresh_case}" in url:
+        made = created(await client.post("/v1/cases", json=dw.b_case_body, headers=worker))
+        values["fresh_case"] = made["id"]
+    if "{fresh_involvement}" in url:
+        made = await involve(
+            client,
+            lambda *a, **k: worker,
+            dw.f.case_id,
+            kind="agency",
+            organisation="police:01",
+            reason="other",
+            note="Domestic abuse unit.",
+        )
+        values["fresh_involvement"] = made["id"]
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], url)
+
+
+ACTION = re.compile(r"/(close|finalise|end)$")
+
+
+async def if_match(client: AsyncTestClient[Any], auth: TokenFactory, method: str, url: str) -> dict[str, str]:
+    """The current ETag of the record an If-Match write names (read by the council's auditor)."""
+    if not (method == "PUT" or (method == "POST" and ACTION.search(url))):
+        return {}
+    read = await client.get(ACTION.sub("", url), headers=auth("auditor", sub="deny-etag"))
+    assert read.status_code == 200, read.text
+    return {"If-Match": read.headers["etag"]}
+
+
+async def run(client: AsyncTestClient[Any], auth: TokenFactory, dw: DenyWorld, row: Row, sub: str) -> None:
+    url = await fill(client, auth, dw, row.url)
+    headers = headers_for(auth, dw, row.who, sub) | await if_match(client, auth, row.method, url)
+    body = None
+    if isinstance(row.body, str):
+        body = body_for(row.body, dw.world, caller_for(dw, row.who))
+    elif row.body is not None:
+        body = row.body(dw, row.who)
+    response = await client.request(row.method, url, headers=headers, json=body)
+    assert response.status_code in row.expect, f"{response.status_code}: {response.text[:500]}"
+    if response.status_code in {200, 201} and row.check is not None:
+        row.check(response.json(), dw)
+    if response.status_code in {403, 404}:
+        assert response.headers["content-type"].startswith("application/problem+json")
+    if row.audited:
+        log = await client.get("/v1/audit-events", params={"actor": sub}, headers=auth("auditor", sub="deny-auditor"))
+        assert log.status_code == 200, log.text
+        events = log.json()["items"]
+        assert [(e["action"], e["outcome"]) for e in events] == [("denied", "denied")], events
+        named = re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", url.split("?")[0])
+        if named:
+            assert events[0]["object_id"] == named[0]
+
+
+@pytest.mark.parametrize("row", MUST_DENY)
+async def test_must_deny(
+    deny_client: AsyncTestClient[Any], auth: TokenFactory, dw: DenyWorld, row: Row, request: pytest.FixtureRequest
+) -> None:
+    sub = SIGNER if row.check is signed_off_by_the_finaliser else f"deny-{request.node.callspec.id}"
+    await run(deny_client, auth, dw, row, sub)
+
+
+@pytest.mark.parametrize("row", MUST_ALLOW)
+async def test_must_allow(
+    deny_client: AsyncTestClient[Any], auth: TokenFactory, dw: DenyWorld, row: Row, request: pytest.FixtureRequest
+) -> None:
+    sub = SIGNER if row.check is signed_off_by_the_finaliser else f"allow-{request.node.callspec.id}"
+    await run(deny_client, auth, dw, row, sub)
