@@ -26,7 +26,7 @@ from .context import provide_actor
 from .db.embedded import start_embedded
 from .db.engine import Database
 from .discovery import api_configuration
-from .http import Cursors, api_route, encode, json_response
+from .http import Cursors, encode, json_response, service_route
 from .request_log import RequestLogMiddleware
 from .settings import Settings
 
@@ -78,20 +78,12 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=None)
 
 
-@api_route("GET", "/health", operation_id="getHealth", tag="service", summary="The process is up", public=True)
+@service_route("/health", "getHealth", "The process is up")
 async def health() -> Response[bytes]:
     return json_response(b'{"status":"ok"}')
 
 
-@api_route(
-    "GET",
-    "/ready",
-    operation_id="getReady",
-    tag="service",
-    summary="The database is reachable",
-    public=True,
-    problems_=(503,),
-)
+@service_route("/ready", "getReady", "The database is reachable", problems_=(503,))
 async def ready(request: Request[Any, Any, Any]) -> Response[bytes]:
     try:
         await request.app.state.db.ping()
@@ -104,15 +96,7 @@ async def ready(request: Request[Any, Any, Any]) -> Response[bytes]:
 class ServiceUnavailable(problems.ProblemError, status=503): ...
 
 
-@api_route(
-    "GET",
-    "/.well-known/jwks.json",
-    operation_id="getJwks",
-    tag="service",
-    summary="Public keys of the local issuer",
-    public=True,
-    raw=True,
-)
+@service_route("/.well-known/jwks.json", "getJwks", "Public keys of the local issuer", raw=True)
 async def jwks(request: Request[Any, Any, Any]) -> Response[bytes]:
     return json_response(encode(request.app.state.verifier.local_jwks))
 

@@ -66,24 +66,15 @@ def load_demo(settings: Settings, database_url: str, *, organisation: str = "la:
         imran = person("Imran", sex="male")
         fatima = person("Fatima", "Begum", sex="female")
         dev = person("Dev", "Patel", sex="male")
-        nurse = person(
-            "Jo",
-            "Carter",
-            practitioner={
-                "agency_type": "school_nurse",
-                "job_title": "School nurse",
-                "organisation": {"name": "Leeds Community Healthcare", "code": "RY6"},
-            },
+
+        def practitioner(given: str, family: str, agency_type: str, job_title: str, employer: dict[str, str]) -> str:
+            role = {"agency_type": agency_type, "job_title": job_title, "organisation": employer}
+            return person(given, family, practitioner=role)
+
+        nurse = practitioner(
+            "Jo", "Carter", "school_nurse", "School nurse", {"name": "Leeds Community Healthcare", "code": "RY6"}
         )
-        sam = person(
-            "Sam",
-            "Okafor",
-            practitioner={
-                "agency_type": "other",
-                "job_title": "Social worker",
-                "organisation": {"name": "Demo City Council", "code": "845"},
-            },
-        )
+        sam = practitioner("Sam", "Okafor", "other", "Social worker", {"name": "Demo City Council", "code": "845"})
 
         case = _ok(
             client.post(

@@ -15,7 +15,7 @@ from sos_schema import PurposeOfUse
 from .auth.policy import OPERATIONS
 from .auth.roles import Role
 from .auth.tokens import ALLOWED_ALGORITHMS
-from .http import DEFAULT_LIMIT, MAX_LIMIT, api_route, encode, json_response
+from .http import DEFAULT_LIMIT, MAX_LIMIT, encode, json_response, service_route
 from .settings import Settings
 
 
@@ -90,14 +90,11 @@ def configuration(settings: Settings, base_url: str) -> ApiConfiguration:
     )
 
 
-@api_route(
-    "GET",
+@service_route(
     "/.well-known/api-configuration",
-    operation_id="getApiConfiguration",
-    tag="service",
-    summary="Discovery: token issuers, audience, roles, scopes and limits",
+    "getApiConfiguration",
+    "Discovery: token issuers, audience, roles, scopes and limits",
     returns=ApiConfiguration,
-    public=True,
 )
 async def api_configuration(request: Request[Any, Any, Any]) -> Response[bytes]:
     base_url = str(request.base_url).rstrip("/")

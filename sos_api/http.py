@@ -108,6 +108,11 @@ def api_route(
     )
 
 
+def service_route(path: str, operation_id: str, summary: str, **declared: Any) -> Callable[[Callable[..., Any]], Any]:
+    """A public GET about the service itself (health, readiness, keys, discovery): no token, no child's data."""
+    return api_route("GET", path, operation_id=operation_id, tag="service", summary=summary, public=True, **declared)
+
+
 # --- bodies --------------------------------------------------------------------------------------
 
 _decoders: dict[Any, msgspec.json.Decoder[Any]] = {}

@@ -20,8 +20,8 @@ CASES = register(
         actions=(
             Action(
                 "closeCase",
-                "close",
                 "Close a case with its reason (If-Match required)",
+                "close",
                 service.closed_case,
                 MANAGERS | SYNC_CLIENTS,
                 body=CaseClose,

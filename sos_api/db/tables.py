@@ -68,31 +68,16 @@ records = Table(
         name="visibility_known",
     ),
 )
-Index("ix_records_tenant_kind_case", records.c.la_code, records.c.kind, records.c.case_id, records.c.id)
-Index("ix_records_parent", records.c.parent_id, records.c.kind, records.c.created_at)
-# BR: one `current` map per case (domain 3.3), and one map per position in the chain.
-Index(
-    "uq_records_current_map",
-    records.c.case_id,
-    unique=True,
-    postgresql_where=text("kind = 'assessment_map' AND status = 'current' AND NOT entered_in_error"),
-)
-Index(
-    "uq_records_map_chain",
-    records.c.case_id,
-    records.c.chain_no,
-    unique=True,
-    postgresql_where=text("kind = 'assessment_map'"),
-)
-# BR-03: exactly one scaling question per danger statement's goal.
-Index(
-    "uq_records_question_per_danger",
-    records.c.parent_id,
-    unique=True,
-    postgresql_where=text(
-        "kind = 'scaling_question' AND doc->'subject'->>'type' = 'danger_goal' AND NOT entered_in_error"
-    ),
-)
+r = records.c
+Index("ix_records_tenant_kind_case", r.la_code, r.kind, r.case_id, r.id)
+Index("ix_records_parent", r.parent_id, r.kind, r.created_at)
+# One `current` map per case (domain 3.3), one map per position in the chain, and exactly one scaling question per
+# danger statement's goal (BR-03). Records entered in error (BR-23) leave the first and the last.
+CURRENT_MAP = "kind = 'assessment_map' AND status = 'current' AND NOT entered_in_error"
+DANGER_SCALE = "kind = 'scaling_question' AND doc->'subject'->>'type' = 'danger_goal' AND NOT entered_in_error"
+Index("uq_records_current_map", r.case_id, unique=True, postgresql_where=text(CURRENT_MAP))
+Index("uq_records_map_chain", r.case_id, r.chain_no, unique=True, postgresql_where=text("kind = 'assessment_map'"))
+Index("uq_records_question_per_danger", r.parent_id, unique=True, postgresql_where=text(DANGER_SCALE))
 
 record_versions = Table(
     "record_versions",

@@ -27,8 +27,8 @@ INVOLVEMENTS = register(
         actions=(
             Action(
                 "endCaseInvolvement",
-                "end",
                 "End an involvement: its access to the case stops now (If-Match required)",
+                "end",
                 service.ended,
                 CASE_WRITERS,
                 body=CaseInvolvementEnd,

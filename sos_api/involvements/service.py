@@ -15,7 +15,7 @@ from ..auth.policy import involvement_grants
 from ..context import Actor
 from ..db import records as q
 from ..db.records import StoredRecord
-from ..resources.service import fields_of, new_meta, next_meta, now, require_existing
+from ..resources.service import fields_of, new_meta, next_meta, not_before, now, require_existing
 
 KIND = "case_involvement"
 
@@ -43,12 +43,9 @@ async def grant_access(conn: AsyncConnection, _: Actor, involvement: CaseInvolve
 
 async def ended(_: AsyncConnection, actor: Actor, stored: StoredRecord, body: CaseInvolvementEnd) -> CaseInvolvement:
     """The involvement ended: its access stops with this version (the kind's bookkeeping, `grant_access`)."""
-    old = msgspec.json.decode(stored.doc, type=CaseInvolvement)
-    if old.status is InvolvementStatus.ended:
+    involvement = msgspec.json.decode(stored.doc, type=CaseInvolvement)
+    if involvement.status is InvolvementStatus.ended:
         raise problems.Conflict("This involvement has already ended.")
-    if body.end_date < old.start_date:
-        raise problems.RuleBroken("end_date cannot be before start_date.")
-    ending = {"end_date": body.end_date, "end_note": body.note}
-    return msgspec.structs.replace(
-        old, status=InvolvementStatus.ended, meta=next_meta(old.meta, actor, now()), **ending
-    )
+    not_before(body.end_date, involvement.start_date, "/end_date", "end_date cannot be before start_date.")
+    changes = {"status": InvolvementStatus.ended, "end_date": body.end_date, "end_note": body.note}
+    return msgspec.structs.replace(involvement, meta=next_meta(involvement.meta, actor, now()), **changes)

@@ -40,8 +40,8 @@ MAPS = register(
         actions=(
             Action(
                 "finaliseMap",
-                "finalise",
                 "Finalise a draft map: it becomes current and the previous current map superseded (If-Match)",
+                "finalise",
                 None,
                 SIGNERS,
                 run=service.finalise_map,
@@ -50,8 +50,8 @@ MAPS = register(
             ),
             Action(
                 "createMapRevision",
-                "revisions",
                 "Copy a finalised map into a new draft at the end of the chain",
+                "revisions",
                 None,
                 CASE_WORKERS,
                 run=service.create_revision,

@@ -167,20 +167,7 @@ async def new_map(
     await check_map_references(conn, actor, case, body)
     at = now()
     tail = await queries.select_chain_tail(conn, case.la_code, case.id)
-    question_id = new_id() if body.overall_question is not None else None
-    if body.overall_question is not None and question_id is not None:
-        subject = ScalingSubject(type=ScalingSubjectType.map_overall, id=map_id)
-        await scaling.create_question(
-            conn,
-            actor,
-            question_id,
-            body.overall_question,
-            subject,
-            case_id=case.id,
-            child_ids=body.children,
-            at=at,
-            holder=body,
-        )
+    question_id = await add_overall_question(conn, actor, map_id, case.id, body, at)
     return AssessmentMap(
         **{**fields_of(body), "entries": with_entry_ids(body.entries)},
         id=map_id,
@@ -190,6 +177,20 @@ async def new_map(
         previous_map_id=tail.id if tail else None,
         overall_question_id=question_id,
     )
+
+
+async def add_overall_question(
+    conn: AsyncConnection, actor: Actor, map_id: UUID, case_id: UUID | None, body: AssessmentMapCreate, at: dt.datetime
+) -> UUID | None:
+    """The stored question of the map's overall scale, when the map has one (domain 2.7)."""
+    if body.overall_question is None:
+        return None
+    question_id, subject = new_id(), ScalingSubject(type=ScalingSubjectType.map_overall, id=map_id)
+    scale, children = body.overall_question, body.children
+    await scaling.create_question(
+        conn, actor, question_id, scale, subject, case_id=case_id, child_ids=children, at=at, holder=body
+    )
+    return question_id
 
 
 async def keep_overall_question(
@@ -205,20 +206,7 @@ async def keep_overall_question(
     if existing:
         await scaling.revise_question(conn, actor, existing[0], body.overall_question, body.children, at, body)
         return existing[0].id
-    question_id = new_id()
-    subject = ScalingSubject(type=ScalingSubjectType.map_overall, id=old.id)
-    await scaling.create_question(
-        conn,
-        actor,
-        question_id,
-        body.overall_question,
-        subject,
-        case_id=old.meta.case_id,
-        child_ids=body.children,
-        at=at,
-        holder=body,
-    )
-    return question_id
+    return await add_overall_question(conn, actor, old.id, old.meta.case_id, body, at)
 
 
 async def next_map(

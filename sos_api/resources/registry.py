@@ -79,11 +79,20 @@ class Record:
 
 
 @dataclass(frozen=True)
-class Create:
-    """The standard create, on the parent (`POST <parent>/<segment>`) or the collection: 201 with Location."""
+class Operation:
+    """What every operation a kind declares has: its operationId (never changed once published), its summary,
+    and the problem statuses and description its rules add to the OpenAPI entry."""
 
     operation_id: str
     summary: str
+    problems: tuple[int, ...] = field(default=(), kw_only=True)
+    description: str | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Create(Operation):
+    """The standard create, on the parent (`POST <parent>/<segment>`) or the collection: 201 with Location."""
+
     build: NewDoc
     roles: frozenset[Role]
     _: KW_ONLY
@@ -91,33 +100,24 @@ class Create:
     lock_parent: bool = False
     # Unique indexes a concurrent writer can trip, and the problem that losing the race is.
     conflicts: Mapping[str, Callable[[], ProblemError]] = field(default_factory=dict)
-    problems: tuple[int, ...] = ()
-    description: str | None = None
 
 
 @dataclass(frozen=True)
-class Replace:
+class Replace(Operation):
     """The standard replace (`PUT <item>`, If-Match)."""
 
-    operation_id: str
-    summary: str
     build: NextDoc
     roles: frozenset[Role]
-    _: KW_ONLY
-    problems: tuple[int, ...] = ()
-    description: str | None = None
 
 
 @dataclass(frozen=True)
-class Action:
+class Action(Operation):
     """A change with a name of its own (`POST <item>/<segment>`): close, end, finalise, revise.
 
     `change` builds the next version from the stored one (If-Match, then the kind's bookkeeping, like a replace);
     `run` is a whole service of its own, for actions that touch more than the one record."""
 
-    operation_id: str
     segment: str
-    summary: str
     change: NextDoc | None
     roles: frozenset[Role]
     _: KW_ONLY
@@ -128,7 +128,6 @@ class Action:
     # The action makes a new record of this kind: 201 with its Location.
     creates: bool = False
     problems: tuple[int, ...] = (404, 409)
-    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,21 +155,9 @@ class Resource:
         return self.record.reach
 
     @property
-    def stored(self) -> type[msgspec.Struct]:
-        return self.record.stored
-
-    @property
-    def accepts(self) -> type[msgspec.Struct] | None:
-        return self.record.accepts
-
-    @property
-    def parent(self) -> str | None:
-        return self.record.parent
-
-    @property
     def segment(self) -> str:
         """The path segment under the parent where the kind is listed and created."""
-        return self.record.segment or self.path.rsplit("/", 1)[1]
+        return self.record.segment or self.names.path.rsplit("/", 1)[1]
 
     def columns(self, doc: Any) -> Columns:
         """The kind's columns; a kind whose documents carry no visibility of their own is always seen at its
@@ -181,36 +168,20 @@ class Resource:
         return columns
 
     @property
-    def noun(self) -> str:
-        return self.names.noun
-
-    @property
-    def title(self) -> str:
-        return self.names.title
-
-    @property
     def a_title(self) -> str:
         """The title with its article, for summaries: "an assessment map"."""
-        return ("an " if self.title[0] in "aeiou" else "a ") + self.title
-
-    @property
-    def path(self) -> str:
-        return self.names.path
-
-    @property
-    def id_param(self) -> str:
-        return self.names.id_param
+        return ("an " if self.names.title[0] in "aeiou" else "a ") + self.names.title
 
     @property
     def item_path(self) -> str:
-        return f"{self.path}/{{{self.id_param}:uuid}}"
+        return f"{self.names.path}/{{{self.names.id_param}:uuid}}"
 
     def decode(self, stored: StoredRecord) -> Any:
-        return msgspec.json.decode(stored.doc, type=self.stored)
+        return msgspec.json.decode(stored.doc, type=self.record.stored)
 
     def rules(self) -> dict[str, Rule]:
         """Every operation this kind has, with who may call it."""
-        a, scope, noun = self.access, self.names.scope, self.noun
+        a, scope, noun = self.access, self.names.scope, self.names.noun
         history = a.history or a.read
         standard = {
             "get": (f"get{noun}", a.read, "r"),

@@ -92,7 +92,7 @@ def _declare(
 
 
 def _item(res: Resource) -> Params:
-    return [(res.id_param, UUID, NONE)]
+    return [(res.names.id_param, UUID, NONE)]
 
 
 def read_route(res: Resource, path: str, operation_id: str, summary: str, params: Params, find: Find) -> Handler:
@@ -104,34 +104,43 @@ def read_route(res: Resource, path: str, operation_id: str, summary: str, params
         return json_response(stored.doc, version=stored.version)
 
     return _declare(
-        res, "GET", path, operation_id, params, run, summary=summary, returns=res.stored, etag=True, problems_=(404,)
+        res,
+        "GET",
+        path,
+        operation_id,
+        params,
+        run,
+        summary=summary,
+        returns=res.record.stored,
+        etag=True,
+        problems_=(404,),
     )
 
 
 def _get(res: Resource) -> Handler:
     async def find(db: Any, actor: Actor, **ids: UUID) -> Found:
-        return await service.read_one(db, actor, res, ids[res.id_param])
+        return await service.read_one(db, actor, res, ids[res.names.id_param])
 
-    return read_route(res, res.item_path, f"get{res.noun}", f"Read {res.a_title}", _item(res), find)
+    return read_route(res, res.item_path, f"get{res.names.noun}", f"Read {res.a_title}", _item(res), find)
 
 
 def _versions(res: Resource) -> Handler:
     async def run(
         request: Request[Any, Any, Any], actor: Actor, limit: int, cursor: str | None, **ids: UUID
     ) -> Response[bytes]:
-        cursors, record_id = cursors_of(request), ids[res.id_param]
+        cursors, record_id = cursors_of(request), ids[res.names.id_param]
         return json_response(
             await service.read_versions(db_of(request), actor, cursors, res, record_id, cursor=cursor, limit=limit)
         )
 
     summary = f"Every saved version of {res.a_title}, oldest first"
-    page = page_of(res.stored)
+    page = page_of(res.record.stored)
     path = f"{res.item_path}/versions"
     return _declare(
         res,
         "GET",
         path,
-        f"list{res.noun}Versions",
+        f"list{res.names.noun}Versions",
         _item(res) + PAGE,
         run,
         summary=summary,
@@ -143,12 +152,20 @@ def _versions(res: Resource) -> Handler:
 
 def _version(res: Resource) -> Handler:
     async def run(request: Request[Any, Any, Any], actor: Actor, version: int, **ids: UUID) -> Response[bytes]:
-        return json_response(await service.read_version(db_of(request), actor, res, ids[res.id_param], version))
+        return json_response(await service.read_version(db_of(request), actor, res, ids[res.names.id_param], version))
 
     params = [*_item(res), ("version", VersionNumber, NONE)]
     path, summary = f"{res.item_path}/versions/{{version:int}}", f"One saved version of {res.a_title}"
     return _declare(
-        res, "GET", path, f"get{res.noun}Version", params, run, summary=summary, returns=res.stored, problems_=(404,)
+        res,
+        "GET",
+        path,
+        f"get{res.names.noun}Version",
+        params,
+        run,
+        summary=summary,
+        returns=res.record.stored,
+        problems_=(404,),
     )
 
 
@@ -160,9 +177,9 @@ def _entered_in_error(res: Resource) -> Handler:
 
     summary = f"Mark {res.a_title} entered in error, with the reason (If-Match; never deleted, BR-23)"
     action = Action(
-        f"mark{res.noun}EnteredInError",
-        "entered-in-error",
+        f"mark{res.names.noun}EnteredInError",
         summary,
+        "entered-in-error",
         None,
         res.access.correct,
         run=mark,
@@ -173,14 +190,14 @@ def _entered_in_error(res: Resource) -> Handler:
 
 def _parent_path(res: Resource) -> tuple[str, Params]:
     """Where a kind's records are listed and created: under its parent, or the collection itself."""
-    if res.parent is None:
-        return res.path, []
-    parent = resource(res.parent)
-    return f"{parent.item_path}/{res.segment}", [(parent.id_param, UUID, NONE)]
+    if res.record.parent is None:
+        return res.names.path, []
+    parent = resource(res.record.parent)
+    return f"{parent.item_path}/{res.segment}", [(parent.names.id_param, UUID, NONE)]
 
 
 def _parent_id(res: Resource, ids: dict[str, UUID]) -> UUID | None:
-    return ids[resource(res.parent).id_param] if res.parent else None
+    return ids[resource(res.record.parent).names.id_param] if res.record.parent else None
 
 
 def _listing(res: Resource) -> Handler:
@@ -194,14 +211,14 @@ def _listing(res: Resource) -> Handler:
         parent_id, cursors = _parent_id(res, ids), cursors_of(request)
         return json_response(await service.read_listing(db_of(request), actor, cursors, res, parent_id, cursor, limit))
 
-    doc = {"summary": listing.summary, "returns": page_of(res.stored), "paged": True}
+    doc = {"summary": listing.summary, "returns": page_of(res.record.stored), "paged": True}
     return _declare(
-        res, "GET", path, listing.operation_id, params + PAGE, run, **doc, problems_=(404,) if res.parent else ()
+        res, "GET", path, listing.operation_id, params + PAGE, run, **doc, problems_=(404,) if res.record.parent else ()
     )
 
 
 def _create(res: Resource) -> Handler:
-    spec, body_type = res.create, res.accepts
+    spec, body_type = res.create, res.record.accepts
     assert spec is not None
     path, params = _parent_path(res)
 
@@ -210,8 +227,8 @@ def _create(res: Resource) -> Handler:
         written = await service.create(db_of(request), actor, res, _parent_id(res, ids), body)
         return _written(res, written, created=True)
 
-    doc = {"summary": spec.summary, "description": spec.description, "body": body_type, "returns": res.stored}
-    problems = (404, *spec.problems) if res.parent else spec.problems
+    doc = {"summary": spec.summary, "description": spec.description, "body": body_type, "returns": res.record.stored}
+    problems = (404, *spec.problems) if res.record.parent else spec.problems
     return _declare(
         res,
         "POST",
@@ -228,16 +245,16 @@ def _create(res: Resource) -> Handler:
 
 
 def _replace(res: Resource) -> Handler:
-    spec, body_type = res.replace, res.accepts
+    spec, body_type = res.replace, res.record.accepts
     assert spec is not None
 
     async def run(request: Request[Any, Any, Any], actor: Actor, **ids: UUID) -> Response[bytes]:
         expected = expected_version(request)
         body = await read_body(request, body_type)
-        written = await service.change(db_of(request), actor, res, ids[res.id_param], expected, body, spec.build)
+        written = await service.change(db_of(request), actor, res, ids[res.names.id_param], expected, body, spec.build)
         return _written(res, written)
 
-    doc = {"summary": spec.summary, "description": spec.description, "body": body_type, "returns": res.stored}
+    doc = {"summary": spec.summary, "description": spec.description, "body": body_type, "returns": res.record.stored}
     return _declare(
         res,
         "PUT",
@@ -256,7 +273,7 @@ def _action(res: Resource, action: Action) -> Handler:
     async def run(request: Request[Any, Any, Any], actor: Actor, **ids: UUID) -> Response[bytes]:
         expected = expected_version(request) if action.if_match else None
         body = await read_body(request, action.body) if action.body is not None else None
-        record_id = ids[res.id_param]
+        record_id = ids[res.names.id_param]
         if action.change is not None:
             written = await service.change(db_of(request), actor, res, record_id, expected or 0, body, action.change)
         else:
@@ -264,7 +281,12 @@ def _action(res: Resource, action: Action) -> Handler:
             written = await action.run(db_of(request), actor, record_id, expected, body)
         return _written(res, written, created=action.creates)
 
-    doc = {"summary": action.summary, "description": action.description, "body": action.body, "returns": res.stored}
+    doc = {
+        "summary": action.summary,
+        "description": action.description,
+        "body": action.body,
+        "returns": res.record.stored,
+    }
     created = {"status": 201, "location": True} if action.creates else {}
     path = f"{res.item_path}/{action.segment}"
     return _declare(
@@ -286,7 +308,7 @@ def _written(res: Resource, written: service.Written, *, created: bool = False) 
     """A saved record: its document and ETag, and for a new one 201 with where to read it."""
     if not created:
         return json_response(written.doc, version=written.version)
-    return json_response(written.doc, status=201, version=written.version, location=f"{res.path}/{written.id}")
+    return json_response(written.doc, status=201, version=written.version, location=f"{res.names.path}/{written.id}")
 
 
 STANDARD = {"get": _get, "versions": _versions, "version": _version, "entered_in_error": _entered_in_error}

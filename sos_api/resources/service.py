@@ -71,8 +71,14 @@ def fields_of(value: msgspec.Struct) -> dict[str, Any]:
     return {name: getattr(value, name) for name in value.__struct_fields__}
 
 
+def not_before(later: dt.date, earlier: dt.date, pointer: str, detail: str) -> None:
+    """A date that ends something cannot come before the one that started it: 422 naming the field."""
+    if later < earlier:
+        raise problems.RuleBroken(detail, errors=[FieldError(pointer=pointer, code="before_start", detail=detail)])
+
+
 def not_found(res: Resource) -> problems.NotFound:
-    return problems.NotFound(f"No {res.title} with that id.")
+    return problems.NotFound(f"No {res.names.title} with that id.")
 
 
 # --- inside a transaction ----------------------------------------------------------------------------
@@ -191,7 +197,9 @@ async def require_existing(conn: AsyncConnection, actor: Actor, kind: str, named
     res = resource(kind)
     found = {r.id for r in await q.select_where(conn, actor.scope, res, q.having_ids({i for _, i in named}))}
     errors = [
-        FieldError(pointer=at, code="unknown_reference", detail=f"{i} is not a {res.title} recorded in this council")
+        FieldError(
+            pointer=at, code="unknown_reference", detail=f"{i} is not a {res.names.title} recorded in this council"
+        )
         for at, i in named
         if i not in found
     ]
@@ -258,7 +266,7 @@ async def read_listing(
     no parent the whole collection the caller may see."""
     listing = res.listing
     assert listing is not None
-    if res.parent is None or parent_id is None:
+    if res.record.parent is None or parent_id is None:
         return await read_page(
             db, actor, cursors, res, binding=res.kind, cursor=cursor, limit=limit, newest_first=listing.newest_first
         )
@@ -272,7 +280,7 @@ async def read_listing(
         cursor=cursor,
         limit=limit,
         newest_first=listing.newest_first,
-        within=(resource(res.parent), parent_id),
+        within=(resource(res.record.parent), parent_id),
     )
 
 
@@ -300,7 +308,7 @@ async def read_version(db: Database, actor: Actor, res: Resource, record_id: UUI
         stored = await q.select_record(conn, actor.scope, res, record_id)
         doc = await q.select_version(conn, actor.scope, res, record_id, version) if stored else None
         if stored is None or doc is None:
-            raise problems.NotFound(f"No such version of this {res.title}.")
+            raise problems.NotFound(f"No such version of this {res.names.title}.")
         await audit.record(
             conn,
             actor,
@@ -346,8 +354,8 @@ async def create(db: Database, actor: Actor, res: Resource, parent_id: UUID | No
     with races(spec.conflicts):
         async with db.begin(actor.scope) as conn:
             parent = None
-            if res.parent is not None:
-                parent = await load(conn, actor, resource(res.parent), parent_id, lock=spec.lock_parent)
+            if res.record.parent is not None:
+                parent = await load(conn, actor, resource(res.record.parent), parent_id, lock=spec.lock_parent)
             doc = await spec.build(conn, actor, parent, body, new_id())
             # Stored at the instant its envelope says it was created (the rules' own clock).
             written = await insert(conn, actor, res, doc, doc.meta.created_at, parent)

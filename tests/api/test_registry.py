@@ -40,9 +40,9 @@ async def test_the_database_accepts_exactly_the_registered_kinds(database_url: s
 
 def test_every_kind_has_the_standard_operations_and_rules() -> None:
     for res in REGISTRY.values():
-        for op in (f"get{res.noun}", f"list{res.noun}Versions", f"get{res.noun}Version"):
+        for op in (f"get{res.names.noun}", f"list{res.names.noun}Versions", f"get{res.names.noun}Version"):
             assert op in OPERATIONS, op
-        assert OPERATIONS[f"mark{res.noun}EnteredInError"].access == "u"
+        assert OPERATIONS[f"mark{res.names.noun}EnteredInError"].access == "u"
         if res.listing is not None:
             assert OPERATIONS[res.listing.operation_id].access == "s"
 
@@ -52,7 +52,7 @@ def test_each_kind_declares_its_default_visibility_from_domain_4_2() -> None:
     expected = {"case_involvement": "professionals_only"}
     for res in REGISTRY.values():
         assert res.record.default_visibility == expected.get(res.kind, "family_shareable"), res.kind
-        fields = {f.name: f for f in msgspec.structs.fields(res.accepts)} if res.accepts else {}
+        fields = {f.name: f for f in msgspec.structs.fields(res.record.accepts)} if res.record.accepts else {}
         if "visibility" in fields:
             assert fields["visibility"].default.value == res.record.default_visibility, res.kind
 
