@@ -14,7 +14,7 @@ from uuid import UUID
 from litestar import Request
 
 from .. import problems
-from ..auth.policy import Scope, default_purpose, scope_for
+from ..auth.policy import Scope, councils_of, default_purpose, scope_for
 from ..auth.roles import Principal, Role
 from ..context import Actor, purpose_of
 from ..db import records as q
@@ -70,18 +70,31 @@ async def _record(exc: Exception, scope: Any, who: Principal, operation_id: str)
             purpose=purpose,
             operation_id=operation_id,
         )
-        await audit.record(
-            conn,
-            actor,
-            "denied",
-            object_type=stored.kind if stored else kind_of(operation_id),
-            object_id=stored.id if stored else None,
-            object_version=stored.version if stored else None,
-            case_id=stored.case_id if stored else None,
-            child_ids=stored.child_ids if stored else (),
-            outcome="denied",
-            la_code=stored.la_code if stored else None,
-        )
+        for la_code in [stored.la_code] if stored else await _councils(conn, who, role):
+            await audit.record(
+                conn,
+                actor,
+                "denied",
+                object_type=stored.kind if stored else kind_of(operation_id),
+                object_id=stored.id if stored else None,
+                object_version=stored.version if stored else None,
+                case_id=stored.case_id if stored else None,
+                child_ids=stored.child_ids if stored else (),
+                outcome="denied",
+                la_code=la_code,
+            )
+
+
+async def _councils(conn: Any, who: Principal, role: Role) -> list[str | None]:
+    """Whose auditors hear of a refusal that named no record: the caller's council, or for an agency every
+    council whose cases involve it (none: the event is kept with no council)."""
+    if who.la_code is not None:
+        return [who.la_code]
+    try:
+        codes = await conn.scalar(councils_of(scope_for(who, role)))
+    except problems.NotFound:
+        codes = ""
+    return list(codes.split(",")) if codes else [None]
 
 
 async def _reachable(conn: Any, who: Principal, role: Role, stored: StoredRecord, writing: bool) -> bool:

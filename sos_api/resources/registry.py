@@ -132,6 +132,9 @@ class Action(Operation):
 
 @dataclass(frozen=True)
 class Resource:
+    """One kind's declaration: its names, how it is stored, who reads it, and its operations. `standard` names
+    the standard operations it has (all four unless a kind has reason to go without)."""
+
     names: Names
     record: Record
     access: Access
