@@ -23,7 +23,7 @@ from .audit.denials import record_denial
 from .audit.routes import ROUTES as AUDIT_ROUTES
 from .auth.tokens import TokenRejected, TokenVerifier
 from .context import provide_actor
-from .db.embedded import start_embedded
+from .db.embedded import embedded_app_url, stop_embedded
 from .db.engine import Database
 from .discovery import api_configuration
 from .http import Cursors, encode, json_response, service_route
@@ -118,13 +118,16 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        url = database_url or settings.database_url or start_embedded(settings.data_dir)
+        embedded = not (database_url or settings.database_url)
+        url = database_url or settings.database_url or embedded_app_url(settings.data_dir)
         db = Database(url, pool_size=settings.pool_size)
         app.state.db = db
         try:
             yield
         finally:
             await db.dispose()
+            if embedded:  # uvicorn re-raises SIGTERM after shutdown, so no exit handler would stop it (pitfall 19)
+                stop_embedded(settings.data_dir)
 
     if not settings.issuers and not settings.trusts_local_issuer:
         raise RuntimeError("No token issuers configured: set SOS_ISSUERS_FILE (or SOS_LOCAL_ISSUER for development).")

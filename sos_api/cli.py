@@ -4,45 +4,65 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import tempfile
 import uuid
 from pathlib import Path
+from types import FrameType
 
-from .settings import Settings
+from .settings import Settings, SettingsError
 
 
-def database_url(settings: Settings) -> str:
-    """The configured server, or the embedded one started (or attached to) in SOS_DATA_DIR."""
+def migrated_database(settings: Settings) -> str:
+    """Bring the database to the latest migration, as its owner, and return the URL the app serves with: the
+    configured one, or the embedded server (started, or attached to, in SOS_DATA_DIR) through its app login, never
+    its superuser (conventions pitfall 20)."""
+    from .db.migrate import upgrade
+
     if settings.database_url:
+        upgrade(settings.database_url)
         return settings.database_url
-    from .db.embedded import start_embedded
+    from .db.embedded import ensure_app_login, start_embedded
 
-    return start_embedded(settings.data_dir)
+    owner_url = start_embedded(settings.data_dir)
+    upgrade(owner_url)
+    return ensure_app_login(owner_url)
 
 
 def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
-    from .db.migrate import upgrade
-
-    upgrade(database_url(settings))
+    migrated_database(settings)
     print("database is at the latest migration")
     return 0
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # uvicorn shuts down gracefully on SIGTERM, then puts this handler back and raises the signal again: exiting
+    # through SystemExit (not the default action, which kills the process outright) lets `finally` blocks and exit
+    # handlers run, so the embedded PostgreSQL is stopped, as after Ctrl-C (pitfall 19).
+    raise SystemExit(0)
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
-    from .db.migrate import upgrade
 
-    url = database_url(settings)
-    upgrade(url)  # migrations run before the server accepts requests, never inside a worker
-    host, port = args.host or settings.host, args.port or settings.port
-    app = create_app(settings, database_url=url)
-    print(f"Signs of Safety casework API on http://{host}:{port} (health: /health, contract: openapi/openapi.json)")
-    if settings.embedded:
-        print(f"embedded PostgreSQL in {settings.data_dir}/pg; mint a token with: sos-api token --role social_worker")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        url = migrated_database(settings)  # before the server accepts requests, never inside a worker
+        host, port = args.host or settings.host, args.port or settings.port
+        app = create_app(settings, database_url=url)
+        print(f"Signs of Safety casework API on http://{host}:{port} (health: /health, contract: openapi/openapi.json)")
+        if settings.embedded:
+            print(f"embedded PostgreSQL in {settings.data_dir}/pg; mint a token: sos-api token --role social_worker")
+        # No access log: it prints query strings (identifiers); the app logs one structured line per request.
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, proxy_headers=False)
+    finally:
+        if settings.embedded:
+            from .db.embedded import stop_embedded
+
+            stop_embedded(settings.data_dir)
     return 0
 
 
@@ -85,10 +105,7 @@ def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from .demo import load_demo
 
-    url = database_url(settings)
-    from .db.migrate import upgrade
-
-    upgrade(url)
+    url = migrated_database(settings)
     summary = load_demo(settings, url, organisation=args.org)
     print(summary)
     return 0
@@ -123,7 +140,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
-    return int(args.run(Settings.from_env(), args))
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:  # a bad SOS_* value: say which, not a traceback
+        print(f"sos-api: {exc}", file=sys.stderr)
+        return 2
+    return int(args.run(settings, args))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
 """Test-wide fixtures: a real PostgreSQL (SOS_TEST_DATABASE_URL, or an embedded one), one migrated template
-database, and a fresh database copied from it for each test that needs one."""
+database, and a fresh database copied from it for each test that needs one.
+
+As in production, the app never logs in as the owner: `Databases.fresh()` gives the URL of the app's login
+(`sos_api.db.embedded.APP_LOGIN`: no superuser, no BYPASSRLS, owns nothing). Tests that look behind the app
+(raw rows outside any tenant, triggers, DDL) use `owner_database_url`."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from sos_api.db.embedded import app_login_url, ensure_app_login
 from sos_api.db.migrate import upgrade
 
 
@@ -30,7 +35,8 @@ def server_url() -> Iterator[str]:
 
 
 class Databases:
-    """Creates databases on the test server from one migrated template."""
+    """Creates databases on the test server from one migrated template. `url_for` and `owner_url` are the owner's
+    (the server's superuser, which migrates); `fresh` is the app's login."""
 
     def __init__(self, server_url: str) -> None:
         self.server_url = server_url
@@ -40,6 +46,10 @@ class Databases:
 
     def url_for(self, name: str) -> str:
         return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+
+    def owner_url(self, url: str) -> str:
+        """The same database as its owner."""
+        return self.url_for(str(make_url(url).database))
 
     def execute(self, sql: str) -> None:
         import asyncio
@@ -61,12 +71,15 @@ class Databases:
     def make_template(self) -> None:
         self.execute(f'CREATE DATABASE "{self.template}"')
         upgrade(self.url_for(self.template))
+        # The login is cluster-wide: made once, tolerant of other test runs on the same server making it too.
+        ensure_app_login(self.url_for(self.template))
 
     def fresh(self) -> str:
+        """A new database copied from the template, as the app's login."""
         name = f"{self.prefix}_{len(self.created)}"
         self.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         self.created.append(name)
-        return self.url_for(name)
+        return app_login_url(self.url_for(name))
 
     def drop_all(self) -> None:
         for name in [*self.created, self.template]:
@@ -79,6 +92,13 @@ def databases(server_url: str) -> Iterator[Databases]:
     dbs.make_template()
     yield dbs
     dbs.drop_all()
+
+
+@pytest.fixture
+def owner_database_url(databases: Databases, database_url: str) -> str:
+    """The test's database (`database_url`, the app's login) as its owner, outside any tenant: for reading raw rows,
+    proving that triggers hold even for the owner, or disturbing what the app stored."""
+    return databases.owner_url(database_url)
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,9 @@ from tests.api.world import AGENCY, TEAM, World, build_world
 MISSING = "00000000-0000-4000-8000-000000000000"
 
 
-async def events(database_url: str, **where: Any) -> list[dict[str, Any]]:
+async def events(owner_database_url: str, **where: Any) -> list[dict[str, Any]]:
     """Access events as stored, oldest first, read as the owner (outside any tenant)."""
-    engine = create_async_engine(async_url(database_url))
+    engine = create_async_engine(async_url(owner_database_url))
     try:
         async with engine.connect() as conn:
             clauses = " AND ".join(f"{k} = :{k}" for k in where) or "true"
@@ -35,13 +35,13 @@ def worker(auth: TokenFactory, world: World, **extra: Any) -> dict[str, str]:
 
 class TestReadsAndWrites:
     async def test_a_read_leaves_one_event_with_everything_an_auditor_needs(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         world = await build_world(client, auth)
         headers = worker(auth, world) | {"X-Request-ID": "req-read-1", "X-Purpose-Of-Use": "supervision"}
         response = await client.get(f"/v1/cases/{world.family.case_id}", headers=headers)
         assert response.status_code == 200
-        [event] = await events(database_url, request_id="req-read-1")
+        [event] = await events(owner_database_url, request_id="req-read-1")
         assert event["action"] == "read"
         assert event["outcome"] == "allowed"
         assert event["object_type"] == "case"
@@ -54,7 +54,7 @@ class TestReadsAndWrites:
         assert event["la_code"] == "845"
 
     async def test_a_list_leaves_one_search_result_per_item_shown(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         world = await build_world(client, auth)
         response = await client.get(
@@ -63,16 +63,16 @@ class TestReadsAndWrites:
         )
         shown = response.json()["items"]
         assert shown
-        logged = await events(database_url, request_id="req-list")
+        logged = await events(owner_database_url, request_id="req-list")
         assert [e["action"] for e in logged] == ["search_result"] * len(shown)
         assert {str(e["object_id"]) for e in logged} == {d["id"] for d in shown}
 
     async def test_a_write_leaves_one_event_in_its_own_transaction(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         headers = auth() | {"X-Request-ID": "req-write"}
         made = await client.post("/v1/people", json={"given_names": "Ada", "family_name": "K"}, headers=headers)
-        [event] = await events(database_url, request_id="req-write")
+        [event] = await events(owner_database_url, request_id="req-write")
         assert (event["action"], event["object_type"], str(event["object_id"])) == (
             "create",
             "person",
@@ -82,24 +82,24 @@ class TestReadsAndWrites:
             "/v1/people", json={"given_names": ""}, headers=auth() | {"X-Request-ID": "req-bad"}
         )
         assert refused.status_code == 422
-        assert await events(database_url, request_id="req-bad") == []
+        assert await events(owner_database_url, request_id="req-bad") == []
 
     async def test_the_default_purpose_follows_the_role(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         world = await build_world(client, auth)
         url = f"/v1/cases/{world.family.case_id}"
         await client.get(url, headers=auth("auditor") | {"X-Request-ID": "req-audit"})
         await client.get(url, headers=auth("integration_client", scp="system/cases.r") | {"X-Request-ID": "req-sync"})
-        assert (await events(database_url, request_id="req-audit"))[0]["purpose"] == "audit"
-        assert (await events(database_url, request_id="req-sync"))[0]["purpose"] == "integration_sync"
+        assert (await events(owner_database_url, request_id="req-audit"))[0]["purpose"] == "audit"
+        assert (await events(owner_database_url, request_id="req-sync"))[0]["purpose"] == "integration_sync"
         bad = await client.get(url, headers=auth("auditor") | {"X-Purpose-Of-Use": "curiosity"})
         assert bad.status_code == 400
 
 
 class TestDenials:
     async def test_a_forbidden_write_is_recorded_as_denied(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         world = await build_world(client, auth)
         response = await client.put(
@@ -108,18 +108,18 @@ class TestDenials:
             headers=auth("auditor") | {"If-Match": 'W/"2"', "X-Request-ID": "req-403"},
         )
         assert response.status_code == 403
-        [event] = await events(database_url, request_id="req-403")
+        [event] = await events(owner_database_url, request_id="req-403")
         assert (event["action"], event["outcome"], event["role"]) == ("denied", "denied", "auditor")
         assert str(event["object_id"]) == world.family.case_id
         assert {str(c) for c in event["child_ids"]} == {world.family.child, world.family.sibling}
 
     async def test_a_hidden_record_is_recorded_under_its_own_council(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         world = await build_world(client, auth)
         other = auth("social_worker", COUNCIL_B, sub="b-worker", teams=[TEAM]) | {"X-Request-ID": "req-404"}
         assert (await client.get(f"/v1/cases/{world.family.case_id}", headers=other)).status_code == 404
-        [event] = await events(database_url, request_id="req-404")
+        [event] = await events(owner_database_url, request_id="req-404")
         assert (event["action"], event["la_code"], event["organisation"]) == ("denied", "845", "la:846")
         # Council A's auditors see the attempt on their child.
         found = await client.get(
@@ -128,19 +128,19 @@ class TestDenials:
         assert [e["action"] for e in found.json()["items"]] == ["denied"]
 
     async def test_a_plain_miss_touches_nobody(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         response = await client.get(f"/v1/cases/{MISSING}", headers=auth() | {"X-Request-ID": "req-miss"})
         assert response.status_code == 404
-        assert await events(database_url, request_id="req-miss") == []
+        assert await events(owner_database_url, request_id="req-miss") == []
 
     async def test_an_agency_not_involved_is_recorded(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         world = await build_world(client, auth)
         police = auth("partner_practitioner", "police:01") | {"X-Request-ID": "req-police"}
         assert (await client.get(f"/v1/maps/{world.map_id}", headers=police)).status_code == 404
-        [event] = await events(database_url, request_id="req-police")
+        [event] = await events(owner_database_url, request_id="req-police")
         assert (event["action"], event["object_type"], event["la_code"]) == ("denied", "assessment_map", "845")
 
 
@@ -169,7 +169,7 @@ class TestAuditQueries:
         assert naive.status_code == 400
 
     async def test_a_childs_access_history_for_a_subject_access_request(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         world = await build_world(client, auth)
         await client.get(f"/v1/people/{world.family.child}", headers=auth("partner_practitioner", AGENCY))
@@ -180,7 +180,7 @@ class TestAuditQueries:
         assert (items[0]["organisation"], items[0]["action"]) == ("ods:RX1", "read")
         assert {e["object_type"] for e in items} >= {"person", "case", "danger_statement", "assessment_map"}
         # Looking at the history is itself recorded against the child.
-        [looked] = await events(database_url, request_id="req-sar")
+        [looked] = await events(owner_database_url, request_id="req-sar")
         assert (looked["object_type"], looked["purpose"]) == ("access_history", "subject_access_request")
         assert (await client.get(f"/v1/people/{world.family.child}/access-history", headers=auth())).status_code == 403
         other = auth("auditor", COUNCIL_B)

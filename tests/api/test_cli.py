@@ -52,3 +52,11 @@ async def test_demo_loads_a_family_a_new_user_can_read(settings: Settings, datab
         series = (await client.get(f"/v1/danger-statements/{danger_id}/scaling-series", headers=headers)).json()
         assert len({p["date"] for p in series["points"]}) >= 3
         assert len({p["perspective_role"] for p in series["points"]}) >= 2
+
+
+def test_a_bad_setting_is_named_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SOS_PORT", "0")
+    assert cli.main(["migrate"]) == 2
+    assert capsys.readouterr().err.startswith("sos-api: SOS_PORT:")

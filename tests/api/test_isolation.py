@@ -108,13 +108,17 @@ class TestRowLevelSecurity:
 
     @pytest.mark.parametrize("statement", ["UPDATE access_events SET actor = 'x'", "DELETE FROM access_events"])
     async def test_access_events_cannot_be_changed(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, engine: Any, statement: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, engine: Any, owner_database_url: str, statement: str
     ) -> None:
         made = await client.post("/v1/people", json={"given_names": "Ada", "family_name": "Log"}, headers=auth())
         assert made.status_code == 201  # leaves one access event to try to change
         with pytest.raises(sa.exc.DBAPIError, match="permission denied"):
             await self.as_app(engine, "845", statement + " RETURNING seq")
         # Not even the owner: a trigger refuses it too (BR-25, domain 2.25).
-        async with engine.begin() as conn:
-            with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-                await conn.execute(sa.text(statement))
+        owner = create_async_engine(async_url(owner_database_url))
+        try:
+            async with owner.begin() as conn:
+                with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+                    await conn.execute(sa.text(statement))
+        finally:
+            await owner.dispose()

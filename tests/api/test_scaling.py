@@ -20,9 +20,9 @@ from tests.api.test_dangers import MISSING, Family, make_danger, make_family, ma
 OCCASION = "0b0c0d0e-0000-4000-8000-00000000c001"
 
 
-async def run_sql(database_url: str, sql: str, **params: Any) -> list[Any]:
+async def run_sql(owner_database_url: str, sql: str, **params: Any) -> list[Any]:
     """Run one statement on the test's database directly (to look at, or disturb, what the API stored)."""
-    engine = create_async_engine(async_url(database_url))
+    engine = create_async_engine(async_url(owner_database_url))
     try:
         async with engine.begin() as conn:
             result = await conn.execute(sa.text(sql), params)
@@ -94,13 +94,13 @@ class TestCreateDangerScalingQuestion:
         assert linked.json()["safety_goal"]["scale_question_id"] == winner["id"]
 
     async def test_the_unique_index_guards_what_the_document_misses(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         family = await make_family(client, auth)
         danger = await make_danger(client, auth, family)
         # A question row for this danger that the danger's document does not point at (a lost race).
         await run_sql(
-            database_url,
+            owner_database_url,
             "INSERT INTO records (id, la_code, kind, case_id, parent_id, version, doc, created_at, updated_at) "
             "VALUES (gen_random_uuid(), '845', 'scaling_question', CAST(:case AS uuid), CAST(:danger AS uuid), 1, "
             "CAST(:doc AS jsonb), now(), now())",
@@ -366,14 +366,14 @@ class TestDangerScalingSeries:
         assert response.json()["points"] == []
 
     async def test_the_read_is_audited(
-        self, client: AsyncTestClient[Any], auth: TokenFactory, database_url: str
+        self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
     ) -> None:
         family, danger, question = await scaled(client, auth)
         await judge(client, auth, question["id"], judgement(family.mum, 4))
         response = await client.get(f"/v1/danger-statements/{danger['id']}/scaling-series", headers=auth("auditor"))
         assert response.status_code == 200
         rows = await run_sql(
-            database_url,
+            owner_database_url,
             "SELECT action, object_type, case_id, child_ids, role FROM access_events "
             "WHERE object_id = CAST(:id AS uuid) AND action = 'read'",
             id=danger["id"],
