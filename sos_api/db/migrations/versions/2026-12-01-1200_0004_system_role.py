@@ -14,14 +14,12 @@ Revises: 0003
 Create Date: 2026-12-01 12:00:00
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
 
 # (table, command, the policy's clause). Reading back its own denied events is needed by INSERT ... RETURNING,
 # which SQLAlchemy adds to fetch the new row's key.
