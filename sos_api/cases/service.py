@@ -15,7 +15,7 @@ from ..auth.policy import case_grants, check_allocation
 from ..context import Actor
 from ..db import records as q
 from ..db.records import Columns, StoredRecord, columns_of
-from ..resources.service import fields_of, new_meta, next_meta, not_before, now, require_existing
+from ..resources.service import ending, fields_of, new_meta, next_meta, now, require_existing
 
 KIND = "case"
 CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
@@ -57,8 +57,7 @@ async def grant_access(conn: AsyncConnection, _: Actor, case: Case, __: StoredRe
 async def closed_case(_: AsyncConnection, actor: Actor, stored: StoredRecord, body: CaseClose) -> Case:
     """The case closed, with when and why (domain 3.1)."""
     case = msgspec.json.decode(stored.doc, type=Case)
-    if case.status is CaseStatus.closed:
-        raise problems.Conflict("The case is already closed.")
-    not_before(body.closed_on, case.opened_on, "/closed_on", "closed_on cannot be before opened_on.")
+    already = "The case is already closed." if case.status is CaseStatus.closed else None
     closing = {"closed_on": body.closed_on, "closure_reason": body.closure_reason, "closure_note": body.note}
-    return msgspec.structs.replace(case, status=CaseStatus.closed, meta=next_meta(case.meta, actor, now()), **closing)
+    closed: Case = ending(case, actor, already, (body.closed_on, case.opened_on, "closed_on"), **closing)
+    return msgspec.structs.replace(closed, status=CaseStatus.closed)

@@ -10,12 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import CaseInvolvement, CaseInvolvementCreate, CaseInvolvementEnd, InvolvementStatus
 
-from .. import problems
 from ..auth.policy import involvement_grants
 from ..context import Actor
 from ..db import records as q
 from ..db.records import StoredRecord
-from ..resources.service import fields_of, new_meta, next_meta, not_before, now, require_existing
+from ..resources.service import ending, fields_of, new_meta, now, require_existing
 
 KIND = "case_involvement"
 
@@ -44,8 +43,9 @@ async def grant_access(conn: AsyncConnection, _: Actor, involvement: CaseInvolve
 async def ended(_: AsyncConnection, actor: Actor, stored: StoredRecord, body: CaseInvolvementEnd) -> CaseInvolvement:
     """The involvement ended: its access stops with this version (the kind's bookkeeping, `grant_access`)."""
     involvement = msgspec.json.decode(stored.doc, type=CaseInvolvement)
-    if involvement.status is InvolvementStatus.ended:
-        raise problems.Conflict("This involvement has already ended.")
-    not_before(body.end_date, involvement.start_date, "/end_date", "end_date cannot be before start_date.")
+    already = "This involvement has already ended." if involvement.status is InvolvementStatus.ended else None
     changes = {"status": InvolvementStatus.ended, "end_date": body.end_date, "end_note": body.note}
-    return msgspec.structs.replace(involvement, meta=next_meta(involvement.meta, actor, now()), **changes)
+    ended: CaseInvolvement = ending(
+        involvement, actor, already, (body.end_date, involvement.start_date, "end_date"), **changes
+    )
+    return ended

@@ -77,6 +77,18 @@ def not_before(later: dt.date, earlier: dt.date, pointer: str, detail: str) -> N
         raise problems.RuleBroken(detail, errors=[FieldError(pointer=pointer, code="before_start", detail=detail)])
 
 
+def ending(
+    record: Any, actor: Actor, already: str | None, too_early: tuple[dt.date, dt.date, str], **changes: Any
+) -> Any:
+    """The next version of a record that closes or ends (a case, an involvement): 409 with `already` when it has
+    already ended, 422 when its end date comes before its start (`too_early`: end, start, field)."""
+    if already is not None:
+        raise problems.Conflict(already)
+    end, start, field = too_early
+    not_before(end, start, f"/{field}", f"{field} cannot be before the date it started ({start.isoformat()}).")
+    return msgspec.structs.replace(record, meta=next_meta(record.meta, actor, now()), **changes)
+
+
 def not_found(res: Resource) -> problems.NotFound:
     return problems.NotFound(f"No {res.names.title} with that id.")
 

@@ -79,6 +79,29 @@ class TestReplaceCase:
         assert first.json()["meta"]["version"] == 1
 
 
+class TestCloseCase:
+    async def test_the_manager_closes_it_once_with_when_and_why(
+        self, client: AsyncTestClient[Any], auth: TokenFactory
+    ) -> None:
+        case = await make_case(client, auth)
+        url, manager = f"/v1/cases/{case['id']}/close", auth("team_manager")
+        why = {"closed_on": "2026-11-20", "closure_reason": "goals_achieved", "note": "Safety plan sustained."}
+        by_worker = await client.post(url, json=why, headers=auth() | {"If-Match": 'W/"1"'})
+        assert by_worker.status_code == 403
+        too_early = await client.post(
+            url, json=why | {"closed_on": "2026-09-01"}, headers=manager | {"If-Match": 'W/"1"'}
+        )
+        assert too_early.status_code == 422
+        assert [e["pointer"] for e in too_early.json()["errors"]] == ["/closed_on"]
+        closed = await client.post(url, json=why, headers=manager | {"If-Match": 'W/"1"'})
+        assert closed.status_code == 200, closed.text
+        assert (closed.json()["status"], closed.json()["closure_reason"]) == ("closed", "goals_achieved")
+        assert closed.json()["meta"]["version"] == 2
+        again = await client.post(url, json=why, headers=manager | {"If-Match": 'W/"2"'})
+        assert again.status_code == 409
+        assert again.json()["type"].endswith("/conflict")
+
+
 async def test_every_answer_carries_a_request_id_even_before_routing(client: AsyncTestClient[Any], auth: Any) -> None:
     """Interop R28: X-Request-ID is echoed on every response, including a 404 for a path that does not exist."""
     sent = {"X-Request-ID": "trace-42"}

@@ -197,3 +197,20 @@ async def test_changing_a_person_needs_write_access_to_one_of_their_cases(
     )
     assert allowed.status_code == 200, allowed.text
     assert allowed.json()["known_as"] == "Changed"
+
+
+async def test_an_involvement_ends_once_and_not_before_it_began(
+    client: AsyncTestClient[Any], auth: TokenFactory
+) -> None:
+    world = await build_world(client, auth)
+    url, worker = f"/v1/involvements/{world.involvement_id}/end", insider(auth, world, Role.social_worker)
+    early = await client.post(url, json={"end_date": "2026-09-01"}, headers=worker | if_match(1))
+    assert early.status_code == 422, early.text
+    assert [e["pointer"] for e in early.json()["errors"]] == ["/end_date"]
+    ended = await client.post(url, json={"end_date": "2026-11-01", "note": "Work done."}, headers=worker | if_match(1))
+    assert ended.status_code == 200, ended.text
+    assert (ended.json()["status"], ended.json()["end_note"]) == ("ended", "Work done.")
+    again = await client.post(url, json={"end_date": "2026-11-02"}, headers=worker | if_match(2))
+    assert again.status_code == 409
+    agency = insider(auth, world, Role.partner_practitioner)
+    assert (await client.get(f"/v1/cases/{world.family.case_id}", headers=agency)).status_code == 404
