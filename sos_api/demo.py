@@ -100,6 +100,13 @@ def load_demo(settings: Settings, database_url: str, *, organisation: str = "la:
         case_id = case["id"]
         children = [amira, yusuf]
 
+        # The genogram: each parent's line to each child, with parental responsibility, as the worker records it.
+        for parent, basis in ((sara, "birth_mother"), (imran, "married_father")):
+            for child in children:
+                line = {"person_a": parent, "person_b": child, "kind": "birth_parent", "has_pr": True}
+                line |= {"pr_basis": basis, "lives_with": True, "perspective": _say("social_worker", sam)}
+                _ok(client.post(f"/v1/cases/{case_id}/relationships", headers=as_worker, json=line))
+
         goal_drinking = {
             "text": "Amira and Yusuf are always looked after by a sober adult who keeps them safe and calm.",
             "carer_behaviour": "Imran stays sober when caring for the children; Sara or Fatima step in if not.",

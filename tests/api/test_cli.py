@@ -52,6 +52,9 @@ async def test_demo_loads_a_family_a_new_user_can_read(settings: Settings, datab
         series = (await client.get(f"/v1/danger-statements/{danger_id}/scaling-series", headers=headers)).json()
         assert len({p["date"] for p in series["points"]}) >= 3
         assert len({p["perspective_role"] for p in series["points"]}) >= 2
+        genogram = (await client.get(f"/v1/cases/{case_id}/relationships", headers=headers)).json()["items"]
+        assert len(genogram) == 4
+        assert {(r["pr_basis"], r["has_pr"]) for r in genogram} == {("birth_mother", True), ("married_father", True)}
 
 
 def test_a_bad_setting_is_named_not_a_traceback(
