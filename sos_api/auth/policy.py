@@ -274,7 +274,10 @@ def councils_of(scope: Scope) -> sa.Select[Any]:
 
 
 def case_grants(case: Case) -> list[str]:
-    """Who the case itself lets in: its allocation, its family, or the triage pool until allocated."""
+    """Who the case itself lets in: its allocation, its family, or the triage pool until allocated. A case
+    entered in error lets nobody in: its content goes with it (auditors still see everything)."""
+    if case.meta.entered_in_error is not None:
+        return []
     grants = [f"member:{m.person_id}" for m in case.members]
     grants += [f"person:{p}" for p in (case.allocated_worker, case.team_manager) if p is not None]
     if case.team is not None:

@@ -105,6 +105,20 @@ class TestEnteredInError:
         assert marked.status_code == 200, marked.text
         assert (await client.get(f"/v1/cases/{world.family.case_id}", headers=agency)).status_code == 404
 
+    async def test_a_case_marked_in_error_takes_its_content_with_it(
+        self, client: AsyncTestClient[Any], auth: TokenFactory
+    ) -> None:
+        world = await build_world(client, auth)
+        worker, case_id = insider(auth, world, Role.social_worker), world.family.case_id
+        assert (await client.get(f"/v1/danger-statements/{world.danger_id}", headers=worker)).status_code == 200
+        marked = await client.post(
+            f"/v1/cases/{case_id}/entered-in-error", json={"reason": "Opened twice."}, headers=worker | if_match(2)
+        )
+        assert marked.status_code == 200, marked.text
+        for url in (f"/v1/cases/{case_id}", f"/v1/danger-statements/{world.danger_id}", f"/v1/maps/{world.map_id}"):
+            assert (await client.get(url, headers=worker)).status_code == 404, url
+            assert (await client.get(url, headers=auth("auditor"))).status_code == 200, url
+
 
 class TestRelationships:
     async def test_a_genogram_line_with_parental_responsibility(
