@@ -129,10 +129,20 @@ class RestrictedReason(enum.StrEnum):
 
 
 class RestrictedFlag(Input, kw_only=True):
-    """Marks a case as restricted: only named users may see it. Its presence is the flag."""
+    """Marks a case as restricted: only named users may see it. Its presence is the flag.
+
+    The allocated worker and team manager, the practitioners named here, those involved in the case by name or
+    agency, and the family themselves keep access; the rest of the allocated team and the council's front-door
+    pool lose it. Audit staff still read it, as they read every case of the council."""
 
     reason: RestrictedReason
     note: Annotated[Text | None, Meta(description="More detail; required when reason is other.")] = None
+    named_users: Annotated[
+        list[PractitionerRef],
+        Meta(
+            max_length=FEW, description="Practitioners (their Person ids) who may see the case besides its allocation."
+        ),
+    ] = []
 
     def __post_init__(self) -> None:
         require(

@@ -280,6 +280,9 @@ def case_grants(case: Case) -> list[str]:
         return []
     grants = [f"member:{m.person_id}" for m in case.members]
     grants += [f"person:{p}" for p in (case.allocated_worker, case.team_manager) if p is not None]
+    if case.restricted is not None:
+        # Domain 2.2: a restricted case is seen by named users only, not by the whole team or the triage pool.
+        return grants + [f"person:{p}" for p in case.restricted.named_users]
     if case.team is not None:
         grants.append(f"team:{case.team}")
     if case.team is None and case.allocated_worker is None:

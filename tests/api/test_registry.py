@@ -4,6 +4,7 @@ standard operations, and the standard operations behave the same for every kind 
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import msgspec
@@ -18,7 +19,7 @@ from sos_api.db.embedded import async_url
 from sos_api.resources.registry import REGISTRY, kinds
 from tests.api.conftest import TokenFactory
 from tests.api.test_dangers import if_match, make_danger, make_family
-from tests.api.world import build_world, insider, outsider
+from tests.api.world import TEAM, build_world, insider, outsider
 
 assert areas.AREAS  # importing the areas registers every kind
 
@@ -228,3 +229,27 @@ async def test_an_involvement_ends_once_and_not_before_it_began(
     assert again.status_code == 409
     agency = insider(auth, world, Role.partner_practitioner)
     assert (await client.get(f"/v1/cases/{world.family.case_id}", headers=agency)).status_code == 404
+
+
+async def test_a_restricted_case_is_seen_by_named_users_only(client: AsyncTestClient[Any], auth: TokenFactory) -> None:
+    """Domain 2.2: restricting a case (the manager's call) takes it away from the rest of the team."""
+    world = await build_world(client, auth)
+    case_url, named = f"/v1/cases/{world.family.case_id}", "0b0c0d0e-0000-4000-8000-00000000b0b1"
+    colleague = auth("social_worker", sub="colleague", person_id=str(uuid.uuid4()), teams=[TEAM])
+    assert (await client.get(case_url, headers=colleague)).status_code == 200
+    case = (await client.get(case_url, headers=auth("auditor"))).json()
+    body = {k: v for k, v in case.items() if k not in {"id", "meta", "status", "current_level"} and v is not None}
+    body["restricted"] = {"reason": "staff_or_relative", "named_users": [named]}
+    manager = auth("team_manager", teams=[TEAM])
+    restricted = await client.put(case_url, json=body, headers=manager | if_match(case["meta"]["version"]))
+    assert restricted.status_code == 200, restricted.text
+    assert (await client.get(case_url, headers=colleague)).status_code == 404
+    danger = f"/v1/danger-statements/{world.danger_id}"
+    assert (await client.get(danger, headers=colleague)).status_code == 404  # the content goes with the case
+    for allowed in (
+        insider(auth, world, Role.social_worker),  # the allocated worker
+        auth("social_worker", sub="named", person_id=named),
+        auth("auditor"),
+        insider(auth, world, Role.parent_carer),
+    ):
+        assert (await client.get(case_url, headers=allowed)).status_code == 200

@@ -69,6 +69,7 @@ STEP_DOWN: dict[str, Any] = {
 VALID: list[tuple[type, dict[str, Any]]] = [
     (CaseMember, {"person_id": MUM, "role": "carer"}),
     (RestrictedFlag, {"reason": "other", "note": "Family of a councillor."}),
+    (RestrictedFlag, {"reason": "staff_or_relative", "named_users": ["0b0c0d0e-0000-4000-8000-0000000000a1"]}),
     (CaseCreate, CASE),
     (CaseCreate, FULL_CASE),
     (CaseCreate, {**CASE, "members": [{"person_id": BABY, "role": "unborn_child"}]}),
