@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -335,18 +335,6 @@ async def read_version(db: Database, actor: Actor, res: Resource, record_id: UUI
     return _view(actor, res)(doc)
 
 
-Build = Callable[[AsyncConnection, StoredRecord], Awaitable[Any]]
-
-
-async def replace(
-    db: Database, actor: Actor, res: Resource, record_id: UUID, expected_version: int, build: Build
-) -> Written:
-    """Replace a record's document in one transaction: lock, check If-Match, build the next version, save."""
-    async with db.begin(actor.scope) as conn:
-        stored = await load_for_update(conn, actor, res, record_id, expected_version)
-        return await update(conn, actor, res, stored, await build(conn, stored), now())
-
-
 @contextlib.contextmanager
 def races(conflicts: Mapping[str, Callable[[], problems.ProblemError]]) -> Iterator[None]:
     """A write that lost a race on one of these unique indexes gets its problem (a 409), not a 500."""
@@ -377,18 +365,25 @@ async def create(db: Database, actor: Actor, res: Resource, parent_id: UUID | No
 
 
 async def change(
-    db: Database, actor: Actor, res: Resource, record_id: UUID, expected_version: int, body: Any, rules: NextDoc
+    db: Database,
+    actor: Actor,
+    res: Resource,
+    record_id: UUID,
+    expected_version: int,
+    body: Any,
+    rules: NextDoc,
+    *,
+    entered_in_error: bool = False,
 ) -> Written:
-    """A replace or an action (If-Match): the kind's `rules` build the next version from the stored one, then
-    the kind's bookkeeping runs, all in one transaction."""
-
-    async def build(conn: AsyncConnection, stored: StoredRecord) -> Any:
+    """A replace or an action, in one transaction: lock the record, check If-Match, let the kind's `rules` build the
+    next version from the stored one, run the kind's bookkeeping, and save it at the instant its envelope says it
+    was updated."""
+    async with db.begin(actor.scope) as conn:
+        stored = await load_for_update(conn, actor, res, record_id, expected_version)
         doc = await rules(conn, actor, stored, body)
         if res.after is not None:
             await res.after(conn, actor, doc, stored)
-        return doc
-
-    return await replace(db, actor, res, record_id, expected_version, build)
+        return await update(conn, actor, res, stored, doc, doc.meta.updated_at, entered_in_error=entered_in_error)
 
 
 async def mark_entered_in_error(
@@ -396,15 +391,13 @@ async def mark_entered_in_error(
 ) -> Written:
     """BR-23: never a hard delete. The record stays, hidden from normal reads, visible to auditors, and the
     mark (reason, who, when) is its newest version. The kind's bookkeeping runs again (an involvement
-    entered in error gives no access)."""
-    async with db.begin(actor.scope) as conn:
-        stored = await load_for_update(conn, actor, res, record_id, expected_version)
-        old = res.decode(stored)
-        at = now()
+    entered in error gives no access), as after any change."""
+
+    async def marked(_: AsyncConnection, actor: Actor, stored: StoredRecord, body: EnteredInErrorCreate) -> Any:
+        old, at = res.decode(stored), now()
         mark = EnteredInError(reason=body.reason, by=actor.name, at=at)
-        doc = msgspec.structs.replace(
+        return msgspec.structs.replace(
             old, meta=msgspec.structs.replace(next_meta(old.meta, actor, at), entered_in_error=mark)
         )
-        if res.after is not None:
-            await res.after(conn, actor, doc, stored)
-        return await update(conn, actor, res, stored, doc, at, entered_in_error=True)
+
+    return await change(db, actor, res, record_id, expected_version, body, marked, entered_in_error=True)
