@@ -216,7 +216,8 @@ async def require_existing(conn: AsyncConnection, actor: Actor, kind: str, named
         if i not in found
     ]
     if errors:
-        raise problems.RuleBroken("; ".join(e.detail for e in errors)[:2000] + ".", errors=errors[:500])
+        # The whole detail within the Problem's 2,000 characters (the full stop included).
+        raise problems.RuleBroken(("; ".join(e.detail for e in errors) + ".")[:2000], errors=errors[:500])
 
 
 # --- whole requests: one transaction each --------------------------------------------------------------

@@ -114,3 +114,17 @@ async def test_every_answer_carries_a_request_id_even_before_routing(client: Asy
     made_up = await client.get("/nowhere")
     assert made_up.headers["x-request-id"]
     assert made_up.json()["instance"] == f"urn:request:{made_up.headers['x-request-id']}"
+
+
+async def test_many_unknown_members_are_each_named_within_the_problem_limits(
+    client: AsyncTestClient[Any], auth: TokenFactory
+) -> None:
+    import uuid
+
+    members = [{"person_id": str(uuid.uuid4()), "role": "child" if i == 0 else "parent"} for i in range(30)]
+    body = {"family_label": "Khan family", "opened_on": "2026-10-01", "members": members}
+    response = await client.post("/v1/cases", json=body, headers=auth())
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert 0 < len(problem["detail"]) <= 2000  # the Problem schema's bound
+    assert [e["pointer"] for e in problem["errors"]] == [f"/members/{i}/person_id" for i in range(30)]
