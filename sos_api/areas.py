@@ -9,11 +9,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import cases, involvements, maps, people, relationships, scaling
+from . import (
+    alerts,
+    case_summary,
+    cases,
+    explanations,
+    involvements,
+    maps,
+    network,
+    people,
+    relationships,
+    safety_plans,
+    scaling,
+    voice,
+)
 from .resources.routes import all_standard_routes
 
 # Registration order: a kind's parent registers before it (people and cases first).
-AREAS = (people, cases, involvements, maps, scaling, relationships)
+AREAS = (
+    people,
+    cases,
+    involvements,
+    maps,
+    scaling,
+    relationships,
+    network,
+    safety_plans,
+    explanations,
+    voice,
+    alerts,
+    case_summary,
+)
 
 
 def routes() -> list[Any]:

@@ -116,6 +116,32 @@ class RuleBroken(ProblemError, status=422, slug="rule-broken", title="A business
 class PreconditionRequired(ProblemError, status=428): ...
 
 
+# Signs of Safety rules with a problem type of their own (domain 3.7), so a client can tell the family which.
+class DangerNotCovered(
+    ProblemError, status=422, slug="danger-not-covered", title="An active danger statement has no safety rule"
+): ...  # BR-07, naming each danger left uncovered
+
+
+class PlanNotReady(
+    ProblemError, status=422, slug="plan-not-ready", title="The safety plan is not ready to be agreed"
+): ...  # BR-07: responsible people, review date, what happens if the plan is not followed, agreements
+
+
+class TrialNotComplete(
+    ProblemError, status=422, slug="trial-not-complete", title="The safety plan's trial is not complete"
+): ...  # BR-08: trial period and check-ins
+
+
+class ChecksNotClear(
+    ProblemError, status=422, slug="checks-not-clear", title="Checks are not clear for this network role"
+): ...  # BR-10
+
+
+class PresentedFrozen(
+    ProblemError, status=409, slug="presented-frozen", title="The version presented to the child is frozen"
+): ...  # BR-12
+
+
 def problem_type(slug: str) -> str:
     return PROBLEM_BASE + slug
 

@@ -129,6 +129,8 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
     redact_confidential: confidential addresses are removed from what it reads (BR-27).
     agency: a partner agency: `professionals_only` records only where shared with agencies (domain 4.1).
     sees_entered_in_error: records marked entered in error stay visible (auditors, domain 3.6).
+    family: a family, network or child caller, who sees a record with an `audience` only when named in it
+        (BR-11: a child's tool goes to the parents and network the child agreed to); `person` is who they are.
     """
 
     la_code: str | None
@@ -138,6 +140,8 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
     redact_confidential: bool = True
     agency: bool = False
     sees_entered_in_error: bool = False
+    family: bool = False
+    person: UUID | None = None
 
     @property
     def tenant(self) -> str:
@@ -207,7 +211,7 @@ def scope_for(who: Principal, role: Role) -> Scope:
         return Scope(la_code=la_code, visibilities=ALL_VISIBILITIES, person_register=True, redact_confidential=False)
     if role in FAMILY or role in CHILD:
         mine = frozenset({f"member:{who.person_id}"}) if who.person_id else frozenset()
-        return Scope(la_code=la_code, visibilities=FAMILY_VISIBILITIES, grants=mine)
+        return Scope(la_code=la_code, visibilities=FAMILY_VISIBILITIES, grants=mine, family=True, person=who.person_id)
     return Scope(la_code=la_code, visibilities=frozenset(), grants=frozenset())
 
 
@@ -242,6 +246,14 @@ def row_filter(scope: Scope, reach: Reach, *, write: bool = False) -> list[sa.Co
         )
     else:
         conditions.append(records.c.visibility.in_(sorted(scope.visibilities)))
+    if scope.family:
+        # BR-11: a record with an audience reaches only the family members named in it (the child's consent).
+        named = (
+            sa.literal(scope.person, PG_UUID(as_uuid=True)) == sa.any_(records.c.audience)
+            if scope.person is not None
+            else sa.false()
+        )
+        conditions.append(sa.or_(records.c.audience.is_(None), named))
     if scope.la_code is not None:
         conditions.append(records.c.la_code == scope.la_code)
     if scope.grants is None:

@@ -31,6 +31,8 @@ class Columns(msgspec.Struct, frozen=True, kw_only=True):
     case_id: UUID | None = None
     parent_id: UUID | None = None
     chain_no: int | None = None
+    # BR-11: the family members a record may be shown to (None: all the family may see it).
+    audience: tuple[UUID, ...] | None = None
 
 
 def columns_of(doc: Any, **facts: Any) -> Columns:
@@ -192,6 +194,7 @@ def _column_values(columns: Columns) -> dict[str, Any]:
         "visibility": columns.visibility,
         "shared_with_agencies": columns.shared_with_agencies,
         "child_ids": list(columns.child_ids),
+        "audience": list(columns.audience) if columns.audience is not None else None,
     }
 
 

@@ -52,6 +52,9 @@ records = Table(
     # Domain 4.1: a professionals_only record reaches partner agencies only when shared with agencies.
     Column("shared_with_agencies", Boolean, nullable=False, server_default=text("false")),
     Column("child_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
+    # The family members (people) a record may be shown to, when it may not go to all of them: a child's voice
+    # tool shared as far as the child agreed (BR-11). NULL for every other record. Professionals are not limited.
+    Column("audience", ARRAY(UUID(as_uuid=True))),
     # Maps only: position in the case's chain of map versions (1, 2, 3...).
     Column("chain_no", Integer),
     Column("doc", JSONB, nullable=False),

@@ -28,6 +28,9 @@ from ..problems import ProblemError
 NewDoc = Callable[[AsyncConnection, Any, StoredRecord | None, Any, UUID], Awaitable[Any]]
 NextDoc = Callable[[AsyncConnection, Any, StoredRecord, Any], Awaitable[Any]]
 AfterWrite = Callable[[AsyncConnection, Any, Any, StoredRecord | None], Awaitable[None]]
+# What a reader is shown of current records, worked out when they are read (a safety plan is stale when its
+# danger statements changed after it was agreed, BR-09): the records in, the records to show out.
+Present = Callable[[AsyncConnection, Any, list[StoredRecord]], Awaitable[list[StoredRecord]]]
 # An action's service: (db, actor, record id, the If-Match version or None, the body or None) -> the record written.
 ActionRun = Callable[[Any, Any, UUID, Any, Any], Awaitable[Any]]
 
@@ -144,6 +147,8 @@ class Resource:
     replace: Replace | None = None
     # Bookkeeping beside the document after every write (access grants, identifier lookups).
     after: AfterWrite | None = None
+    # Facts worked out on reading the current record (get and list), never stored.
+    present: Present | None = None
     actions: tuple[Action, ...] = ()
     # Rules of this kind's hand-written routes: operationId -> (roles, SMART access letter).
     special: Mapping[str, tuple[frozenset[Role], str]] = field(default_factory=dict)

@@ -232,6 +232,8 @@ async def read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -
     async with db.begin(actor.scope) as conn:
         stored = await load(conn, actor, res, record_id)
         await audit.record_rows(conn, actor, "read", [stored])
+        if res.present is not None:
+            [stored] = await res.present(conn, actor, [stored])
     return msgspec.structs.replace(stored, doc=_view(actor, res)(stored.doc))
 
 
@@ -267,6 +269,8 @@ async def read_page(
         )
         shown = rows[:limit]
         await audit.record_rows(conn, actor, "search_result", shown)
+        if res.present is not None and shown:
+            shown = await res.present(conn, actor, shown)
     next_cursor = cursors.make(shown[-1].page_key, binding) if len(rows) > limit else None
     view = _view(actor, res)
     return page_body([view(r.doc) for r in shown], next_cursor)

@@ -32,6 +32,7 @@ import tests.schema.examples as examples_pkg
 from sos_api.auth.roles import Role
 from sos_schema.export import public_types
 from tests.api.world import TEAM, World
+from tests.api.worlds import modules
 
 PLACEHOLDER = re.compile(r"^0b0c0d0e-0000-4000-8000-[0-9a-f]{12}$")
 
@@ -82,7 +83,7 @@ def world_ids(world: World) -> dict[str, str]:
         "QUESTION": world.question_id,
         "MAP": world.map_id,
         "INVOLVEMENT": world.involvement_id,
-    }
+    } | {name: value for module in modules() for name, value in module.ids(world).items()}
 
 
 def _walk(value: Any) -> Iterator[str]:
@@ -207,10 +208,15 @@ BODIES: dict[str, BodyBuilder] = {
 }
 
 
+def all_bodies() -> dict[str, BodyBuilder]:
+    """BODIES and the practice-tool areas' own (tests/api/worlds)."""
+    return BODIES | {name: build for module in modules() for name, build in module.BODIES.items()}
+
+
 def body_for(schema: str, world: World, caller: Caller) -> dict[str, Any]:
     """A fresh valid body of `schema` (the requestBody schema name) for this world and caller."""
     try:
-        build = BODIES[schema]
+        build = all_bodies()[schema]
     except KeyError:
         raise NoBody(f"no body builder for {schema}: add one to BODIES in tests/api/bodies.py") from None
     return copy.deepcopy(build(world, caller))

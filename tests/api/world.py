@@ -31,6 +31,8 @@ class World(msgspec.Struct, frozen=True, kw_only=True):
     involvement_id: str
     judgement_id: str
     relationship_id: str
+    # Path values of the practice-tool records (tests/api/worlds), by path parameter name.
+    more: dict[str, str] = {}
 
     @property
     def path_values(self) -> dict[str, str]:
@@ -45,6 +47,7 @@ class World(msgspec.Struct, frozen=True, kw_only=True):
             "relationship_id": self.relationship_id,
             "version": "1",
             "n": "1",
+            **self.more,
         }
 
 
@@ -101,7 +104,7 @@ async def build_world(client: AsyncTestClient[Any], auth: TokenFactory) -> World
     )
     assert relationship.status_code == 201, relationship.text
     await allocate(client, auth, family)
-    return World(
+    world = World(
         family=family,
         chair=chair,
         iro=iro,
@@ -112,6 +115,11 @@ async def build_world(client: AsyncTestClient[Any], auth: TokenFactory) -> World
         judgement_id=judgement.json()["id"],
         relationship_id=relationship.json()["id"],
     )
+    from tests.api.worlds import modules  # its modules import this one
+
+    for module in modules():
+        world = await module.extend(client, auth, world)
+    return world
 
 
 def insider(auth: TokenFactory, world: World, role: Role) -> dict[str, str]:
