@@ -24,6 +24,8 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     operation_id: str
     # A production tenant refuses test data (BR-22); from the settings, so rules need not reach for them.
     production: bool = False
+    # A child's own safety number at or below this raises an alert (SOS_UNSAFE_SCALE_AT_OR_BELOW).
+    unsafe_scale_at_or_below: int = 3
 
     @property
     def name(self) -> str:
@@ -54,4 +56,5 @@ async def provide_actor(request: Request[Principal, Any, Any]) -> Actor:
         purpose=purpose_of(request, operation_id, role),
         operation_id=operation_id,
         production=request.app.state.settings.production,
+        unsafe_scale_at_or_below=request.app.state.settings.unsafe_scale_at_or_below,
     )

@@ -127,9 +127,9 @@ class PlanNotReady(
 ): ...  # BR-07: responsible people, review date, what happens if the plan is not followed, agreements
 
 
-class TrialNotComplete(
-    ProblemError, status=422, slug="trial-not-complete", title="The safety plan's trial is not complete"
-): ...  # BR-08: trial period and check-ins
+class TrialPeriod(
+    ProblemError, status=422, slug="trial-period", title="The safety plan's trial period rules are not met"
+): ...  # BR-08: when a trial starts and ends, and its check-ins
 
 
 class ChecksNotClear(

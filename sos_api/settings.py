@@ -23,6 +23,7 @@ BodyBytes = Annotated[int, msgspec.Meta(ge=1)]
 LeewaySeconds = Annotated[int, msgspec.Meta(ge=0, le=60)]
 # At least a minute, so cache expiry cannot fetch more often than the unknown-kid cooldown (auth/tokens.py) allows.
 JwksCacheSeconds = Annotated[int, msgspec.Meta(ge=60, le=86_400)]
+ScaleNumber = Annotated[int, msgspec.Meta(ge=0, le=10)]
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -72,6 +73,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # SOS_JWKS_CACHE_SECONDS: how long an issuer's fetched JWKS is used before it is fetched again (60 to 86400),
     # so a key the issuer withdraws (revoked) stops verifying within this time.
     jwks_cache_seconds: JwksCacheSeconds = 300
+    # SOS_UNSAFE_SCALE_AT_OR_BELOW: a child's own safety number at or below this (0 to 10) raises an alert for the
+    # worker, as a worry the child marks unsafe does.
+    unsafe_scale_at_or_below: ScaleNumber = 3
 
     @property
     def embedded(self) -> bool:

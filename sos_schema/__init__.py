@@ -7,6 +7,8 @@ are checked on decode and reported as `msgspec.ValidationError` with the path of
 
 from ._base import *  # noqa: F403
 from ._base import __all__ as _base_all
+from .alerts import *  # noqa: F403
+from .alerts import __all__ as _alerts_all
 from .audit import *  # noqa: F403
 from .audit import __all__ as _audit_all
 from .case import *  # noqa: F403
@@ -37,12 +39,15 @@ from .series import *  # noqa: F403
 from .series import __all__ as _series_all
 from .statutory import *  # noqa: F403
 from .statutory import __all__ as _statutory_all
+from .summary import *  # noqa: F403
+from .summary import __all__ as _summary_all
 from .voice import *  # noqa: F403
 from .voice import __all__ as _voice_all
 
 __all__ = sorted(
     {
         *_base_all,
+        *_alerts_all,
         *_audit_all,
         *_case_all,
         *_contributions_all,
@@ -58,6 +63,7 @@ __all__ = sorted(
         *_scaling_all,
         *_series_all,
         *_statutory_all,
+        *_summary_all,
         *_voice_all,
     }
 )

@@ -501,6 +501,10 @@ class DangerStatementCreate(Shareable, kw_only=True):
             require(self.status_reason is not None, "status_reason is required when a statement is withdrawn")
 
 
+# The parts of a danger statement (and its goal) that are its words: a change to any is a new wording (BR-09).
+WORDING = ("text", "behaviour", "likely_impact", "child_ids")
+
+
 class DangerStatement(DangerStatementCreate, kw_only=True, forbid_unknown_fields=False):
     """A stored danger (worry) statement. Its id persists across map versions; text changes are versioned."""
 
@@ -508,3 +512,11 @@ class DangerStatement(DangerStatementCreate, kw_only=True, forbid_unknown_fields
     meta: RecordMeta
     safety_goal: SafetyGoal
     case_id: UUID
+    wording_version: Annotated[
+        Annotated[int, Meta(ge=1)] | None,
+        Meta(
+            description="The version in which the statement's words (text, behaviour, likely impact, children, goal) "
+            "last changed. Someone told this version or a later one knows the statement as it reads now; a new "
+            "scale or a status change does not change it.",
+        ),
+    ] = None

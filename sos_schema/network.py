@@ -2,14 +2,16 @@
 
 The network is the family, friends and community people (sometimes professionals) who know the worries and
 help keep the child safe over time. Whether a member may hold a role in an agreed safety plan depends on other
-records (the plan, the danger statements), so BR-07 and BR-10 are not checked on decode; here we check what
-one payload can show, such as checks being recorded for overnight care.
+records (the plan, the danger statements), so BR-07 is the API's, helped by `knows_current_dangers`; BR-10
+(checks clear before overnight care or supervising contact) is checked by the API with its own problem type.
+Here we check what one payload can show, such as checks being recorded for overnight care.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from typing import Annotated
 from uuid import UUID
 
@@ -35,11 +37,13 @@ from .maps import NextStepEntry
 from .people import RelationshipKind
 
 __all__ = [
+    "ROLES_NEEDING_CHECKS",
     "Attendance",
     "AttendanceStatus",
     "Checks",
     "ChildParticipation",
     "Commitment",
+    "DangerKnown",
     "DatedFlag",
     "MeetingKind",
     "Network",
@@ -57,6 +61,7 @@ __all__ = [
     "RecordShare",
     "RelationshipToChild",
     "SignedPlan",
+    "knows_current_dangers",
 ]
 
 
@@ -165,6 +170,8 @@ class ChildParticipation(enum.StrEnum):
 
 # --- small value objects --------------------------------------------------------------------------
 
+Version = Annotated[int, Meta(ge=1, le=1000000, description="A version number of a stored record.")]
+
 
 class DatedFlag(Input, kw_only=True):
     """A yes/no fact and the date it became true (e.g. when a member was told the danger statements)."""
@@ -179,7 +186,7 @@ class SignedPlan(Input, kw_only=True):
     value: bool
     plan_id: Annotated[UUID | None, Meta(description="The SafetyPlan signed.")] = None
     plan_version: Annotated[
-        Annotated[int, Meta(ge=1, le=1000000)] | None,
+        Version | None,
         Meta(description="Version of the safety plan signed; required when value is true."),
     ] = None
     on: dt.date | None = None
@@ -208,19 +215,36 @@ class RelationshipToChild(Input, kw_only=True):
 
 # --- network (2.10) -------------------------------------------------------------------------------
 
-# Roles a member cannot hold until checks are recorded (BR-10; councils may add more [VBC]).
-_ROLES_NEEDING_CHECKS = frozenset({NetworkRole.overnight_carer, NetworkRole.supervises_contact})
+# Roles a member cannot hold until checks are clear (BR-10; councils may add more [VBC]).
+ROLES_NEEDING_CHECKS = frozenset({NetworkRole.overnight_carer, NetworkRole.supervises_contact})
+
+
+class DangerKnown(Input, kw_only=True):
+    """A danger statement the member has been told, in the version they were told, and when.
+
+    Statements change wording over time (domain 3.3), so knowing one is recorded per version: a member told
+    version 2 has not been told what version 3 says."""
+
+    danger_id: Annotated[UUID, Meta(description="A DangerStatement (2.8) of the network's case.")]
+    version: Annotated[Version, Meta(description="The statement's version the member was told; at most its current.")]
+    on: dt.date
 
 
 class NetworkMemberCreate(Input, kw_only=True):
     """A person in the child's safety or family network, what they will do, and what they know.
 
-    `roles`, `knows_danger_statements` and `contact` are required before the member holds a role in an agreed
-    safety plan; a member must know the danger statements before holding a safety-plan role (BR-07). `checks`
-    is required when the roles include overnight care or supervising contact, and those roles can only be
-    relied on once checks are `clear` (BR-10, which needs the plan, so it is not checked on this payload).
+    Send `id` to keep a member from the network's previous version; leave it empty for a new member and the
+    server assigns one (always set in responses). `roles`, `knows_danger_statements` and `contact` are required
+    before the member holds a role in an agreed safety plan; a member must know the current danger statements
+    before holding a safety-plan role (BR-07): `knows_dangers` records which statements, in which version.
+    `checks` is required when the roles include overnight care or supervising contact, and the API refuses
+    those roles until checks are `clear` (BR-10); while checks are pending, describe the intended role in
+    `roles_note`.
     """
 
+    id: Annotated[
+        UUID | None, Meta(description="Stable member id across network versions; empty for a new member.")
+    ] = None
     person_id: PersonRef
     relationship_to_child: RelationshipToChild
     proposed_by: ProposedBy
@@ -236,8 +260,16 @@ class NetworkMemberCreate(Input, kw_only=True):
     ] = None
     knows_danger_statements: Annotated[
         DatedFlag | None,
-        Meta(description="Required before the member holds a safety-plan role; must then be true (BR-07)."),
+        Meta(
+            description="Required before the member holds a safety-plan role; must then be true (BR-07). Cannot be "
+            "false while knows_dangers has entries; left empty with entries, the API records it as true from the "
+            "earliest of their dates."
+        ),
     ] = None
+    knows_dangers: Annotated[
+        list[DangerKnown],
+        Meta(max_length=FEW, description="The danger statements the member has been told, each in its version."),
+    ] = []
     has_seen_words_and_pictures: DatedFlag | None = None
     signed_safety_plan: SignedPlan | None = None
     checks: Annotated[
@@ -262,7 +294,12 @@ class NetworkMemberCreate(Input, kw_only=True):
 
     def __post_init__(self) -> None:
         no_duplicates([role.value for role in self.roles], "roles")
-        if _ROLES_NEEDING_CHECKS.intersection(self.roles):
+        no_duplicates([k.danger_id for k in self.knows_dangers], "knows_dangers (by danger_id)")
+        require(
+            not self.knows_dangers or self.knows_danger_statements is None or self.knows_danger_statements.value,
+            "knows_danger_statements cannot be false while knows_dangers lists statements the member was told",
+        )
+        if ROLES_NEEDING_CHECKS.intersection(self.roles):
             require(
                 self.checks is not None,
                 "checks is required when roles include overnight_carer or supervises_contact",
@@ -277,9 +314,19 @@ class NetworkMemberCreate(Input, kw_only=True):
 
 
 class NetworkMember(NetworkMemberCreate, kw_only=True, forbid_unknown_fields=False):
-    """A stored network member."""
+    """A stored network member: `id` is always set and stays the same across the network's versions."""
 
     id: UUID
+
+
+def knows_current_dangers(member: NetworkMemberCreate, current: Mapping[UUID, int]) -> bool:
+    """Whether the member has been told every danger statement in `current` (id -> current version) in that
+    version or a later one (BR-07: a responsible person knows the *current* statements).
+
+    False when `current` is empty: a caller that found no current statements cannot show the member knows
+    them, and a safety plan always protects against at least one."""
+    told = {k.danger_id: k.version for k in member.knows_dangers}
+    return bool(current) and all(told.get(danger, 0) >= version for danger, version in current.items())
 
 
 class NetworkCreate(Shareable, kw_only=True):
@@ -359,9 +406,10 @@ class NetworkMeetingCreate(Shareable, kw_only=True):
     ] = []
     safety_plan_id: Annotated[UUID | None, Meta(description="Safety plan drafted, agreed or reviewed.")] = None
     safety_plan_version: Annotated[
-        Annotated[int, Meta(ge=1, le=1000000)] | None,
+        Version | None,
         Meta(description="Version of that safety plan; needs safety_plan_id."),
     ] = None
+    network_id: Annotated[UUID | None, Meta(description="The network that met (a Network of this case).")] = None
     decisions: Annotated[LongText | None, Meta(description="Required before the record is finalised.")] = None
     next_steps: Annotated[
         list[NextStepEntry],
@@ -386,4 +434,3 @@ class NetworkMeeting(NetworkMeetingCreate, kw_only=True, forbid_unknown_fields=F
 
     id: UUID
     meta: RecordMeta
-    network_id: Annotated[UUID | None, Meta(description="The network that met, when known.")] = None

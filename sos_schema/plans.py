@@ -23,6 +23,7 @@ from ._base import (
     Attribution,
     Input,
     Instant,
+    Output,
     OwnWords,
     PersonRef,
     PractitionerRef,
@@ -30,9 +31,11 @@ from ._base import (
     Shareable,
     ShortText,
     Text,
+    UserRef,
     no_duplicates,
     require,
 )
+from .maps import DangerVersionRef
 from .scaling import ScaleAnswer
 
 __all__ = [
@@ -48,21 +51,27 @@ __all__ = [
     "Page",
     "ParentsPosition",
     "ParentsStance",
+    "PlanAgreementCreate",
     "PlanCheckIn",
     "PlanCheckInCreate",
     "RuleStatus",
     "SafetyPlan",
+    "SafetyPlanAgree",
     "SafetyPlanCreate",
     "SafetyPlanEnd",
     "SafetyPlanEndReason",
     "SafetyPlanKind",
+    "SafetyPlanReview",
     "SafetyPlanStatus",
+    "SafetyPlanTrialStart",
     "SafetyRuleCreate",
     "UnsafeStep",
     "WordsAndPictures",
+    "WordsAndPicturesAgreement",
     "WordsAndPicturesCreate",
     "WordsAndPicturesPresent",
     "WordsAndPicturesPurpose",
+    "WordsAndPicturesShare",
     "WordsAndPicturesStatus",
 ]
 
@@ -194,9 +203,11 @@ class Agreement(Input, kw_only=True):
 
 
 class AgencyApproval(Input, kw_only=True):
-    """A manager's approval of the plan, where the council requires it [VBC]."""
+    """The team manager's agreement to the plan for the agency, taken from their token: the practitioner they
+    are (when the token names one) and the user who signed."""
 
-    by: PractitionerRef
+    by: Annotated[PractitionerRef | None, Meta(description="The manager, when their token names them.")] = None
+    user: Annotated[UserRef | None, Meta(description="The user who agreed (the token's subject).")] = None
     on: dt.date
 
 
@@ -288,19 +299,19 @@ class SafetyPlanCreate(Shareable, kw_only=True):
         dt.date | None,
         Meta(description="End of the trial period; required before the trial starts (from the goals' sustain_for)."),
     ] = None
-    agreements: Annotated[
-        list[Agreement],
-        Meta(max_length=SOME, description="Parents, each responsible network member and the agency. Before agreed."),
-    ] = []
-    agency_approval: Annotated[
-        AgencyApproval | None, Meta(description="Manager approval, where the council requires it [VBC].")
+    check_in_every_days: Annotated[
+        Annotated[int, Meta(ge=1, le=92)] | None,
+        Meta(
+            description="How often, in days, the rules are checked during the trial: every period of this length "
+            "needs a check-in before the plan can be sustained (BR-08). Required before the trial starts.",
+            examples=[14],
+        ),
     ] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
         no_duplicates(self.child_ids, "child_ids")
         no_duplicates(self.danger_ids, "danger_ids")
-        no_duplicates([a.person_id for a in self.agreements], "agreements")
         no_duplicates([r.id for r in self.rules if r.id is not None], "rules (by id)")
         if self.danger_ids:
             covered = set(self.danger_ids)
@@ -311,23 +322,92 @@ class SafetyPlanCreate(Shareable, kw_only=True):
 
 
 class SafetyPlan(SafetyPlanCreate, kw_only=True, forbid_unknown_fields=False):
-    """A stored safety plan version. Agreed versions are read-only; changes create a new draft version."""
+    """A stored safety plan version. Agreed versions are read-only; changes create a new draft version.
+
+    Agreements and the agency's approval are recorded by the people themselves through the plan's actions, never
+    sent in the plan's body: each is to this version, so a draft that changes loses the agreements given to it.
+    """
 
     id: UUID
     meta: RecordMeta
     status: SafetyPlanStatus
     end_reason: SafetyPlanEndReason | None = None
+    end_note: Text | None = None
     child_version_id: Annotated[UUID | None, Meta(description="The child-centred safety plan (2.13).")] = None
     previous_version_id: Annotated[UUID | None, Meta(description="The version this one replaces.")] = None
+    agreements: Annotated[
+        list[Agreement],
+        Meta(max_length=SOME, description="Parents, each responsible network member and the agency (BR-07)."),
+    ] = []
+    agency_approval: Annotated[
+        AgencyApproval | None, Meta(description="The team manager's agreement (domain 4.1), from their token.")
+    ] = None
     agreed_at: Instant | None = None
+    agreed_dangers: Annotated[
+        list[DangerVersionRef],
+        Meta(max_length=FEW, description="The danger statements covered, at the versions the plan was agreed on."),
+    ] = []
+    trial_started_on: dt.date | None = None
+    review_reason: Annotated[Text | None, Meta(description="Why the plan went under review.")] = None
+    stale: Annotated[
+        bool,
+        Meta(
+            description="Worked out on reading: a danger statement the plan was agreed on has changed since, or a "
+            "new active danger about its children has been recorded (BR-09). Review the plan."
+        ),
+    ] = False
+    stale_dangers: Annotated[
+        list[UUID], Meta(max_length=SOME, description="The danger statements that make the plan stale.")
+    ] = []
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        no_duplicates([a.person_id for a in self.agreements], "agreements")
         ended = self.status is SafetyPlanStatus.ended
         require(ended or self.end_reason is None, "end_reason is only set when status is ended")
         require(not ended or self.end_reason is not None, "end_reason is required when status is ended")
         if self.status in (SafetyPlanStatus.in_trial, SafetyPlanStatus.sustained):
             require(self.trial_ends_on is not None, "trial_ends_on is required once the plan is in trial")
+
+
+class PlanAgreementCreate(Input, kw_only=True):
+    """A person's agreement to a draft safety plan version (BR-07).
+
+    A parent, family or network member agrees as themselves: `person_id` is taken from their token. A worker
+    recording an agreement given on paper or in a meeting names the person."""
+
+    person_id: Annotated[PersonRef | None, Meta(description="Who agreed; leave empty when agreeing as yourself.")] = (
+        None
+    )
+    role: Annotated[
+        ShortText,
+        Meta(description="The part they play in the plan.", examples=["mum", "overnight carer"]),
+    ]
+    on: Annotated[dt.date | None, Meta(description="When they agreed; today when empty.")] = None
+    method: AgreementMethod
+
+
+class SafetyPlanAgree(Input, kw_only=True):
+    """The team manager's agreement to a safety plan version (domain 4.1): who agreed comes from the token."""
+
+    on: Annotated[dt.date | None, Meta(description="When it was agreed (a meeting's date); today when empty.")] = None
+    note: Text | None = None
+
+
+class SafetyPlanTrialStart(Input, kw_only=True):
+    """The start of an agreed plan's trial period (BR-08). Dates and cadence sent here replace the plan's."""
+
+    started_on: Annotated[dt.date | None, Meta(description="Today when empty.")] = None
+    trial_ends_on: Annotated[
+        dt.date | None, Meta(description="Else the plan's, else after the longest sustain_for of its goals.")
+    ] = None
+    check_in_every_days: Annotated[int, Meta(ge=1, le=92)] | None = None
+
+
+class SafetyPlanReview(Input, kw_only=True):
+    """Puts a plan under review (a rule was broken, the plan is failing, or the review date came)."""
+
+    reason: Text
 
 
 class SafetyPlanEnd(Input, kw_only=True):
@@ -419,8 +499,17 @@ class WordsAndPicturesCreate(Shareable, kw_only=True):
         list[PersonRef], Meta(min_length=1, max_length=FEW, description="Parents (primary) and the worker.")
     ]
     pages: Annotated[list[Page], Meta(min_length=1, max_length=SOME)]
-    parents_position: Annotated[ParentsPosition | None, Meta(description="Required before agreed.")] = None
+    parents_position: Annotated[
+        ParentsPosition | None, Meta(description="Required before the agency agrees the story.")
+    ] = None
     danger_ids: Annotated[list[UUID], Meta(max_length=FEW)] = []
+    safety_plan_id: Annotated[
+        UUID | None,
+        Meta(description="The safety plan (2.12) the story explains: required for, and only for, explain_safety_plan."),
+    ] = None
+    safety_plan_version: Annotated[
+        Annotated[int, Meta(ge=1)] | None, Meta(description="The version of that plan the story was made from.")
+    ] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -428,6 +517,15 @@ class WordsAndPicturesCreate(Shareable, kw_only=True):
         no_duplicates(self.authors, "authors")
         no_duplicates(self.danger_ids, "danger_ids")
         _check_pages(self.pages)
+        explains_plan = self.purpose is WordsAndPicturesPurpose.explain_safety_plan
+        require(
+            explains_plan is (self.safety_plan_id is not None),
+            "safety_plan_id is required for, and only for, purpose explain_safety_plan",
+        )
+        require(
+            (self.safety_plan_id is None) is (self.safety_plan_version is None),
+            "safety_plan_id and safety_plan_version are sent together",
+        )
 
 
 class WordsAndPicturesPresent(Input, kw_only=True):
@@ -441,12 +539,37 @@ class WordsAndPicturesPresent(Input, kw_only=True):
         no_duplicates(self.presented_by, "presented_by")
 
 
+class WordsAndPicturesShare(Input, kw_only=True):
+    """Records the network members the presented story was shown to, and when."""
+
+    shown_to: Annotated[list[NetworkShowing], Meta(min_length=1, max_length=FEW)]
+
+    def __post_init__(self) -> None:
+        no_duplicates([s.person_id for s in self.shown_to], "shown_to")
+
+
+class WordsAndPicturesAgreement(Output, kw_only=True):
+    """One agreement to a story as its words then stood, recorded by the person agreeing (from their token)."""
+
+    by: UserRef
+    person_id: Annotated[PersonRef | None, Meta(description="Their Person record, when their token names one.")] = None
+    at: Instant
+
+
 class WordsAndPictures(WordsAndPicturesCreate, kw_only=True, forbid_unknown_fields=False):
-    """A stored words-and-pictures story. Once presented to the child it is read-only (BR-12)."""
+    """A stored words-and-pictures story. Once presented to the child it is read-only (BR-12): a change is a new
+    draft (`previous_version_id`); the presented record only gains the network showings and its retirement.
+    Agreements are to the words as they stood: a draft whose words change loses them."""
 
     id: UUID
     meta: RecordMeta
     status: WordsAndPicturesStatus
+    parents_agreements: Annotated[
+        list[WordsAndPicturesAgreement], Meta(max_length=FEW, description="Each parent or author who agreed.")
+    ] = []
+    agency_agreement: Annotated[
+        WordsAndPicturesAgreement | None, Meta(description="The team manager's agreement (domain 4.1).")
+    ] = None
     presented_on: dt.date | None = None
     presented_by: Annotated[list[PersonRef], Meta(max_length=FEW)] = []
     child_reaction: OwnWords | None = None

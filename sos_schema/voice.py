@@ -4,7 +4,7 @@ The content is the child's own words and drawings, kept exactly as the child gav
 never edited after the session (domain 3.6). A worker adds notes beside the child's words, in the record's
 `worker_notes`, never into them. Parents and the network see the content only as far as the child's consent
 to share allows, or when a manager records an override with a reason (BR-11: a rule about who reads, so it
-is not checked on this payload).
+is not checked on this payload). A worry the child marks `makes_me_unsafe` raises an alert for the worker.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ._base import (
     FEW,
     SOME,
     Input,
+    Instant,
     Order,
     Output,
     OwnWords,
@@ -29,14 +30,20 @@ from ._base import (
     Score,
     Shareable,
     Text,
+    UserRef,
+    Visibility,
     no_duplicates,
     require,
 )
 
 __all__ = [
+    "ChildVoiceConsentOverride",
+    "ChildVoiceCreate",
+    "ChildVoiceNote",
     "ChildVoiceRecord",
     "ChildVoiceTool",
     "ConsentLevel",
+    "ConsentOverride",
     "ConsentToShare",
     "HouseNames",
     "HousePerson",
@@ -106,6 +113,10 @@ class VoiceItem(Input, kw_only=True):
     drawing_id: Annotated[UUID | None, Meta(description="The child's drawing (Media id).")] = None
     written_by: WrittenBy
     order: Order
+    makes_me_unsafe: Annotated[
+        bool | None,
+        Meta(description="In worries only: the child says this makes them feel unsafe (raises an alert)."),
+    ] = None
 
     def __post_init__(self) -> None:
         require(self.text is not None or self.drawing_id is not None, "an item needs text or a drawing_id")
@@ -166,6 +177,10 @@ class _HousesTool(ChildVoiceToolBase, kw_only=True):
             bool(self.good_things or self.worries or self.dreams),
             "at least one of good_things, worries or dreams needs an item",
         )
+        require(
+            all(item.makes_me_unsafe is None for item in (*self.good_things, *self.dreams)),
+            "makes_me_unsafe is only used on worries",
+        )
         no_duplicates(self.informed_entries, "informed_entries")
 
 
@@ -222,6 +237,36 @@ ChildVoiceTool = ThreeHouses | WizardsAndFairies | SafetyHouse
 """One child's voice tool, chosen by `tool`. This is what a client sends; it is never edited afterwards."""
 
 
+class ChildVoiceCreate(Input, kw_only=True):
+    """Record one child's voice tool on their case. The child's words are never edited afterwards: the worker
+    adds notes beside them, and the child's consent to share is changed by its own action."""
+
+    tool: ChildVoiceTool
+
+
+class ChildVoiceNote(Input, kw_only=True):
+    """A worker's note added beside the child's words (never into them)."""
+
+    note: Text
+
+
+class ChildVoiceConsentOverride(Input, kw_only=True):
+    """A manager's decision to show the tool to people the child did not agree to (BR-11), and why."""
+
+    with_whom: Annotated[list[PersonRef], Meta(min_length=1, max_length=FEW)]
+    reason: Annotated[Text, Meta(description="Why the child's wishes are overridden.")]
+
+    def __post_init__(self) -> None:
+        no_duplicates(self.with_whom, "with_whom")
+
+
+class ConsentOverride(ChildVoiceConsentOverride, kw_only=True, forbid_unknown_fields=False):
+    """An override kept on the record: who (from their token) and when."""
+
+    by: UserRef
+    at: Instant
+
+
 class ChildVoiceRecord(Output, kw_only=True):
     """A stored child's voice tool. The child's words stay as given; worker notes sit beside them."""
 
@@ -231,3 +276,16 @@ class ChildVoiceRecord(Output, kw_only=True):
     worker_notes: Annotated[
         list[Text], Meta(max_length=SOME, description="Notes added beside the child's words, never into them.")
     ] = []
+    consent_overrides: Annotated[
+        list[ConsentOverride],
+        Meta(max_length=SOME, description="Managers' overrides of the child's consent to share (BR-11)."),
+    ] = []
+
+    @property
+    def visibility(self) -> Visibility:
+        """The record is classified as its tool is."""
+        return self.tool.visibility
+
+    @property
+    def shared_with_agencies(self) -> bool:
+        return self.tool.shared_with_agencies

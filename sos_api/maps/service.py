@@ -34,6 +34,7 @@ from sos_schema import (
     ScalingSubject,
     ScalingSubjectType,
 )
+from sos_schema.maps import WORDING
 
 from .. import problems
 from ..audit import record as audit
@@ -401,6 +402,7 @@ async def new_danger(
         id=danger_id,
         meta=new_meta(actor, now(), case.id, case.la_code),
         case_id=case.id,
+        wording_version=1,
     )
 
 
@@ -414,9 +416,14 @@ async def next_danger(
     goal = SafetyGoal(
         **fields_of(body.safety_goal), id=old.safety_goal.id, scale_question_id=old.safety_goal.scale_question_id
     )
+    reworded = (
+        any(getattr(body, f) != getattr(old, f) for f in WORDING) or body.safety_goal.text != old.safety_goal.text
+    )
+    meta = next_meta(old.meta, actor, now())
     return DangerStatement(
         **{**fields_of(body), "safety_goal": goal},
         id=old.id,
-        meta=next_meta(old.meta, actor, now()),
+        meta=meta,
         case_id=old.case_id,
+        wording_version=meta.version if reworded else old.wording_version or 1,
     )

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import msgspec
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +32,8 @@ from ..db.records import Columns, StoredRecord
 from ..http import Cursors, clamp_limit, page_body
 from .registry import NextDoc, Resource, resource
 
+LONDON = ZoneInfo("Europe/London")
+
 
 class Written(msgspec.Struct, frozen=True):
     """A document as stored: its id, version and exact JSON."""
@@ -42,6 +45,11 @@ class Written(msgspec.Struct, frozen=True):
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def today() -> dt.date:
+    """Today in England, where the records' dates are kept."""
+    return now().astimezone(LONDON).date()
 
 
 def new_id() -> UUID:
@@ -301,6 +309,15 @@ async def read_listing(
     )
 
 
+async def _presented(
+    conn: AsyncConnection, actor: Actor, res: Resource, stored: StoredRecord, docs: list[bytes]
+) -> list[bytes]:
+    """Earlier versions of a record shown as its kind shows the current one (the same `present` hook)."""
+    if res.present is None or not docs:
+        return docs
+    return [r.doc for r in await res.present(conn, actor, [msgspec.structs.replace(stored, doc=d) for d in docs])]
+
+
 async def read_versions(
     db: Database, actor: Actor, cursors: Cursors, res: Resource, record_id: UUID, *, cursor: str | None, limit: int
 ) -> bytes:
@@ -315,9 +332,10 @@ async def read_versions(
         )
         shown = versions[:limit]
         await audit.record_rows(conn, actor, "read", [stored])
+        docs = await _presented(conn, actor, res, stored, [doc for _, doc in shown])
     next_cursor = cursors.make([shown[-1][0]], binding) if len(versions) > limit else None
     view = _view(actor, res)
-    return page_body([view(doc) for _, doc in shown], next_cursor)
+    return page_body([view(doc) for doc in docs], next_cursor)
 
 
 async def read_version(db: Database, actor: Actor, res: Resource, record_id: UUID, version: int) -> bytes:
@@ -337,6 +355,7 @@ async def read_version(db: Database, actor: Actor, res: Resource, record_id: UUI
             child_ids=stored.child_ids,
             la_code=stored.la_code,
         )
+        [doc] = await _presented(conn, actor, res, stored, [doc])
     return _view(actor, res)(doc)
 
 

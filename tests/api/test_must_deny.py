@@ -95,6 +95,7 @@ class DenyWorld(msgspec.Struct, frozen=True, kw_only=True):
             "b_case": self.b.case_id,
             "b_mum": self.b.mum,
             "b_danger": self.b_danger,
+            **w.more,
         }
 
 
@@ -300,6 +301,15 @@ def signed_off_by_the_finaliser(doc: Any, dw: DenyWorld) -> None:
     assert doc.get("approved_by") != dw.world.chair
 
 
+def no_alerts(doc: Any, dw: DenyWorld) -> None:
+    """Alerts about a child are for the council's professionals (the world's voice record raised one)."""
+    assert doc["open_alerts"] == []
+
+
+def shows_alerts(doc: Any, dw: DenyWorld) -> None:
+    assert [a["id"] for a in doc["open_alerts"]] == [dw.world.more["alert_id"]]
+
+
 W = Who
 OT, OC = OTHER_TEAM, OTHER_COUNCIL
 CASE = "/v1/cases/{case}"
@@ -309,6 +319,14 @@ MAPS = "/v1/cases/{case}/maps"
 FINALISE = "/v1/maps/{draft}/finalise"
 JUDGE = "/v1/scaling-questions/{question}/judgements"
 LOG = "/v1/audit-events"
+VOICE = "/v1/child-voice/{voice_id}"
+ALERT = "/v1/alerts/{alert_id}"
+NETWORK = "/v1/networks/{network_id}"
+MEETING = "/v1/network-meetings/{meeting_id}"
+STORY = "/v1/words-and-pictures/{story_id}"
+CHILD_PLAN = "/v1/child-safety-plans/{child_plan_id}"
+PLAN = "/v1/safety-plans/{plan_id}"
+SUMMARY = "/v1/cases/{case}/summary"
 # fmt: off
 MUST_DENY = [
     # 4.1 practice_lead, auditor: every case of the council, read only.
@@ -460,6 +478,75 @@ MUST_DENY = [
     # 4.1 chair and IRO: cases where they chair or review.
     deny("uninvolved-chair-reads-case", W(R.conference_chair, OT), "GET", CASE, 404),
     deny("uninvolved-iro-reads-map", W(R.iro, OT), "GET", "/v1/maps/{map}", 404),
+    # 2.10, 2.11 networks and network meetings: case workers write them (4.1); the family, the network, agencies,
+    # the chair and auditors read them; nobody outside the case learns of them.
+    deny("parent-creates-network", W(R.parent_carer), "POST", f"{CASE}/networks", 403, "NetworkCreate",
+         audited=True),
+    deny("network-member-changes-network", W(R.network_member), "PUT", NETWORK, 403, "NetworkCreate"),
+    deny("partner-records-network-meeting", W(R.partner_practitioner), "POST", f"{CASE}/network-meetings", 403,
+         "NetworkMeetingCreate"),
+    deny("auditor-changes-network-meeting", W(R.auditor), "PUT", MEETING, 403, "NetworkMeetingCreate"),
+    deny("chair-creates-network", W(R.conference_chair), "POST", f"{CASE}/networks", 403, "NetworkCreate"),
+    deny("other-team-worker-reads-network", W(R.social_worker, OT), "GET", NETWORK, 404, audited=True),
+    deny("other-team-worker-creates-network", W(R.social_worker, OT), "POST", f"{CASE}/networks", 404,
+         "NetworkCreate"),
+    deny("council-b-worker-reads-network-meeting", W(R.social_worker, OC), "GET", MEETING, 404),
+    deny("uninvolved-agency-reads-network", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", NETWORK, 404),
+    deny("other-family-parent-reads-network", W(R.parent_carer, OTHER_FAMILY), "GET", NETWORK, 404),
+    # 2.15, BR-11: the child's voice is recorded by their workers; the child's consent is the child's (their worker
+    # records it), an override the manager's. Alerts about a child are for the council's professionals only.
+    deny("parent-records-child-voice", W(R.parent_carer), "POST", f"{CASE}/child-voice", 403, "ChildVoiceCreate",
+         audited=True),
+    deny("parent-changes-childs-consent", W(R.parent_carer), "POST", f"{VOICE}/consent", 403, "ConsentToShare"),
+    deny("worker-overrides-childs-consent", W(R.social_worker), "POST", f"{VOICE}/consent-override", 403,
+         "ChildVoiceConsentOverride", audited=True),
+    deny("child-overrides-consent", W(R.child), "POST", f"{VOICE}/consent-override", 403,
+         "ChildVoiceConsentOverride"),
+    deny("parent-adds-note-to-childs-words", W(R.parent_carer), "POST", f"{VOICE}/notes", 403, "ChildVoiceNote"),
+    deny("parent-reads-alert", W(R.parent_carer), "GET", ALERT, 403, audited=True),
+    deny("child-lists-alerts", W(R.child), "GET", f"{CASE}/alerts", 403),
+    deny("partner-reads-alert", W(R.partner_practitioner), "GET", ALERT, 403),
+    deny("parent-acknowledges-alert", W(R.parent_carer), "POST", f"{ALERT}/acknowledge", 403, "AlertAcknowledge"),
+    deny("other-team-worker-reads-child-voice", W(R.social_worker, OT), "GET", VOICE, 404),
+    deny("other-family-child-reads-child-voice", W(R.child, OTHER_FAMILY), "GET", VOICE, 404),
+    deny("other-team-worker-lists-alerts", W(R.social_worker, OT), "GET", f"{CASE}/alerts", 404),
+    # 2.13, 2.14: case workers write the story and the child's plan; parents agree to a story as themselves and the
+    # agency's agreement is the team manager's (4.1); nobody outside the case learns of either.
+    deny("parent-presents-story", W(R.parent_carer), "POST", f"{STORY}/present", 403, "WordsAndPicturesPresent",
+         audited=True),
+    deny("worker-agrees-story-for-agency", W(R.social_worker), "POST", f"{STORY}/agency-agreement", 403),
+    deny("worker-agrees-story-for-parents", W(R.social_worker), "POST", f"{STORY}/parents-agreement", 403),
+    deny("child-agrees-story-for-parents", W(R.child), "POST", f"{STORY}/parents-agreement", 403),
+    deny("partner-writes-story", W(R.partner_practitioner), "POST", f"{CASE}/words-and-pictures", 403,
+         "WordsAndPicturesCreate"),
+    deny("auditor-revises-story", W(R.auditor), "POST", f"{STORY}/revisions", 403),
+    deny("parent-edits-child-plan", W(R.parent_carer), "PUT", CHILD_PLAN, 403, "ChildSafetyPlanCreate"),
+    deny("other-team-worker-reads-story", W(R.social_worker, OT), "GET", STORY, 404, audited=True),
+    deny("council-b-worker-reads-child-plan", W(R.social_worker, OC), "GET", CHILD_PLAN, 404),
+    deny("other-family-parent-lists-stories", W(R.parent_carer, OTHER_FAMILY), "GET", f"{CASE}/words-and-pictures",
+         404),
+    deny("uninvolved-agency-reads-story", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", STORY, 404),
+    # 2.12: case workers write safety plans; agreeing one is the team manager's (4.1); the family agree to a draft
+    # as themselves and report check-ins in their own voice; agencies and auditors do neither.
+    deny("worker-agrees-safety-plan", W(R.social_worker), "POST", f"{PLAN}/agree", 403, "SafetyPlanAgree",
+         audited=True),
+    deny("parent-agrees-safety-plan-for-agency", W(R.parent_carer), "POST", f"{PLAN}/agree", 403, "SafetyPlanAgree"),
+    deny("chair-agrees-safety-plan", W(R.conference_chair), "POST", f"{PLAN}/agree", 403, "SafetyPlanAgree"),
+    deny("partner-drafts-safety-plan", W(R.partner_practitioner), "POST", f"{CASE}/safety-plans", 403,
+         "SafetyPlanCreate"),
+    deny("parent-edits-safety-plan", W(R.parent_carer), "PUT", PLAN, 403, "SafetyPlanCreate"),
+    deny("child-agrees-for-the-family", W(R.child), "POST", f"{PLAN}/agreements", 403, "PlanAgreementCreate"),
+    deny("auditor-records-check-in", W(R.auditor), "POST", f"{PLAN}/check-ins", 403, "PlanCheckInCreate"),
+    deny("parent-ends-safety-plan", W(R.parent_carer), "POST", f"{PLAN}/end", 403, "SafetyPlanEnd"),
+    deny("other-team-worker-reads-safety-plan", W(R.social_worker, OT), "GET", PLAN, 404, audited=True),
+    deny("council-b-worker-lists-check-ins", W(R.social_worker, OC), "GET", f"{PLAN}/check-ins", 404),
+    # The case summary is the case's records as the caller may read them: nothing more, nobody more.
+    deny("admin-reads-summary", W(R.admin), "GET", SUMMARY, 403),
+    deny("partner-system-reads-summary", W(R.partner_system), "GET", SUMMARY, 403),
+    deny("other-team-worker-reads-summary", W(R.social_worker, OT), "GET", SUMMARY, 404, audited=True),
+    deny("other-family-parent-reads-summary", W(R.parent_carer, OTHER_FAMILY), "GET", SUMMARY, 404),
+    deny("uninvolved-agency-reads-summary", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", SUMMARY, 404),
+    deny("parent-summary-without-alerts", W(R.parent_carer), "GET", SUMMARY, 200, check=no_alerts),
 ]
 
 MUST_ALLOW = [
@@ -480,6 +567,17 @@ MUST_ALLOW = [
     deny("manager-lists-all-dangers", W(R.team_manager), "GET", DANGERS, 200, check=every_danger),
     deny("worker-reads-restricted-danger", W(R.social_worker), "GET", "/v1/danger-statements/{r_danger}", 200),
     deny("iro-reads-professionals-map", W(R.iro), "GET", "/v1/maps/{p_map}", 200),
+    deny("child-reads-own-voice", W(R.child), "GET", VOICE, 200),
+    deny("chair-reads-alert", W(R.conference_chair), "GET", ALERT, 200),
+    deny("network-member-reads-network", W(R.network_member), "GET", NETWORK, 200),
+    deny("partner-reads-network-meeting", W(R.partner_practitioner), "GET", MEETING, 200),
+    deny("manager-changes-network", W(R.team_manager), "PUT", NETWORK, 200, "NetworkCreate"),
+    deny("child-reads-own-story", W(R.child), "GET", STORY, 200),
+    deny("network-member-reads-child-plan", W(R.network_member), "GET", CHILD_PLAN, 200),
+    deny("network-member-reports-check-in", W(R.network_member), "POST", f"{PLAN}/check-ins", 201,
+         "PlanCheckInCreate"),
+    deny("partner-reads-summary", W(R.partner_practitioner), "GET", SUMMARY, 200),
+    deny("worker-summary-shows-alerts", W(R.social_worker), "GET", SUMMARY, 200, check=shows_alerts),
 ]
 # fmt: on
 

@@ -49,8 +49,9 @@ def test_every_kind_has_the_standard_operations_and_rules() -> None:
 
 
 def test_each_kind_declares_its_default_visibility_from_domain_4_2() -> None:
-    """Shared Signs of Safety work is family_shareable by default; involvements are professionals' records."""
-    expected = {"case_involvement": "professionals_only"}
+    """Shared Signs of Safety work is family_shareable by default; involvements, and the alerts raised to a child's
+    workers, are professionals' records."""
+    expected = {"case_involvement": "professionals_only", "alert": "professionals_only"}
     for res in REGISTRY.values():
         assert res.record.default_visibility == expected.get(res.kind, "family_shareable"), res.kind
         fields = {f.name: f for f in msgspec.structs.fields(res.record.accepts)} if res.record.accepts else {}

@@ -36,6 +36,8 @@ GOOD: list[tuple[str, str, str, Any]] = [
     *[("SOS_LOCAL_ISSUER", word, "local_issuer", False) for word in ("false", "False", "0", "no", "off", "OFF")],
     ("SOS_PRODUCTION", "yes", "production", True),
     ("SOS_PRODUCTION", "off", "production", False),
+    ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "0", "unsafe_scale_at_or_below", 0),
+    ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "10", "unsafe_scale_at_or_below", 10),
 ]
 
 # (variable, value, the whole message)
@@ -57,6 +59,13 @@ BAD: list[tuple[str, str, str]] = [
     ("SOS_JWT_LEEWAY_SECONDS", "-1", "SOS_JWT_LEEWAY_SECONDS: expected an integer from 0 to 60, got '-1'"),
     ("SOS_JWKS_CACHE_SECONDS", "59", "SOS_JWKS_CACHE_SECONDS: expected an integer from 60 to 86400, got '59'"),
     ("SOS_JWKS_CACHE_SECONDS", "86401", "SOS_JWKS_CACHE_SECONDS: expected an integer from 60 to 86400, got '86401'"),
+    ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "11", "SOS_UNSAFE_SCALE_AT_OR_BELOW: expected an integer from 0 to 10, got '11'"),
+    ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "-1", "SOS_UNSAFE_SCALE_AT_OR_BELOW: expected an integer from 0 to 10, got '-1'"),
+    (
+        "SOS_UNSAFE_SCALE_AT_OR_BELOW",
+        "3.5",
+        "SOS_UNSAFE_SCALE_AT_OR_BELOW: expected an integer from 0 to 10, got '3.5'",
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from sos_schema import (
     Attendance,
+    DangerKnown,
     DatedFlag,
     Network,
     NetworkContact,
@@ -25,6 +26,9 @@ FRIEND = "0b0c0d0e-0000-4000-8000-000000000008"
 ID = "0b0c0d0e-0000-4000-8000-0000000000aa"
 PLAN = "0b0c0d0e-0000-4000-8000-0000000000b1"
 MAP = "0b0c0d0e-0000-4000-8000-0000000000c1"
+JUDGEMENT = "0b0c0d0e-0000-4000-8000-0000000000b2"
+NETWORK_ID = "0b0c0d0e-0000-4000-8000-0000000000b3"
+DANGER = "0b0c0d0e-0000-4000-8000-0000000000d1"
 META = {
     "la_code": "845",
     "version": 1,
@@ -43,6 +47,7 @@ NAN_MEMBER: dict[str, Any] = {
     "commitment": "agreed",
     "commitment_on": "2026-11-05",
     "knows_danger_statements": {"value": True, "on": "2026-11-05"},
+    "knows_dangers": [{"danger_id": DANGER, "version": 1, "on": "2026-11-05"}],
     "has_seen_words_and_pictures": {"value": True, "on": "2026-11-12"},
     "signed_safety_plan": {"value": True, "plan_id": PLAN, "plan_version": 2, "on": "2026-11-12"},
     "checks": "clear",
@@ -86,9 +91,10 @@ MEETING: dict[str, Any] = {
     ],
     "child_participation": "views_via_worker",
     "map_id": MAP,
-    "judgement_ids": [ID],
+    "judgement_ids": [JUDGEMENT],
     "safety_plan_id": PLAN,
     "safety_plan_version": 2,
+    "network_id": NETWORK_ID,
     "decisions": "Nan will have the children every Friday and Saturday night for the next month.",
     "next_steps": [NEXT_STEP],
     "next_meeting_on": "2026-12-10",
@@ -97,6 +103,7 @@ MEETING: dict[str, Any] = {
 
 VALID: list[tuple[Any, dict[str, Any]]] = [
     (DatedFlag, {"value": False}),
+    (DangerKnown, {"danger_id": DANGER, "version": 3, "on": "2026-11-05"}),
     (DatedFlag, {"value": True, "on": "2026-11-05"}),
     (SignedPlan, {"value": False}),
     (SignedPlan, {"value": True, "plan_version": 1, "on": "2026-11-12"}),
@@ -114,6 +121,8 @@ VALID: list[tuple[Any, dict[str, Any]]] = [
             "left_reason": "Moved away for work.",
         },
     ),
+    # A member kept from the previous version names its id; told a statement with the flag left to the server.
+    (NetworkMemberCreate, {**FRIEND_MEMBER, "id": ID, "knows_dangers": NAN_MEMBER["knows_dangers"]}),
     (NetworkMember, {**NAN_MEMBER, "id": ID}),
     (NetworkCreate, NETWORK),
     (NetworkCreate, {"child_ids": [CHILD], "purpose": "support"}),
@@ -128,7 +137,7 @@ VALID: list[tuple[Any, dict[str, Any]]] = [
     ),
     # Held earlier than scheduled is allowed.
     (NetworkMeetingCreate, {**MEETING, "held_at": "2026-11-11T17:30:00Z"}),
-    (NetworkMeeting, {**MEETING, "id": ID, "meta": META, "network_id": ID}),
+    (NetworkMeeting, {**MEETING, "id": ID, "meta": META}),
 ]
 
 INVALID: list[tuple[Any, dict[str, Any], str, bool]] = [
@@ -160,7 +169,21 @@ INVALID: list[tuple[Any, dict[str, Any], str, bool]] = [
     (NetworkMemberCreate, {**NAN_MEMBER, "checks": "pending"}, "$.checks", False),
     (NetworkMemberCreate, {k: v for k, v in FRIEND_MEMBER.items() if k != "is_professional"}, "is_professional", False),
     (NetworkMemberCreate, {k: v for k, v in FRIEND_MEMBER.items() if k != "commitment"}, "commitment", False),
-    (NetworkMemberCreate, {**FRIEND_MEMBER, "id": ID}, "id", False),
+    (NetworkMemberCreate, {**FRIEND_MEMBER, "id": "not-a-uuid"}, "$.id", False),
+    (
+        NetworkMemberCreate,
+        {**NAN_MEMBER, "knows_dangers": NAN_MEMBER["knows_dangers"] * 2},
+        "knows_dangers (by danger_id) lists the same",
+        True,
+    ),
+    (
+        NetworkMemberCreate,
+        {**NAN_MEMBER, "knows_danger_statements": {"value": False}},
+        "knows_danger_statements cannot be false",
+        True,
+    ),
+    (DangerKnown, {"danger_id": DANGER, "version": 0, "on": "2026-11-05"}, "$.version", False),
+    (DangerKnown, {"danger_id": DANGER, "version": 1}, "on", False),
     (NetworkMember, FRIEND_MEMBER, "id", False),
     (NetworkCreate, {**NETWORK, "child_ids": []}, "$.child_ids", False),
     (NetworkCreate, {**NETWORK, "child_ids": [CHILD, CHILD]}, "child_ids lists the same", True),
@@ -179,7 +202,7 @@ INVALID: list[tuple[Any, dict[str, Any], str, bool]] = [
         "attendance (by person_id) lists the same",
         True,
     ),
-    (NetworkMeetingCreate, {**MEETING, "judgement_ids": [ID, ID]}, "judgement_ids lists the same", True),
+    (NetworkMeetingCreate, {**MEETING, "judgement_ids": [JUDGEMENT, JUDGEMENT]}, "judgement_ids lists the same", True),
     (NetworkMeetingCreate, {**MEETING, "safety_plan_id": None}, "safety_plan_version needs safety_plan_id", True),
     (NetworkMeetingCreate, {**MEETING, "safety_plan_version": 0}, "$.safety_plan_version", False),
     (NetworkMeetingCreate, {**MEETING, "child_participation": "sleeping"}, "$.child_participation", False),

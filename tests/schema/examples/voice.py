@@ -3,8 +3,12 @@
 from typing import Any
 
 from sos_schema import (
+    ChildVoiceConsentOverride,
+    ChildVoiceCreate,
+    ChildVoiceNote,
     ChildVoiceRecord,
     ChildVoiceTool,
+    ConsentOverride,
     ConsentToShare,
     HouseNames,
     HousePerson,
@@ -41,6 +45,7 @@ COMMON: dict[str, Any] = {
 }
 GOOD = {"text": "I like it when Dad reads to me", "written_by": "worker", "order": 0}
 WORRY = {"text": "Dad shouts when he has beer", "drawing_id": DRAWING, "written_by": "child", "order": 0}
+UNSAFE = {"text": "I hide under the bed when Dad shouts", "written_by": "child", "order": 1, "makes_me_unsafe": True}
 DREAM = {"drawing_id": DRAWING, "written_by": "child", "order": 0}
 HOUSES: dict[str, Any] = {
     **COMMON,
@@ -64,6 +69,7 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     (ShareEvent, {"person_id": NAN, "on": "2026-11-12"}),
     (VoiceItem, GOOD),
     (VoiceItem, DREAM),
+    (VoiceItem, UNSAFE),
     (HouseNames, {"good": "Happy house", "worries": "Sad castle"}),
     (HousePerson, {"person_id": NAN}),
     (HousePerson, {"text": "the lollipop lady"}),
@@ -100,6 +106,15 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     ),
     (ChildVoiceTool, HOUSES),
     (ChildVoiceTool, SAFETY_HOUSE),
+    (ThreeHouses, {**HOUSES, "worries": [WORRY, UNSAFE]}),
+    (ChildVoiceCreate, {"tool": HOUSES}),
+    (ChildVoiceCreate, {"tool": SAFETY_HOUSE}),
+    (ChildVoiceNote, {"note": "Amira drew the cat first and spent a long time on it."}),
+    (ChildVoiceConsentOverride, {"with_whom": [DAD], "reason": "Dad must know what Amira said to keep to the plan."}),
+    (
+        ConsentOverride,
+        {"with_whom": [DAD], "reason": "Dad needs to know.", "by": "manager-1", "at": "2026-11-12T09:00:00Z"},
+    ),
     (ChildVoiceRecord, {"id": ID, "meta": META, "tool": HOUSES}),
     (
         ChildVoiceRecord,
@@ -108,6 +123,9 @@ VALID: list[tuple[type, dict[str, Any]]] = [
             "meta": META,
             "tool": SAFETY_HOUSE,
             "worker_notes": ["Amira drew the cat first and spent a long time on it."],
+            "consent_overrides": [
+                {"with_whom": [DAD], "reason": "Dad needs to know.", "by": "manager-1", "at": "2026-11-12T09:00:00Z"}
+            ],
         },
     ),
 ]
@@ -141,4 +159,14 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
     (ChildVoiceTool, {**HOUSES, "tool": "blob_tree"}, "Invalid value 'blob_tree'", False),
     (ChildVoiceTool, {k: v for k, v in HOUSES.items() if k != "tool"}, "tool", False),
     (ChildVoiceRecord, {"id": ID, "meta": META, "tool": HOUSES, "worker_notes": [""]}, "$.worker_notes[0]", False),
+    (ThreeHouses, {**HOUSES, "dreams": [UNSAFE]}, "makes_me_unsafe is only used on worries", True),
+    (ThreeHouses, {**HOUSES, "good_things": [UNSAFE]}, "makes_me_unsafe is only used on worries", True),
+    (VoiceItem, {**UNSAFE, "makes_me_unsafe": "yes"}, "$.makes_me_unsafe", False),
+    (ChildVoiceCreate, HOUSES, "unknown field", False),
+    (ChildVoiceCreate, {"tool": HOUSES, "id": ID}, "unknown field", False),
+    (ChildVoiceNote, {"note": ""}, "$.note", False),
+    (ChildVoiceConsentOverride, {"with_whom": [], "reason": "Dad needs to know."}, "$.with_whom", False),
+    (ChildVoiceConsentOverride, {"with_whom": [DAD]}, "reason", False),
+    (ChildVoiceConsentOverride, {"with_whom": [DAD, DAD], "reason": "x"}, "with_whom lists the same", True),
+    (ChildVoiceConsentOverride, {"with_whom": [DAD], "reason": "x", "by": "me"}, "unknown field", False),
 ]
