@@ -53,7 +53,19 @@ from .context import Actor
 from .db import records as q
 from .db.engine import Database
 from .db.records import StoredRecord, columns_of
-from .resources.registry import Action, Create, Listing, Names, Present, Record, Replace, Resource, register, resource
+from .resources.registry import (
+    Action,
+    Create,
+    Listing,
+    Names,
+    Present,
+    Record,
+    Replace,
+    Resource,
+    register,
+    resource,
+    revision,
+)
 from .resources.service import Written, fields_of, insert, load, new_id, new_meta, next_meta, now
 
 STORY_KIND, CHILD_PLAN_KIND, PLAN_KIND = "words_and_pictures", "child_safety_plan", "safety_plan"
@@ -462,16 +474,11 @@ STORIES = register(
                 body=WordsAndPicturesShare,
             ),
             Action("retireWordsAndPictures", "Retire the story (If-Match)", "retire", retire_story, CASE_WORKERS),
-            Action(
+            revision(
                 "createWordsAndPicturesRevision",
                 "Copy a presented story into a new draft linked back to it (BR-12)",
-                "revisions",
-                None,
+                create_revision,
                 CASE_WORKERS,
-                run=create_revision,
-                access="c",
-                if_match=False,
-                creates=True,
                 problems=(404, 409, 422),
             ),
         ),

@@ -68,7 +68,18 @@ from .db import records as q
 from .db.engine import Database
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
-from .resources.registry import Action, Create, Listing, Names, Record, Replace, Resource, register, resource
+from .resources.registry import (
+    Action,
+    Create,
+    Listing,
+    Names,
+    Record,
+    Replace,
+    Resource,
+    register,
+    resource,
+    revision,
+)
 from .resources.service import (
     Written,
     fields_of,
@@ -121,7 +132,7 @@ def error(pointer: str, code: str, detail: str) -> FieldError:
 def not_after_today(on: dt.date, pointer: str) -> None:
     refuse(
         [error(pointer, "in_the_future", f"{on.isoformat()} is in the future")] if on > today() else [],
-        "",
+        "An agreement is recorded once it has been given:",
         problems.RuleBroken,
         None,
     )
@@ -219,16 +230,13 @@ async def next_plan(conn: AsyncConnection, actor: Actor, stored: StoredRecord, b
 # --- agreement (BR-07) -------------------------------------------------------------------------------------
 
 
-def drafts_only(plan: SafetyPlan, doing: str) -> None:
-    if plan.status is not S.draft:
-        raise problems.Conflict(f"This plan version is {plan.status.value}; {doing} a draft version only.")
-
-
 async def add_agreement(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: PlanAgreementCreate) -> Any:
-    """A person's agreement to this draft version. The family agree as themselves (the token says who); a worker
-    records the agreement someone gave on paper or in a meeting. Agreeing again replaces one's own."""
+    """A person's agreement to this version. The family agree as themselves (the token says who); a worker records
+    the agreement someone gave on paper or in a meeting. Agreeing again replaces one's own. BR-07 wants them before
+    the manager agrees; someone who joins later (a new network member) may still agree to the version in force."""
     plan = decode(stored)
-    drafts_only(plan, "people agree to")
+    if plan.status is S.ended:
+        raise problems.Conflict("This plan version has ended; agree to the version in force.")
     person = body.person_id
     if actor.role in FAMILY:
         me = actor.principal.person_id
@@ -356,7 +364,8 @@ async def agree(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body:
     of the children has a rule (`danger-not-covered`, naming each danger), and the plan is otherwise complete
     (`plan-not-ready`)."""
     plan = decode(stored)
-    drafts_only(plan, "the team manager agrees")
+    if plan.status is not S.draft:
+        raise problems.Conflict(f"This plan version is {plan.status.value}; the team manager agrees a draft only.")
     on = body.on or today()
     not_after_today(on, "/on")
     case = await case_of(conn, actor, stored.case_id)
@@ -500,7 +509,7 @@ async def end(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: S
     if reason is SafetyPlanEndReason.superseded:
         refuse(
             [error("/end_reason", "server_set", "a version is superseded when the next one is agreed")],
-            "",
+            "The plan cannot end as superseded:",
             problems.RuleBroken,
             None,
         )
@@ -645,7 +654,7 @@ PLANS = register(
         actions=(
             Action(
                 "recordSafetyPlanAgreement",
-                "Record a person's agreement to a draft plan (the family agree as themselves)",
+                "Record a person's agreement to a plan version (the family agree as themselves)",
                 "agreements",
                 add_agreement,
                 CASE_WRITERS | FAMILY,
@@ -703,16 +712,11 @@ PLANS = register(
                 body=SafetyPlanEnd,
                 problems=(404, 409, 422),
             ),
-            Action(
+            revision(
                 "createSafetyPlanRevision",
                 "Copy an agreed plan into a new draft version (rule ids carry over)",
-                "revisions",
-                None,
+                create_revision,
                 CASE_WORKERS,
-                run=create_revision,
-                access="c",
-                if_match=False,
-                creates=True,
             ),
         ),
     )

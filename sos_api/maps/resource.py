@@ -5,7 +5,7 @@ from __future__ import annotations
 from sos_schema import AssessmentMap, AssessmentMapCreate, DangerStatement, DangerStatementCreate, MapFinalise
 
 from ..auth.policy import CASE_WORKERS, SHARED_WORK_READERS, SIGNERS, Access
-from ..resources.registry import Action, Create, Listing, Names, Record, Replace, Resource, register
+from ..resources.registry import Action, Create, Listing, Names, Record, Replace, Resource, register, revision
 from . import service
 
 SIGN_OFF = (
@@ -48,16 +48,11 @@ MAPS = register(
                 body=MapFinalise,
                 description=SIGN_OFF,
             ),
-            Action(
+            revision(
                 "createMapRevision",
                 "Copy a finalised map into a new draft at the end of the chain",
-                "revisions",
-                None,
+                service.create_revision,
                 CASE_WORKERS,
-                run=service.create_revision,
-                access="c",
-                if_match=False,
-                creates=True,
             ),
         ),
         special={"getCurrentMap": (SHARED_WORK_READERS, "r"), "getCaseMapVersion": (SHARED_WORK_READERS, "r")},

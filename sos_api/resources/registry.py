@@ -133,6 +133,14 @@ class Action(Operation):
     problems: tuple[int, ...] = (404, 409)
 
 
+def revision(operation_id: str, summary: str, run: ActionRun, roles: frozenset[Role], **more: Any) -> Action:
+    """`POST <item>/revisions`: copy a read-only version (a finalised map, an agreed plan, a presented story) into
+    a new draft record linked back to it: 201 with its Location, no If-Match (the source is not changed)."""
+    return Action(
+        operation_id, summary, "revisions", None, roles, run=run, access="c", if_match=False, creates=True, **more
+    )
+
+
 @dataclass(frozen=True)
 class Resource:
     """One kind's declaration: its names, how it is stored, who reads it, and its operations. `standard` names

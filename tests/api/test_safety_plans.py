@@ -191,6 +191,10 @@ class TestAgreement:
             f"/v1/safety-plans/{plan['id']}", json=body, headers=plans.worker | if_match(agreed["meta"]["version"])
         )
         assert edit.status_code == 409, edit.text
+        # Someone may still agree to the version in force (a network member who joins later), not to an ended one.
+        body = {"person_id": plans.family.sibling, "role": "big sister", "method": "verbal"}
+        assert len((await plans.act(plan, "agreements", body, plans.worker))["agreements"]) == 3
+        await plans.act(plan, "end", {"end_reason": "family_withdrew"}, plans.worker)
         await plans.act(plan, "agreements", {"role": "mum", "method": "signed"}, plans.mum, expect=409)
 
     async def test_br07_an_active_danger_without_a_rule_is_named(self, plans: Plans) -> None:
