@@ -280,6 +280,11 @@ class TestWhatTheFamilySees:
         assert "2 Example Row" not in seen.text
         listed = await client.get(f"/v1/cases/{s.family.case_id}/networks", headers=mum)
         assert "2 Example Row" not in listed.text
+        # The history shows each version as the record is shown now: no private contact there either.
+        for history in (f"/v1/networks/{network['id']}/versions", f"/v1/networks/{network['id']}/versions/1"):
+            earlier = await client.get(history, headers=mum)
+            assert earlier.status_code == 200, earlier.text
+            assert "2 Example Row" not in earlier.text
         worker = await client.get(f"/v1/networks/{network['id']}", headers=auth())
         assert [c["kind"] for c in worker.json()["members"][0]["contact"]] == ["phone", "address"]
 
