@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import (
     Checks,
+    DangerKnown,
     DatedFlag,
     FieldError,
     Network,
@@ -37,8 +38,9 @@ from .auth.policy import CASE_WRITERS, SHARED_WORK_READERS, Access
 from .context import Actor
 from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
+from .db.tables import records
 from .resources.registry import Create, Listing, Names, Record, Replace, Resource, register, resource
-from .resources.service import fields_of, load, new_id, new_meta, next_meta, now, require_existing
+from .resources.service import fields_of, load, new_id, new_meta, next_meta, now, require_existing, today
 
 KIND, MEETING_KIND = "network", "network_meeting"
 # Private contact details reach family callers only where the member agreed (domain 2.10 `contact`).
@@ -134,14 +136,32 @@ def checks_not_clear(body: NetworkCreate) -> list[FieldError]:
     ]
 
 
-def stored_member(member: NetworkMemberCreate) -> NetworkMember:
-    """The member as stored: its id (kept, or new), and the overall flag true once any statement was told."""
-    knows = member.knows_danger_statements
-    if knows is None and member.knows_dangers:
-        knows = DatedFlag(value=True, on=min(k.on for k in member.knows_dangers))
+def stored_member(member: NetworkMemberCreate, current: Sequence[tuple[UUID, int]]) -> NetworkMember:
+    """The member as stored: its id (kept, or new), and the overall flag true once any statement was told. A
+    member said to know the danger statements, with no statement named, was told them as they read now
+    (`current`: the active statements about the network's children, each at its current version)."""
+    knows, told = member.knows_danger_statements, member.knows_dangers
+    if knows is None and told:
+        knows = DatedFlag(value=True, on=min(k.on for k in told))
+    if knows is not None and knows.value and not told:
+        told = [DangerKnown(danger_id=d, version=v, on=knows.on or today()) for d, v in current]
     return NetworkMember(
-        **{**fields_of(member), "id": member.id or new_id(), "knows_danger_statements": knows},
+        **{**fields_of(member), "id": member.id or new_id(), "knows_danger_statements": knows, "knows_dangers": told},
     )
+
+
+async def dangers_now(
+    conn: AsyncConnection, actor: Actor, case_id: UUID, child_ids: Sequence[UUID]
+) -> list[tuple[UUID, int]]:
+    """The case's active danger statements about these children, each at its current version."""
+    found = await q.select_where(
+        conn,
+        actor.scope,
+        resource("danger_statement"),
+        q.belonging_to("case_id", case_id),
+        records.c.status == "active",
+    )
+    return [(d.id, d.version) for d in found if set(d.child_ids) & set(child_ids)]
 
 
 async def checked_members(
@@ -172,7 +192,8 @@ async def checked_members(
     errors += await written_in_case(conn, actor, case.id, "safety_plan", signed)
     refuse(errors, "The network names records that are not this case's:")
     refuse(checks_not_clear(body), "BR-10:", problems.ChecksNotClear, "BR-10")
-    return [stored_member(m) for m in body.members]
+    current = await dangers_now(conn, actor, case.id, body.child_ids)
+    return [stored_member(m, current) for m in body.members]
 
 
 async def new_network(

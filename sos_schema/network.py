@@ -263,7 +263,8 @@ class NetworkMemberCreate(Input, kw_only=True):
         Meta(
             description="Required before the member holds a safety-plan role; must then be true (BR-07). Cannot be "
             "false while knows_dangers has entries; left empty with entries, the API records it as true from the "
-            "earliest of their dates."
+            "earliest of their dates. True with no entries, the API records the member as told every active danger "
+            "statement about the network's children as it reads now."
         ),
     ] = None
     knows_dangers: Annotated[

@@ -429,3 +429,32 @@ class TestCheckIns:
         await plans.check_in(plan, TODAY.isoformat(), corrects=plans.danger["id"], expect=422)
         await plans.check_in(plan, TODAY.isoformat(), kept="yes", corrects=first["id"])
         await plans.check_in(plan, TODAY.isoformat(), corrects=first["id"], expect=422)
+
+
+class TestToldTheDangers:
+    async def test_a_member_said_to_know_the_statements_was_told_them_as_they_read_now(self, plans: Plans) -> None:
+        """`knows_danger_statements: true` with no statement named records each active one at its current version,
+        so the member may hold a rule (BR-07) until a statement is reworded."""
+        f = plans.family
+        nan = await make_person(plans.client, plans.auth, "Rose")
+        member = {
+            "person_id": nan,
+            "relationship_to_child": {"kind": "grandparent"},
+            "proposed_by": "parent",
+            "commitment": "agreed",
+            "commitment_on": days_ago(3),
+            "knows_danger_statements": {"value": True, "on": days_ago(2)},
+            "joined_on": days_ago(3),
+            "is_professional": False,
+        }
+        network = {"child_ids": [f.child], "purpose": "safety", "status": "active", "members": [member]}
+        made = await plans.client.post(f"/v1/cases/{f.case_id}/networks", json=network, headers=plans.worker)
+        assert made.status_code == 201, made.text
+        told = made.json()["members"][0]["knows_dangers"]
+        assert told == [{"danger_id": plans.danger["id"], "version": 1, "on": days_ago(2)}]
+        body = plan_body(f, [plans.danger["id"]])
+        body["rules"][0]["responsible"] = [nan]
+        plan = await plans.create(body)
+        await plans.parents_agree(plan)
+        await plans.act(plan, "agreements", {"person_id": nan, "role": "Nan", "method": "verbal"}, plans.worker)
+        assert (await plans.act(plan, "agree", {}, plans.manager))["status"] == "agreed"
