@@ -25,6 +25,7 @@ every read (get and list) from the plans the reader can see, never stored.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
@@ -36,8 +37,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sos_schema import (
     ChildSafetyPlan,
     ChildSafetyPlanCreate,
+    DatedFlag,
     FieldError,
     MemberRole,
+    Network,
+    NetworkShowing,
     SafetyPlan,
     WordsAndPictures,
     WordsAndPicturesAgreement,
@@ -66,7 +70,7 @@ from .resources.registry import (
     resource,
     revision,
 )
-from .resources.service import Written, fields_of, insert, load, new_id, new_meta, next_meta, now
+from .resources.service import Written, fields_of, insert, load, new_id, new_meta, next_meta, now, update
 
 STORY_KIND, CHILD_PLAN_KIND, PLAN_KIND = "words_and_pictures", "child_safety_plan", "safety_plan"
 # Safety plan statuses that mean "agreed" for BR-09 (domain 3.4); an ended plan counts if it was once agreed.
@@ -338,7 +342,34 @@ async def share_story(
     shown = old.shown_to_network + [s for s in body.shown_to if s not in old.shown_to_network]
     if len(shown) > 100:
         raise problems.Conflict("This story has its 100 network showings recorded; make a new version.")
+    assert stored.case_id is not None
+    await mark_seen_in_networks(conn, actor, stored.case_id, body.shown_to)
     return moved(old, actor, status=S.shared_with_network, shown_to_network=shown)
+
+
+async def mark_seen_in_networks(
+    conn: AsyncConnection, actor: Actor, case_id: UUID, showings: Sequence[NetworkShowing]
+) -> None:
+    """Domain 2.14: showing the story to network members updates their `has_seen_words_and_pictures`, in the same
+    transaction (a new version of each network that changes)."""
+    first_seen: dict[UUID, dt.date] = {}
+    for showing in showings:
+        first_seen[showing.person_id] = min(showing.on, first_seen.get(showing.person_id, showing.on))
+    networks = resource("network")
+    for stored in await q.select_where(
+        conn, actor.scope, networks, q.belonging_to("case_id", case_id), for_update=True
+    ):
+        network = msgspec.json.decode(stored.doc, type=Network)
+        members = [
+            msgspec.structs.replace(m, has_seen_words_and_pictures=DatedFlag(value=True, on=first_seen[m.person_id]))
+            if m.person_id in first_seen and not (m.has_seen_words_and_pictures and m.has_seen_words_and_pictures.value)
+            else m
+            for m in network.members
+        ]
+        if members != network.members:
+            at = now()
+            seen = msgspec.structs.replace(network, members=members, meta=next_meta(network.meta, actor, at))
+            await update(conn, actor, networks, stored, seen, at)
 
 
 async def retire_story(_: AsyncConnection, actor: Actor, stored: StoredRecord, __: None) -> WordsAndPictures:

@@ -348,6 +348,18 @@ class TestPresentAndShare:
         shown = {"shown_to": [{"person_id": nan, "on": "2026-12-03"}]}
         early = await story_act(client, auth(), draft, "network-showings", shown)
         assert early.status_code == 409
+        member = {
+            "person_id": nan,
+            "relationship_to_child": {"kind": "grandparent"},
+            "proposed_by": "parent",
+            "commitment": "considering",
+            "commitment_on": "2026-12-01",
+            "joined_on": "2026-12-01",
+            "is_professional": False,
+        }
+        network = {"child_ids": [family.child], "purpose": "safety", "members": [member]}
+        made = await client.post(f"/v1/cases/{family.case_id}/networks", json=network, headers=auth())
+        assert made.status_code == 201, made.text
         story = await presented(client, auth, family)
         first = await story_act(client, auth(), story, "network-showings", shown)
         assert first.status_code == 200, first.text
@@ -355,6 +367,10 @@ class TestPresentAndShare:
         again = await story_act(client, auth(), first.json(), "network-showings", shown)
         assert again.json()["shown_to_network"] == [{"person_id": nan, "on": "2026-12-03"}]
         assert again.json()["pages"] == story["pages"]
+        # Domain 2.14: the network record says Nan has seen it, from the first showing, in a new version.
+        seen = (await client.get(f"/v1/networks/{made.json()['id']}", headers=auth())).json()
+        assert seen["members"][0]["has_seen_words_and_pictures"] == {"value": True, "on": "2026-12-03"}
+        assert seen["meta"]["version"] == 2
 
 
 class TestRetireAndRevise:
