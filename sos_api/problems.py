@@ -142,6 +142,21 @@ class PresentedFrozen(
 ): ...  # BR-12
 
 
+class EpisodesOpen(
+    ProblemError, status=409, slug="episodes-open", title="A child on the case still has an open episode"
+): ...  # domain 3.1: a case closes only when every child's episode has ended
+
+
+class ReferralDecided(
+    ProblemError, status=409, slug="referral-decided", title="The referral has already been decided"
+): ...  # BR-19: one manager's decision per referral
+
+
+class ReferralIncomplete(
+    ProblemError, status=422, slug="referral-incomplete", title="The referral lacks answers needed for a decision"
+): ...  # domain 2.6: the four front-door questions are answered before a manager decides (BR-19)
+
+
 def problem_type(slug: str) -> str:
     return PROBLEM_BASE + slug
 

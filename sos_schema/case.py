@@ -42,6 +42,7 @@ __all__ = [
     "CaseStatus",
     "ChildEpisode",
     "ChildEpisodeCreate",
+    "ChildEpisodeEnd",
     "ClosureReason",
     "EpisodeEndReason",
     "EpisodeStartReason",
@@ -283,12 +284,24 @@ class EpisodeEndReason(enum.StrEnum):
     other = "other"
 
 
+def _check_basis(level: CaseLevel, basis: LegalBasis | None) -> None:
+    """Early help is voluntary (`none_consent`); the care leaver level and `care_leaver_duty` go together."""
+    if level is CaseLevel.early_help:
+        require(basis in (None, LegalBasis.none_consent), "an early_help episode has legal_basis none_consent")
+    if basis is not None:
+        require(
+            (level is CaseLevel.care_leaver) == (basis is LegalBasis.care_leaver_duty),
+            "legal_basis care_leaver_duty goes with level care_leaver, and only with it",
+        )
+
+
 class ChildEpisodeCreate(Shareable, kw_only=True):
     """One child's involvement at one level, from start to end (domain 2.2).
 
     A child has at most one open episode per level (checked by the API); opening a higher level does not
     close a lower one. Early help is voluntary, so its legal basis is `none_consent`; the care leaver level
-    and `care_leaver_duty` go together. An ended episode has an `end_reason`.
+    and `care_leaver_duty` go together. An ended episode has an `end_reason`: a body sent with both dates
+    records a past episode (from the council's records), which never counts as open.
     """
 
     child_id: Annotated[PersonRef, Meta(description="A person with case role child or unborn_child.")]
@@ -316,12 +329,7 @@ class ChildEpisodeCreate(Shareable, kw_only=True):
             self.end_reason is not EpisodeEndReason.other or self.end_reason_note is not None,
             "end_reason_note is required when end_reason is other",
         )
-        if self.level is CaseLevel.early_help:
-            require(self.legal_basis is LegalBasis.none_consent, "an early_help episode has legal_basis none_consent")
-        require(
-            (self.level is CaseLevel.care_leaver) == (self.legal_basis is LegalBasis.care_leaver_duty),
-            "legal_basis care_leaver_duty goes with level care_leaver, and only with it",
-        )
+        _check_basis(self.level, self.legal_basis)
 
 
 class ChildEpisode(ChildEpisodeCreate, kw_only=True, forbid_unknown_fields=False):
@@ -339,6 +347,24 @@ class ChildEpisode(ChildEpisodeCreate, kw_only=True, forbid_unknown_fields=False
     ] = False
 
 
+class ChildEpisodeEnd(Input, kw_only=True):
+    """End an open episode, with the date and why (If-Match). A step up or down ends it through a StepChange."""
+
+    end_date: dt.date
+    end_reason: EpisodeEndReason
+    end_reason_note: Annotated[Text | None, Meta(description="In words; required when end_reason is other.")] = None
+
+    def __post_init__(self) -> None:
+        require(
+            self.end_reason is not EpisodeEndReason.other or self.end_reason_note is not None,
+            "end_reason_note is required when end_reason is other",
+        )
+        require(
+            self.end_reason not in (EpisodeEndReason.stepped_up, EpisodeEndReason.stepped_down),
+            "an episode ends stepped_up or stepped_down only through a step change",
+        )
+
+
 # --- step up / step down (3.2) ----------------------------------------------------------------------
 
 
@@ -349,15 +375,23 @@ class StepChangeCreate(Shareable, kw_only=True):
     Early help is voluntary, so stepping down into it needs `family_consent`; if the family does not
     consent, record why the step down did not go ahead in `rejected_reason`. Step down from child protection
     needs a review conference decision, and step up from early help normally goes through the front door
-    (both checked by the API).
+    (not checked yet: conferences and the front door's panel route are not built). `decided_by` is the manager
+    who records it, taken from their token. A step change with `rejected_reason` or `corrects` records the
+    decision and moves no episode.
     """
 
     child_ids: Annotated[list[PersonRef], Meta(min_length=1, max_length=FEW)]
     from_level: CaseLevel
     to_level: CaseLevel
-    decided_on: dt.date
-    decided_by: Annotated[PractitionerRef, Meta(description="The manager who decided.")]
+    decided_on: Annotated[dt.date, Meta(description="The day of the decision: old episodes end, new ones start.")]
     reason: Text
+    legal_basis: Annotated[
+        LegalBasis | None,
+        Meta(
+            description="Legal basis of the new episodes. When empty: s17 for child_in_need, s47 for "
+            "child_protection, care_leaver_duty for care_leaver, none_consent otherwise; required for looked_after."
+        ),
+    ] = None
     handover_meeting_on: dt.date | None = None
     receiving_lead: Annotated[
         PractitionerRef | None, Meta(description="Lead practitioner in the receiving service.")
@@ -377,6 +411,13 @@ class StepChangeCreate(Shareable, kw_only=True):
         super().__post_init__()
         no_duplicates(self.child_ids, "child_ids")
         require(self.from_level is not self.to_level, "from_level and to_level must differ")
+        _check_basis(self.to_level, self.legal_basis)
+        require(
+            self.legal_basis is not None
+            or self.to_level is not CaseLevel.looked_after
+            or self.rejected_reason is not None,
+            "legal_basis is required when stepping to looked_after",
+        )
         if self.to_level is CaseLevel.early_help and _LEVEL_RANK[self.from_level] > _LEVEL_RANK[CaseLevel.early_help]:
             # BR-18: early help runs on consent, so a step down into it must record the family's answer.
             require(self.family_consent is not None, "family_consent is required when stepping down to early_help")
@@ -391,4 +432,8 @@ class StepChange(StepChangeCreate, kw_only=True, forbid_unknown_fields=False):
 
     id: UUID
     meta: RecordMeta
+    decided_by: Annotated[
+        PractitionerRef | None,
+        Meta(description="The manager who decided and recorded it (from their token; their user is meta.created_by)."),
+    ] = None
     recorded_at: Instant

@@ -9,6 +9,7 @@ never holds half a decision.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import Annotated
 from uuid import UUID
@@ -30,6 +31,7 @@ from ._base import (
     Shareable,
     ShortText,
     Text,
+    UserRef,
     no_duplicates,
     require,
 )
@@ -247,6 +249,16 @@ class ReferralCreate(Shareable, kw_only=True):
     child_seen_or_heard: ChildSeenOrHeard | None = None
     immediate_danger: bool
     agencies_involved: Annotated[list[AgencyInvolved], Meta(max_length=SOME)] = []
+    case_id: Annotated[
+        UUID | None,
+        Meta(
+            description=(
+                "The open case the children already have, when the contact is about a case the council is working "
+                "(a step up from early help, a new worry on an allocated case): the referral is then seen with that "
+                "case rather than in the front-door pool, and its decision stays with that case."
+            )
+        ),
+    ] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -262,33 +274,84 @@ class ReferralCreate(Shareable, kw_only=True):
         )
 
 
-class ReferralDecisionCreate(Input, kw_only=True):
-    """A manager's decision on a referral, with the reason (BR-19). All four decision fields go together.
+# Decisions that close the contact at the front door; any other decision accepts it into a case.
+NOT_ACCEPTED = frozenset({ReferralDecision.nfa_advice_given, ReferralDecision.signpost_universal})
 
+
+class ReferralDecisionCreate(Input, kw_only=True):
+    """A manager's decision on a referral, with the reason (BR-19). Who decided and when come from the token and
+    the server's clock, never from the body.
+
+    A decision other than `nfa_advice_given` or `signpost_universal` accepts the referral into a case: name an open
+    case of the council that has the referral's children (`case_id`), or give `family_label` to open a new case
+    for them (unallocated, so it lands in the triage pool). A referral already linked to a case stays with it.
     Due 1 working day after the referral was received; a late decision is accepted and shows as overdue.
     """
 
     decision: ReferralDecision
-    decision_by: Annotated[PractitionerRef, Meta(description="The manager who decided.")]
-    decided_at: Instant
-    decision_rationale: Text
+    decision_rationale: Annotated[Text, Meta(description="Why the manager decided this (BR-19).")]
     rag_rating: RagRating | None = None
+    case_id: Annotated[UUID | None, Meta(description="The open case to accept the referral into.")] = None
+    family_label: Annotated[
+        ShortText | None,
+        Meta(description="Label of the new case opened for the referral's children.", examples=["Khan family"]),
+    ] = None
+
+    def __post_init__(self) -> None:
+        require(
+            self.case_id is None or self.family_label is None,
+            "give case_id (an existing case) or family_label (a new case), not both",
+        )
+        require(
+            self.decision not in NOT_ACCEPTED or (self.case_id is None and self.family_label is None),
+            "a decision of no further action or signposting opens or links no case",
+        )
 
 
 class Referral(ReferralCreate, kw_only=True, forbid_unknown_fields=False):
     """A stored referral, with its decision once made.
 
-    `decision`, `decision_by`, `decided_at` and `decision_rationale` are all present or all empty.
+    `decision`, `decided_by_user`, `decided_at` and `decision_rationale` are all present or all empty.
+    `decision_days_remaining` and `decision_overdue` are worked out on every read, never stored.
     """
 
     id: UUID
     meta: RecordMeta
     decision_due_by: Annotated[
-        Instant,
-        Meta(description="received_at + 1 working day (England and Wales bank holidays excluded) [STAT]."),
+        dt.date,
+        Meta(
+            description=(
+                "The working day the decision is due: 1 working day after the day received_at falls on in England, "
+                "England and Wales bank holidays excluded [STAT]."
+            )
+        ),
     ]
+    decision_days_remaining: Annotated[
+        int | None,
+        Meta(
+            description=(
+                "Working days from today (or, once decided, from the day of the decision) to decision_due_by; "
+                "negative when late. Worked out on read."
+            )
+        ),
+    ] = None
+    decision_overdue: Annotated[
+        bool | None,
+        Meta(description="The decision is late: not made by decision_due_by, or made after it. Worked out on read."),
+    ] = None
+    re_referral: Annotated[
+        bool,
+        Meta(description="A child of this referral was referred before in the 12 months before it (DfE measure)."),
+    ] = False
+    previous_referral_ids: Annotated[
+        list[UUID],
+        Meta(max_length=SOME, description="The earlier referrals within 12 months about the same children."),
+    ] = []
     decision: ReferralDecision | None = None
-    decision_by: PractitionerRef | None = None
+    decision_by: Annotated[
+        PractitionerRef | None, Meta(description="The manager who decided, when their token names them.")
+    ] = None
+    decided_by_user: Annotated[UserRef | None, Meta(description="The user who decided (the token's subject).")] = None
     decided_at: Instant | None = None
     decision_rationale: Text | None = None
     rag_rating: RagRating | None = None
@@ -299,8 +362,8 @@ class Referral(ReferralCreate, kw_only=True, forbid_unknown_fields=False):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        parts = (self.decision, self.decision_by, self.decided_at, self.decision_rationale)
+        parts = (self.decision, self.decided_by_user, self.decided_at, self.decision_rationale)
         require(
             all(p is None for p in parts) or all(p is not None for p in parts),
-            "decision, decision_by, decided_at and decision_rationale go together: all or none",
+            "decision, decided_by_user, decided_at and decision_rationale go together: all or none",
         )

@@ -100,6 +100,9 @@ class Reach(enum.Enum):
     case = "case"  # the record is a case
     case_content = "case_content"  # the record belongs to a case (case_id)
     person = "person"  # a person: the council's register, or members of the caller's cases
+    # A referral: in the council's front-door pool (seen like an unallocated case) until linked to a case, then
+    # seen with that case.
+    front_door = "front_door"
 
 
 # Every operation's rule. Kinds add theirs when they register (resources/registry.py).
@@ -269,6 +272,10 @@ def row_filter(scope: Scope, reach: Reach, *, write: bool = False) -> list[sa.Co
             )
         elif not scope.person_register:
             conditions.append(records.c.id.in_(_members_of(visible_cases(scope))))
+    elif reach is Reach.front_door:
+        # Only callers who triage the unallocated pool (the council's case workers) see the front-door pool.
+        pool = records.c.case_id.is_(None) if "unallocated" in scope.grants else sa.false()
+        conditions.append(sa.or_(pool, records.c.case_id.in_(visible_cases(scope))))
     else:
         conditions.append(records.c.case_id.in_(visible_cases(scope)))
     return conditions

@@ -17,10 +17,11 @@ CASES = register(
         create=Create("createCase", "Open a case for a family", service.new_case, CASE_WRITERS),
         replace=Replace("replaceCase", "Replace a case's details (If-Match required)", service.next_case, CASE_WRITERS),
         after=service.grant_access,
+        present=service.with_current_level,
         actions=(
             Action(
                 "closeCase",
-                "Close a case with its reason (If-Match required)",
+                "Close a case with its reason, once every child's episode has ended (If-Match required)",
                 "close",
                 service.closed_case,
                 MANAGERS | SYNC_CLIENTS,

@@ -8,17 +8,21 @@ from uuid import UUID
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sos_schema import Case, CaseClose, CaseCreate, CaseStatus, MemberRole
+from sos_schema import Case, CaseClose, CaseCreate, CaseLevel, CaseStatus, ChildEpisode, MemberRole
 
 from .. import problems
 from ..auth.policy import case_grants, check_allocation
 from ..context import Actor
 from ..db import records as q
 from ..db.records import Columns, StoredRecord, columns_of
+from ..db.tables import records
+from ..resources.registry import resource
 from ..resources.service import ending, fields_of, new_meta, next_meta, now, require_existing
 
 KIND = "case"
 CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
+# Levels from lowest to highest (domain 3.1: looked_after and care_leaver outrank child_protection for display).
+RANK = {level: rank for rank, level in enumerate(CaseLevel)}
 # What only the server (or closing) changes: a replace keeps these from the stored case.
 KEPT_ON_REPLACE = ("status", "current_level", "closed_on", "closure_reason", "closure_note")
 
@@ -54,10 +58,41 @@ async def grant_access(conn: AsyncConnection, _: Actor, case: Case, __: StoredRe
     await q.replace_case_access(conn, case.meta.la_code, case.id, case.id, case_grants(case))
 
 
-async def closed_case(_: AsyncConnection, actor: Actor, stored: StoredRecord, body: CaseClose) -> Case:
-    """The case closed, with when and why (domain 3.1)."""
+async def open_episodes(conn: AsyncConnection, actor: Actor, case_ids: list[UUID]) -> list[ChildEpisode]:
+    """The children's open episodes on these cases that the caller may see, in one query (the episodes are
+    another area's kind, read through the registry)."""
+    where = (records.c.case_id.in_(case_ids), records.c.status == "open")
+    found = await q.select_where(conn, actor.scope, resource("child_episode"), *where)
+    return [msgspec.json.decode(f.doc, type=ChildEpisode) for f in found]
+
+
+async def with_current_level(conn: AsyncConnection, actor: Actor, shown: list[StoredRecord]) -> list[StoredRecord]:
+    """`current_level`: the highest level among the case's open episodes (domain 3.1), worked out on every read
+    from the episodes the reader may see, never stored or taken from a client."""
+    top: dict[UUID, CaseLevel] = {}
+    for episode in await open_episodes(conn, actor, [s.id for s in shown]):
+        case_id = episode.meta.case_id
+        assert case_id is not None
+        if case_id not in top or RANK[episode.level] > RANK[top[case_id]]:
+            top[case_id] = episode.level
+    out = []
+    for stored in shown:
+        if stored.id in top:
+            case = msgspec.json.decode(stored.doc, type=Case)
+            doc = msgspec.json.encode(msgspec.structs.replace(case, current_level=top[stored.id]))
+            stored = msgspec.structs.replace(stored, doc=doc)
+        out.append(stored)
+    return out
+
+
+async def closed_case(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: CaseClose) -> Case:
+    """The case closed, with when and why, once every child's episode has ended (domain 3.1)."""
     case = msgspec.json.decode(stored.doc, type=Case)
     already = "The case is already closed." if case.status is CaseStatus.closed else None
+    still_open = await open_episodes(conn, actor, [case.id]) if already is None else []
+    if still_open:
+        named = "; ".join(f"child {e.child_id} at {e.level.value} (episode {e.id})" for e in still_open)
+        raise problems.EpisodesOpen(f"End every child's episode before closing the case. Still open: {named}."[:2000])
     closing = {"closed_on": body.closed_on, "closure_reason": body.closure_reason, "closure_note": body.note}
     closed: Case = ending(case, actor, already, (body.closed_on, case.opened_on, "closed_on"), **closing)
     return msgspec.structs.replace(closed, status=CaseStatus.closed)

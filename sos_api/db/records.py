@@ -242,7 +242,8 @@ async def update_record(
     """Write version n+1 only if the stored version is still n (BR-24: exactly one of several concurrent
     writers wins). Returns False when the record moved on."""
     text = doc.decode()
-    values = _column_values(columns)
+    # The case a record belongs to can be settled later (a front-door referral accepted into a case).
+    values = _column_values(columns) | {"case_id": columns.case_id}
     if entered_in_error:
         values["entered_in_error"] = True
     result = await conn.execute(

@@ -310,6 +310,15 @@ def shows_alerts(doc: Any, dw: DenyWorld) -> None:
     assert [a["id"] for a in doc["open_alerts"]] == [dw.world.more["alert_id"]]
 
 
+def no_accepted_referral(page: Any, dw: DenyWorld) -> None:
+    """A referral accepted into the family's case is seen with the case, not by the whole front door."""
+    assert dw.world.more["referral_id"] not in ids_of(page)
+
+
+def shows_accepted_referral(page: Any, dw: DenyWorld) -> None:
+    assert dw.world.more["referral_id"] in ids_of(page)
+
+
 W = Who
 OT, OC = OTHER_TEAM, OTHER_COUNCIL
 CASE = "/v1/cases/{case}"
@@ -327,6 +336,8 @@ STORY = "/v1/words-and-pictures/{story_id}"
 CHILD_PLAN = "/v1/child-safety-plans/{child_plan_id}"
 PLAN = "/v1/safety-plans/{plan_id}"
 SUMMARY = "/v1/cases/{case}/summary"
+REFERRAL = "/v1/referrals/{referral_id}"
+EPISODE = "/v1/child-episodes/{episode_id}"
 # fmt: off
 MUST_DENY = [
     # 4.1 practice_lead, auditor: every case of the council, read only.
@@ -540,6 +551,20 @@ MUST_DENY = [
     deny("parent-ends-safety-plan", W(R.parent_carer), "POST", f"{PLAN}/end", 403, "SafetyPlanEnd"),
     deny("other-team-worker-reads-safety-plan", W(R.social_worker, OT), "GET", PLAN, 404, audited=True),
     deny("council-b-worker-lists-check-ins", W(R.social_worker, OC), "GET", f"{PLAN}/check-ins", 404),
+    # 2.2, 3.2: case workers open and end a child's episodes; a step up or down is the team manager's decision;
+    # the family read their children's levels (family_shareable); nobody outside the case learns of either.
+    deny("worker-records-step-change", W(R.social_worker), "POST", f"{CASE}/step-changes", 403, "StepChangeCreate",
+         audited=True),
+    deny("chair-records-step-change", W(R.conference_chair), "POST", f"{CASE}/step-changes", 403,
+         "StepChangeCreate"),
+    deny("auditor-opens-episode", W(R.auditor), "POST", f"{CASE}/child-episodes", 403, "ChildEpisodeCreate"),
+    deny("parent-opens-episode", W(R.parent_carer), "POST", f"{CASE}/child-episodes", 403, "ChildEpisodeCreate"),
+    deny("partner-ends-episode", W(R.partner_practitioner), "POST", f"{EPISODE}/end", 403, "ChildEpisodeEnd"),
+    deny("other-team-worker-reads-episode", W(R.social_worker, OT), "GET", EPISODE, 404, audited=True),
+    deny("council-b-worker-lists-step-changes", W(R.social_worker, OC), "GET", f"{CASE}/step-changes", 404),
+    deny("other-family-parent-reads-episode", W(R.parent_carer, OTHER_FAMILY), "GET", EPISODE, 404),
+    deny("uninvolved-agency-lists-episodes", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET",
+         f"{CASE}/child-episodes", 404),
     # The case summary is the case's records as the caller may read them: nothing more, nobody more.
     deny("admin-reads-summary", W(R.admin), "GET", SUMMARY, 403),
     deny("partner-system-reads-summary", W(R.partner_system), "GET", SUMMARY, 403),
@@ -547,6 +572,25 @@ MUST_DENY = [
     deny("other-family-parent-reads-summary", W(R.parent_carer, OTHER_FAMILY), "GET", SUMMARY, 404),
     deny("uninvolved-agency-reads-summary", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", SUMMARY, 404),
     deny("parent-summary-without-alerts", W(R.parent_carer), "GET", SUMMARY, 200, check=no_alerts),
+    # 2.6, BR-19: the front door records referrals and a team manager decides them; the referrer, the family,
+    # partners and chairs are not shown the council's record; once accepted it is seen with its case only.
+    deny("worker-decides-referral", W(R.social_worker), "POST", f"{REFERRAL}/decision", 403,
+         "ReferralDecisionCreate", audited=True),
+    deny("sync-client-decides-referral", W(R.integration_client), "POST", f"{REFERRAL}/decision", 403,
+         "ReferralDecisionCreate"),
+    deny("chair-decides-referral", W(R.conference_chair), "POST", f"{REFERRAL}/decision", 403,
+         "ReferralDecisionCreate"),
+    deny("partner-records-referral", W(R.partner_practitioner), "POST", "/v1/referrals", 403, "ReferralCreate"),
+    deny("parent-reads-referral", W(R.parent_carer), "GET", REFERRAL, 403, audited=True),
+    deny("child-lists-referrals", W(R.child), "GET", "/v1/referrals", 403),
+    deny("partner-reads-referral", W(R.partner_practitioner), "GET", REFERRAL, 403),
+    deny("iro-reads-referral", W(R.iro), "GET", REFERRAL, 403),
+    deny("other-team-worker-reads-accepted-referral", W(R.social_worker, OT), "GET", REFERRAL, 404, audited=True),
+    deny("other-team-manager-lists-accepted-referral", W(R.team_manager, OT), "GET", "/v1/referrals", 200,
+         check=no_accepted_referral),
+    deny("council-b-manager-reads-referral", W(R.team_manager, OC), "GET", REFERRAL, 404),
+    deny("council-b-worker-lists-referrals", W(R.social_worker, OC), "GET", "/v1/referrals", 200,
+         check=no_accepted_referral),
 ]
 
 MUST_ALLOW = [
@@ -577,7 +621,13 @@ MUST_ALLOW = [
     deny("network-member-reports-check-in", W(R.network_member), "POST", f"{PLAN}/check-ins", 201,
          "PlanCheckInCreate"),
     deny("partner-reads-summary", W(R.partner_practitioner), "GET", SUMMARY, 200),
+    deny("parent-reads-childs-episode", W(R.parent_carer), "GET", EPISODE, 200),
+    deny("manager-records-declined-step-change", W(R.team_manager), "POST", f"{CASE}/step-changes", 201,
+         "StepChangeCreate"),
     deny("worker-summary-shows-alerts", W(R.social_worker), "GET", SUMMARY, 200, check=shows_alerts),
+    deny("worker-lists-accepted-referral", W(R.social_worker), "GET", "/v1/referrals", 200,
+         check=shows_accepted_referral),
+    deny("auditor-reads-referral", W(R.auditor), "GET", REFERRAL, 200),
 ]
 # fmt: on
 

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import import_module
 from types import ModuleType
 
-MODULES = ("network", "safety_plans", "explanations", "voice")
+MODULES = ("network", "safety_plans", "explanations", "voice", "episodes", "front_door")
 
 
 @cache

@@ -9,6 +9,7 @@ from sos_schema import (
     CaseMember,
     ChildEpisode,
     ChildEpisodeCreate,
+    ChildEpisodeEnd,
     RestrictedFlag,
     StepChange,
     StepChangeCreate,
@@ -61,7 +62,6 @@ STEP_DOWN: dict[str, Any] = {
     "from_level": "child_in_need",
     "to_level": "early_help",
     "decided_on": "2027-03-01",
-    "decided_by": MANAGER,
     "reason": "The safety goal has been met for three months.",
     "family_consent": True,
 }
@@ -139,14 +139,27 @@ VALID: list[tuple[type, dict[str, Any]]] = [
             "from_level": "early_help",
             "to_level": "child_in_need",
             "decided_on": "2027-03-01",
-            "decided_by": MANAGER,
             "reason": "Worries about Dad's drinking have grown.",
+            "legal_basis": "s17",
             "handover_meeting_on": "2027-03-05",
             "receiving_lead": WORKER,
             "plan_carried_over": ID,
         },
     ),
+    (
+        StepChangeCreate,
+        {
+            **STEP_DOWN,
+            "from_level": "child_protection",
+            "to_level": "looked_after",
+            "family_consent": None,
+            "legal_basis": "s20_accommodated",
+        },
+    ),
     (StepChange, {**STEP_DOWN, "id": ID, "meta": META, "recorded_at": "2027-03-01T12:00:00Z"}),
+    (StepChange, {**STEP_DOWN, "id": ID, "meta": META, "decided_by": MANAGER, "recorded_at": "2027-03-01T12:00:00Z"}),
+    (ChildEpisodeEnd, {"end_date": "2027-03-01", "end_reason": "goals_achieved"}),
+    (ChildEpisodeEnd, {"end_date": "2027-03-01", "end_reason": "other", "end_reason_note": "Moved to Scotland."}),
 ]
 
 INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
@@ -209,6 +222,22 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
     (StepChangeCreate, {**STEP_DOWN, "to_level": "child_in_need"}, "must differ", True),
     (StepChangeCreate, {**STEP_DOWN, "child_ids": [CHILD, CHILD]}, "child_ids lists the same item", True),
     (StepChangeCreate, {**STEP_DOWN, "child_ids": []}, "$.child_ids", False),
-    (StepChangeCreate, {k: v for k, v in STEP_DOWN.items() if k != "decided_by"}, "decided_by", False),
+    (StepChangeCreate, {**STEP_DOWN, "decided_by": MANAGER}, "decided_by", False),
+    (StepChangeCreate, {**STEP_DOWN, "legal_basis": "s17"}, "legal_basis none_consent", True),
+    (
+        StepChangeCreate,
+        {**STEP_DOWN, "to_level": "looked_after", "family_consent": None},
+        "legal_basis is required when stepping to looked_after",
+        True,
+    ),
+    (
+        StepChangeCreate,
+        {**STEP_DOWN, "to_level": "care_leaver", "family_consent": None, "legal_basis": "s17"},
+        "care_leaver_duty goes with",
+        True,
+    ),
+    (ChildEpisodeEnd, {"end_date": "2027-03-01", "end_reason": "stepped_up"}, "only through a step change", True),
+    (ChildEpisodeEnd, {"end_date": "2027-03-01", "end_reason": "other"}, "end_reason_note is required", True),
+    (ChildEpisodeEnd, {"end_date": "2027-03-01"}, "end_reason", False),
     (StepChangeCreate, {**STEP_DOWN, "recorded_at": "2027-03-01T12:00:00Z"}, "recorded_at", False),
 ]

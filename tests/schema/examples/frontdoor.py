@@ -11,6 +11,7 @@ from sos_schema import (
     Referrer,
 )
 
+CASE = "0b0c0d0e-0000-4000-8000-000000000020"
 CHILD = "0b0c0d0e-0000-4000-8000-000000000002"
 BABY = "0b0c0d0e-0000-4000-8000-000000000004"
 MUM = "0b0c0d0e-0000-4000-8000-000000000001"
@@ -78,9 +79,15 @@ FULL_REFERRAL: dict[str, Any] = {
 }
 DECISION: dict[str, Any] = {
     "decision": "strategy_discussion",
-    "decision_by": MANAGER,
-    "decided_at": "2026-11-02T14:00:00Z",
     "decision_rationale": "Disclosure of physical harm by a parent: reasonable cause to suspect significant harm.",
+    "case_id": CASE,
+}
+DECIDED: dict[str, Any] = {
+    "decision": "strategy_discussion",
+    "decision_by": MANAGER,
+    "decided_by_user": "manager-1",
+    "decided_at": "2026-11-02T14:00:00Z",
+    "decision_rationale": DECISION["decision_rationale"],
 }
 
 VALID: list[tuple[type, dict[str, Any]]] = [
@@ -103,16 +110,25 @@ VALID: list[tuple[type, dict[str, Any]]] = [
         },
     ),
     (ReferralDecisionCreate, DECISION),
-    (ReferralDecisionCreate, {**DECISION, "decision": "early_help", "rag_rating": "green"}),
-    (Referral, {**REFERRAL, "id": ID, "meta": META, "decision_due_by": "2026-11-03T09:15:00Z"}),
+    (
+        ReferralDecisionCreate,
+        {**DECISION, "decision": "early_help", "rag_rating": "green", "case_id": None, "family_label": "Khan family"},
+    ),
+    (ReferralDecisionCreate, {"decision": "nfa_advice_given", "decision_rationale": "Advice given to the school."}),
+    (Referral, {**REFERRAL, "id": ID, "meta": META, "decision_due_by": "2026-11-03"}),
     (
         Referral,
         {
             **FULL_REFERRAL,
-            **DECISION,
+            **DECIDED,
             "id": ID,
             "meta": META,
-            "decision_due_by": "2026-11-03T09:15:00Z",
+            "case_id": CASE,
+            "decision_due_by": "2026-11-03",
+            "decision_days_remaining": 1,
+            "decision_overdue": False,
+            "re_referral": True,
+            "previous_referral_ids": [ID],
             "rag_rating": "red",
             "referrer_informed_at": "2026-11-02T16:00:00Z",
         },
@@ -161,9 +177,19 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
     ),
     (ReferralDecisionCreate, {**DECISION, "rag_rating": "purple"}, "$.rag_rating", False),
     (ReferralDecisionCreate, {**DECISION, "decision": "ignore"}, "$.decision", False),
+    (ReferralDecisionCreate, {**DECISION, "decision_by": MANAGER}, "decision_by", False),
+    (ReferralDecisionCreate, {**DECISION, "decided_at": "2026-11-02T14:00:00Z"}, "decided_at", False),
+    (ReferralDecisionCreate, {**DECISION, "family_label": "Khan family"}, "not both", True),
+    (ReferralDecisionCreate, {**DECISION, "decision": "nfa_advice_given"}, "opens or links no case", True),
     (
         Referral,
-        {**REFERRAL, "id": ID, "meta": META, "decision_due_by": "2026-11-03T09:15:00Z", "decision": "early_help"},
+        {**REFERRAL, "id": ID, "meta": META, "decision_due_by": "2026-11-03T09:15:00Z"},
+        "decision_due_by",
+        False,
+    ),
+    (
+        Referral,
+        {**REFERRAL, "id": ID, "meta": META, "decision_due_by": "2026-11-03", "decision": "early_help"},
         "all or none",
         True,
     ),

@@ -1,0 +1,298 @@
+"""Child episodes and step changes: each child's level of involvement over time (domain 2.2, 3.1, 3.2; BR-20).
+
+Each child has episodes of their own, one per level from start to end, and at most one open per level; opening a
+higher level leaves a lower one open until the worker ends it (domain 3.1). A step up or down is a StepChange,
+append-only (3.6), and one transaction: each child's episode at `from_level` ends on the day of the decision and
+a new one at `to_level` starts that day, linked back by `stepped_from` (3.2). Opening an episode and stepping both
+lock the case row, so two writers cannot open one child's level twice, nor open one while the case closes.
+
+Step down from child protection needs a review conference decision (3.2): conferences are not built yet, so it
+is not checked here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sos_schema import (
+    Case,
+    CaseLevel,
+    CaseStatus,
+    ChildEpisode,
+    ChildEpisodeCreate,
+    ChildEpisodeEnd,
+    EpisodeEndReason,
+    EpisodeStartReason,
+    FieldError,
+    LegalBasis,
+    MemberRole,
+    Person,
+    StepChange,
+    StepChangeCreate,
+)
+
+from . import problems
+from .auth.policy import CASE_WRITERS, MANAGERS, SHARED_WORK_READERS, Access, signed_by
+from .context import Actor
+from .db import records as q
+from .db.records import Columns, StoredRecord, columns_of
+from .db.tables import records
+from .resources.registry import Action, Create, Listing, Names, Record, Resource, register, resource
+from .resources.service import ending, fields_of, insert, new_id, new_meta, now, today, update
+
+KIND, STEP_KIND = "child_episode", "step_change"
+OPEN, ENDED = "open", "ended"
+CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
+RANK = {level: rank for rank, level in enumerate(CaseLevel)}
+# The legal basis a stepped-to episode gets when the step change names none (looked_after always names one).
+DEFAULT_BASIS = {
+    CaseLevel.child_in_need: LegalBasis.s17,
+    CaseLevel.child_protection: LegalBasis.s47,
+    CaseLevel.care_leaver: LegalBasis.care_leaver_duty,
+}
+
+
+def episodes() -> Resource:
+    return resource(KIND)
+
+
+def decode(stored: StoredRecord) -> ChildEpisode:
+    return msgspec.json.decode(stored.doc, type=ChildEpisode)
+
+
+def episode_columns(episode: ChildEpisode) -> Columns:
+    """Open or ended, as a column: the case reads its open episodes in one query (current level, closing)."""
+    return columns_of(episode, child_ids=(episode.child_id,), status=OPEN if episode.end_date is None else ENDED)
+
+
+def step_columns(step: StepChange) -> Columns:
+    return columns_of(step, child_ids=tuple(step.child_ids))
+
+
+def refuse(
+    errors: Sequence[FieldError], summary: str, problem: type[problems.ProblemError] = problems.RuleBroken
+) -> None:
+    """Every failure named at once."""
+    if errors:
+        raise problem((f"{summary} " + "; ".join(e.detail for e in errors))[:1999] + ".", errors=list(errors))
+
+
+async def open_at(
+    conn: AsyncConnection, actor: Actor, case_id: UUID, level: CaseLevel, *, lock: bool = False
+) -> dict[UUID, StoredRecord]:
+    """The case's open episodes at one level, by child."""
+    where = (records.c.case_id == case_id, records.c.status == OPEN)
+    found = [(decode(f), f) for f in await q.select_where(conn, actor.scope, episodes(), *where, for_update=lock)]
+    return {episode.child_id: f for episode, f in found if episode.level is level}
+
+
+async def not_children(
+    conn: AsyncConnection, actor: Actor, case: Case, child_ids: Sequence[UUID], pointer: str
+) -> list[FieldError]:
+    """Each id is a child or unborn child of the case; an unborn child has an expected date of birth (BR-20)."""
+    roles = {m.person_id: m.role for m in case.members}
+    found = await q.select_where(conn, actor.scope, resource("person"), q.having_ids(child_ids))
+    people = {p.id: msgspec.json.decode(p.doc, type=Person) for p in found}
+    errors = []
+    for i, child in enumerate(child_ids):
+        at = pointer.format(i=i)
+        person = people.get(child)
+        if roles.get(child) not in CHILD_ROLES:
+            errors.append(
+                FieldError(pointer=at, code="not_a_child_of_case", detail=f"{child} is not a child in this case")
+            )
+        elif person is None or (person.date_of_birth is None and person.expected_date_of_birth is None):
+            detail = f"BR-20: {child} is an unborn child with no expected date of birth"
+            errors.append(FieldError(pointer=at, code="unborn_without_expected_date", detail=detail))
+    return errors
+
+
+def open_case(stored: StoredRecord) -> Case:
+    case = msgspec.json.decode(stored.doc, type=Case)
+    if case.status is CaseStatus.closed:
+        raise problems.Conflict("The case is closed: a new contact at the front door starts new work.")
+    return case
+
+
+def already_open(child: UUID, level: CaseLevel, stored: StoredRecord) -> problems.Duplicate:
+    return problems.Duplicate(
+        f"Child {child} already has an open {level.value} episode ({stored.id}): one open episode per level."
+    )
+
+
+# --- episodes ---------------------------------------------------------------------------------------------
+
+
+async def new_episode(
+    conn: AsyncConnection, actor: Actor, stored: StoredRecord | None, body: ChildEpisodeCreate, episode_id: UUID
+) -> ChildEpisode:
+    """An open episode (or, with both dates, a past one) for a child of the case; one open per level."""
+    assert stored is not None
+    case = open_case(stored) if body.end_date is None else msgspec.json.decode(stored.doc, type=Case)
+    refuse(await not_children(conn, actor, case, [body.child_id], "/child_id"), "The episode cannot be opened:")
+    if body.end_date is None:
+        clash = (await open_at(conn, actor, stored.id, body.level)).get(body.child_id)
+        if clash is not None:
+            raise already_open(body.child_id, body.level, clash)
+    return ChildEpisode(**fields_of(body), id=episode_id, meta=new_meta(actor, now(), stored.id, stored.la_code))
+
+
+async def end_episode(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: ChildEpisodeEnd) -> ChildEpisode:
+    episode = decode(stored)
+    already = "This episode has already ended." if episode.end_date is not None else None
+    ended = {"end_date": body.end_date, "end_reason": body.end_reason, "end_reason_note": body.end_reason_note}
+    done: ChildEpisode = ending(episode, actor, already, (body.end_date, episode.start_date, "end_date"), **ended)
+    return done
+
+
+# --- step changes -------------------------------------------------------------------------------------------
+
+
+async def step_child(
+    conn: AsyncConnection, actor: Actor, case: StoredRecord, old_stored: StoredRecord, body: StepChangeCreate
+) -> None:
+    """End the child's episode at `from_level` and start the one at `to_level`, both on `decided_on`."""
+    old, at = decode(old_stored), now()
+    up = RANK[body.to_level] > RANK[body.from_level]
+    why_end, why_start = (
+        (EpisodeEndReason.stepped_up, EpisodeStartReason.stepped_up)
+        if up
+        else (EpisodeEndReason.stepped_down, EpisodeStartReason.stepped_down)
+    )
+    when = (body.decided_on, old.start_date, "decided_on")
+    ended = ending(old, actor, None, when, end_date=body.decided_on, end_reason=why_end)
+    await update(conn, actor, episodes(), old_stored, ended, at)
+    basis = body.legal_basis or DEFAULT_BASIS.get(body.to_level, LegalBasis.none_consent)
+    new = ChildEpisode(
+        child_id=old.child_id,
+        level=body.to_level,
+        legal_basis=basis,
+        start_date=body.decided_on,
+        start_reason=why_start,
+        visibility=old.visibility,
+        withheld_reason=old.withheld_reason,
+        shared_with_agencies=old.shared_with_agencies,
+        id=new_id(),
+        meta=new_meta(actor, at, case.id, case.la_code),
+        stepped_from=old.id,
+    )
+    await insert(conn, actor, episodes(), new, at, case)
+
+
+async def new_step_change(
+    conn: AsyncConnection, actor: Actor, stored: StoredRecord | None, body: StepChangeCreate, step_id: UUID
+) -> StepChange:
+    """The manager's decision (decided_by from the token), and, unless it was declined or corrects an earlier
+    record, the children's episodes moved in the same transaction."""
+    assert stored is not None
+    case = open_case(stored)
+    if body.decided_on > today():
+        refuse(
+            [FieldError(pointer="/decided_on", code="in_the_future", detail="a decision is recorded once made")],
+            "The step change cannot be recorded:",
+        )
+    errors = await not_children(conn, actor, case, body.child_ids, "/child_ids/{i}")
+    if body.corrects is not None:
+        earlier = await q.select_where(
+            conn, actor.scope, resource(STEP_KIND), q.having_ids([body.corrects]), records.c.case_id == stored.id
+        )
+        if not earlier:
+            detail = f"{body.corrects} is not a step change of this case"
+            errors.append(FieldError(pointer="/corrects", code="unknown_reference", detail=detail))
+    refuse(errors, "The step change cannot be recorded:")
+    start = await open_at(conn, actor, stored.id, body.from_level, lock=True)
+    missing = [
+        FieldError(
+            pointer=f"/child_ids/{i}",
+            code="no_open_episode",
+            detail=f"{child} has no open {body.from_level.value} episode",
+        )
+        for i, child in enumerate(body.child_ids)
+        if child not in start
+    ]
+    refuse(missing, "Nothing to step from:", problems.Conflict)
+    if body.rejected_reason is None and body.corrects is None:
+        target = await open_at(conn, actor, stored.id, body.to_level)
+        for child in body.child_ids:
+            if child in target:
+                raise already_open(child, body.to_level, target[child])
+            await step_child(conn, actor, stored, start[child], body)
+    at = now()
+    meta = new_meta(actor, at, stored.id, stored.la_code)
+    return StepChange(**fields_of(body), id=step_id, meta=meta, decided_by=signed_by(actor.principal), recorded_at=at)
+
+
+# --- the declarations --------------------------------------------------------------------------------------
+
+EPISODES = register(
+    Resource(
+        Names(
+            KIND,
+            "ChildEpisode",
+            "/v1/child-episodes",
+            "episode_id",
+            "cases",
+            title="child episode",
+            scope="child-episodes",
+        ),
+        # Family-shareable by default, like the case itself: the family know the level they are at (they consent
+        # to early help, they attend the conference); a worker can withhold one with a reason.
+        Record(ChildEpisode, ChildEpisodeCreate, episode_columns, parent="case"),
+        Access(read=SHARED_WORK_READERS),
+        listing=Listing("listChildEpisodes", "The case's child episodes, oldest first"),
+        create=Create(
+            "openChildEpisode",
+            "Open a child's episode at a level (one open per child per level), or record a past one with both dates",
+            new_episode,
+            CASE_WRITERS,
+            lock_parent=True,
+            problems=(409, 422),
+        ),
+        actions=(
+            Action(
+                "endChildEpisode",
+                "End a child's open episode, with the date and reason (If-Match required)",
+                "end",
+                end_episode,
+                CASE_WRITERS,
+                body=ChildEpisodeEnd,
+                problems=(404, 409, 422),
+            ),
+        ),
+    )
+)
+
+STEP_CHANGES = register(
+    Resource(
+        Names(
+            STEP_KIND,
+            "StepChange",
+            "/v1/step-changes",
+            "step_change_id",
+            "cases",
+            title="step change",
+            scope="step-changes",
+        ),
+        Record(StepChange, StepChangeCreate, step_columns, parent="case"),
+        Access(read=SHARED_WORK_READERS, correct=MANAGERS),
+        listing=Listing("listStepChanges", "The case's step ups and step downs, oldest first"),
+        create=Create(
+            "recordStepChange",
+            "Record a manager's step up or down: each child's episode ends and the next one starts, in one go",
+            new_step_change,
+            MANAGERS,
+            lock_parent=True,
+            problems=(409, 422),
+            description=(
+                "Append-only: a correction is a new step change naming the one it `corrects`. A step change with "
+                "`rejected_reason` or `corrects` moves no episode. Refused with 409 when a child has no open episode "
+                "at `from_level`, or already has one at `to_level`."
+            ),
+        ),
+    )
+)
+ROUTES: list[object] = []
