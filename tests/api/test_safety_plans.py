@@ -83,6 +83,23 @@ class Plans:
         await self.parents_agree(plan)
         return await self.act(plan, "agree", {"on": on} if on else {}, self.manager)
 
+    async def nan_in_network(self, told: JSON) -> tuple[str, JSON, JSON, Any]:
+        """Nan, committed to Ada's safety network, told the danger statements as `told` says."""
+        nan = await make_person(self.client, self.auth, "Rose")
+        member = {
+            "person_id": nan,
+            "relationship_to_child": {"kind": "grandparent"},
+            "proposed_by": "parent",
+            "commitment": "agreed",
+            "commitment_on": days_ago(3),
+            "joined_on": days_ago(3),
+            "is_professional": False,
+        } | told
+        network = {"child_ids": [self.family.child], "purpose": "safety", "status": "active", "members": [member]}
+        made = await self.client.post(f"/v1/cases/{self.family.case_id}/networks", json=network, headers=self.worker)
+        assert made.status_code == 201, made.text
+        return nan, member, network, made
+
     async def check_in(self, plan: JSON, on: str, rule_index: int = 0, expect: int = 201, **changes: Any) -> JSON:
         body = {
             "on": on,
@@ -233,20 +250,8 @@ class TestAgreement:
         self, plans: Plans
     ) -> None:
         f = plans.family
-        nan = await make_person(plans.client, plans.auth, "Rose")
-        member = {
-            "person_id": nan,
-            "relationship_to_child": {"kind": "grandparent"},
-            "proposed_by": "parent",
-            "commitment": "agreed",
-            "commitment_on": days_ago(3),
-            "joined_on": days_ago(3),
-            "is_professional": False,
-            "knows_dangers": [{"danger_id": plans.danger["id"], "version": 1, "on": days_ago(3)}],
-        }
-        network = {"child_ids": [f.child], "purpose": "safety", "status": "active", "members": [member]}
-        made = await plans.client.post(f"/v1/cases/{f.case_id}/networks", json=network, headers=plans.worker)
-        assert made.status_code == 201, made.text
+        told = {"knows_dangers": [{"danger_id": plans.danger["id"], "version": 1, "on": days_ago(3)}]}
+        nan, member, network, made = await plans.nan_in_network(told)
         # The danger statement is reworded after Nan was told it: she no longer knows the current statement.
         reworded = danger_body(f, text="Ada could be hurt when adults fight at home, and is frightened at night.")
         changed = await plans.client.put(
@@ -436,20 +441,7 @@ class TestToldTheDangers:
         """`knows_danger_statements: true` with no statement named records each active one at its current version,
         so the member may hold a rule (BR-07) until a statement is reworded."""
         f = plans.family
-        nan = await make_person(plans.client, plans.auth, "Rose")
-        member = {
-            "person_id": nan,
-            "relationship_to_child": {"kind": "grandparent"},
-            "proposed_by": "parent",
-            "commitment": "agreed",
-            "commitment_on": days_ago(3),
-            "knows_danger_statements": {"value": True, "on": days_ago(2)},
-            "joined_on": days_ago(3),
-            "is_professional": False,
-        }
-        network = {"child_ids": [f.child], "purpose": "safety", "status": "active", "members": [member]}
-        made = await plans.client.post(f"/v1/cases/{f.case_id}/networks", json=network, headers=plans.worker)
-        assert made.status_code == 201, made.text
+        nan, _, _, made = await plans.nan_in_network({"knows_danger_statements": {"value": True, "on": days_ago(2)}})
         told = made.json()["members"][0]["knows_dangers"]
         assert told == [{"danger_id": plans.danger["id"], "version": 1, "on": days_ago(2)}]
         body = plan_body(f, [plans.danger["id"]])
