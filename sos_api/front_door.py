@@ -30,6 +30,7 @@ from sos_schema import (
     Person,
     Referral,
     ReferralCreate,
+    ReferralDecision,
     ReferralDecisionCreate,
 )
 from sos_schema.frontdoor import NOT_ACCEPTED
@@ -60,6 +61,7 @@ CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
 # Domain 2.6: the referrer's answers a manager needs before deciding (questions 1 to 4; question 1 is required).
 QUESTIONS = ("worried_what_might_happen", "working_well", "what_needs_to_happen", "referrer_scale")
 DECISION_WITHIN_WORKING_DAYS = 1  # BR-19, Working Together
+URGENT = frozenset({ReferralDecision.immediate_protection, ReferralDecision.strategy_discussion})
 
 
 def decode(stored: StoredRecord) -> Referral:
@@ -176,10 +178,12 @@ async def decide(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body
         raise problems.ReferralDecided(
             f"This referral was decided ({referral.decision.value}) at {referral.decided_at}.", rule="BR-19"
         )
+    # A child in danger is protected first: the questions wait for an urgent decision, never the other way round.
+    urgent = referral.immediate_danger or body.decision in URGENT
     missing = [
         FieldError(pointer=f"/{f}", code="required_to_decide", detail=f"{f} is required before the referral is decided")
         for f in QUESTIONS
-        if getattr(referral, f) is None
+        if getattr(referral, f) is None and not urgent
     ]
     if missing:
         detail = "Ask the referrer first: " + "; ".join(e.detail for e in missing) + "."
@@ -257,7 +261,9 @@ REFERRALS = register(
                 problems=(404, 409, 422),
                 description=(
                     "Once per referral (`referral-decided`, 409). Refused with `referral-incomplete` (422) until "
-                    "worried_what_might_happen, working_well, what_needs_to_happen and referrer_scale are recorded. "
+                    "worried_what_might_happen, working_well, what_needs_to_happen and referrer_scale are recorded, "
+                    "unless the child is in immediate danger or the decision is immediate protection or a strategy "
+                    "discussion. "
                     "A decision other than nfa_advice_given or signpost_universal accepts the referral into a case "
                     "in the same transaction: the case it already names, the open case named by `case_id` (it must "
                     "hold the referral's children), or a new unallocated case labelled `family_label`."

@@ -169,6 +169,13 @@ class TestDecision:
         assert problem_type(refused) == "referral-incomplete"
         assert [e["pointer"] for e in refused.json()["errors"]] == ["/working_well", "/referrer_scale"]
 
+    async def test_a_child_in_danger_is_protected_before_the_questions_are_finished(self, door: FrontDoor) -> None:
+        strategy = {"decision": "strategy_discussion", "decision_rationale": "Police report an injury tonight."}
+        unfinished = await door.record(working_well=None, referrer_scale=None)
+        await door.decide(unfinished, strategy | {"family_label": "Okafor family"})
+        in_danger = await door.record(working_well=None, referrer_scale=None, immediate_danger=True)
+        await door.decide(in_danger, NFA)
+
     async def test_a_referral_is_decided_once(self, door: FrontDoor) -> None:
         referral = await door.record()
         await door.decide(referral, NFA)
