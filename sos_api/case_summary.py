@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -58,6 +58,7 @@ OPERATION = "getCaseSummary"
 register_rules({OPERATION: Rule(SHARED_WORK_READERS, "cases", "r")})
 LIVING_BY = ("agreed", "in_trial", "sustained", "under_review")
 NEWEST_VOICE = 5
+B = TypeVar("B", bound=msgspec.Struct)
 
 
 class Reader:
@@ -73,6 +74,12 @@ class Reader:
             found = await res.present(self.conn, self.actor, found)
         self.seen += found
         return [(stored, res.decode(stored)) for stored in found]
+
+
+def brief(kind: type[B], source: Any, **more: Any) -> B:
+    """A brief of a record: the fields it shares by name with `source`, then those given."""
+    shared = {f: getattr(source, f) for f in kind.__struct_fields__ if f not in more and hasattr(source, f)}
+    return kind(**shared, **more)
 
 
 def day_of(judgement: ScalingJudgement) -> dt.date:
@@ -137,12 +144,10 @@ async def dangers_brief(read: Reader, case_id: UUID) -> tuple[list[DangerBrief],
     for stored, danger in dangers:
         question = questions.get(danger.safety_goal.scale_question_id or danger.id)
         briefs.append(
-            DangerBrief(
-                id=danger.id,
+            brief(
+                DangerBrief,
+                danger,
                 version=stored.version,
-                text=danger.text,
-                status=danger.status,
-                child_ids=danger.child_ids,
                 question_id=question.id if question else None,
                 polarity=question.polarity if question else None,
                 latest=latest_by_perspective(said[question.id], question.polarity) if question else [],
@@ -177,14 +182,7 @@ async def map_brief(read: Reader, case_id: UUID) -> MapBrief | None:
             )
             for j in sorted(judgements, key=lambda j: (day_of(j), j.recorded_at))
         ]
-    return MapBrief(
-        id=found.id,
-        map_version=found.map_version,
-        status=found.status,
-        finalised_at=found.finalised_at,
-        overall_question_id=found.overall_question_id,
-        overall_series=series,
-    )
+    return brief(MapBrief, found, overall_series=series)
 
 
 async def plan_brief(read: Reader, case_id: UUID) -> PlanBrief | None:
@@ -208,17 +206,7 @@ async def plan_brief(read: Reader, case_id: UUID) -> PlanBrief | None:
             rules_active=len(active),
             rules_checked=len(active & {c.rule_id for c in during}),
         )
-    return PlanBrief(
-        id=plan.id,
-        kind=plan.kind,
-        status=plan.status,
-        child_ids=plan.child_ids,
-        agreed_at=plan.agreed_at,
-        review_on=plan.review_on,
-        stale=plan.stale,
-        stale_dangers=plan.stale_dangers,
-        trial=trial,
-    )
+    return brief(PlanBrief, plan, trial=trial)
 
 
 async def network_brief(
@@ -251,7 +239,10 @@ async def network_brief(
 
 async def case_summary(db: Database, actor: Actor, case_id: UUID) -> bytes:
     async with db.begin(actor.scope) as conn:
-        case_stored = await load(conn, actor, resource("case"), case_id)
+        cases = resource("case")
+        case_stored = await load(conn, actor, cases, case_id)
+        if cases.present is not None:  # current_level, worked out from the children's open episodes
+            [case_stored] = await cases.present(conn, actor, [case_stored])
         case = msgspec.json.decode(case_stored.doc, type=Case)
         read = Reader(conn, actor)
         dangers, active = await dangers_brief(read, case_id)
@@ -259,28 +250,20 @@ async def case_summary(db: Database, actor: Actor, case_id: UUID) -> bytes:
         alerts: list[Alert] = [
             a for _, a in await read.all("alert", records.c.case_id == case_id, records.c.status == "open")
         ]
-        summary = CaseSummary(
+        summary = brief(
+            CaseSummary,
+            case,
             case_id=case.id,
-            family_label=case.family_label,
-            status=case.status,
-            current_level=case.current_level,
-            allocated_worker=case.allocated_worker,
-            team=case.team,
             current_map=await map_brief(read, case_id),
             dangers=dangers,
             safety_plan=await plan_brief(read, case_id),
             network=await network_brief(read, case_id, active, dangers),
             voice=[
-                VoiceBrief(
-                    id=v.id,
-                    tool=str(v.tool.__struct_config__.tag),
-                    child_id=v.tool.child_id,
-                    completed_on=v.tool.completed_on,
-                )
+                brief(VoiceBrief, v.tool, id=v.id, tool=str(v.tool.__struct_config__.tag))
                 for v in sorted(voices, key=lambda v: v.meta.created_at, reverse=True)[:NEWEST_VOICE]
             ],
             open_alerts=[
-                AlertBrief(id=a.id, child_id=a.child_id, reason=a.reason, detail=a.detail, raised_at=a.meta.created_at)
+                brief(AlertBrief, a, raised_at=a.meta.created_at)
                 for a in sorted(alerts, key=lambda a: a.meta.created_at, reverse=True)
             ],
         )

@@ -42,7 +42,7 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.registry import Action, Create, Listing, Names, Record, Resource, register, resource
-from .resources.service import ending, fields_of, insert, new_id, new_meta, now, today, update
+from .resources.service import ending, fields_of, insert, new_id, new_meta, now, refuse, today, update
 
 KIND, STEP_KIND = "child_episode", "step_change"
 OPEN, ENDED = "open", "ended"
@@ -71,14 +71,6 @@ def episode_columns(episode: ChildEpisode) -> Columns:
 
 def step_columns(step: StepChange) -> Columns:
     return columns_of(step, child_ids=tuple(step.child_ids))
-
-
-def refuse(
-    errors: Sequence[FieldError], summary: str, problem: type[problems.ProblemError] = problems.RuleBroken
-) -> None:
-    """Every failure named at once."""
-    if errors:
-        raise problem((f"{summary} " + "; ".join(e.detail for e in errors))[:1999] + ".", errors=list(errors))
 
 
 async def open_at(
@@ -230,15 +222,7 @@ async def new_step_change(
 
 EPISODES = register(
     Resource(
-        Names(
-            KIND,
-            "ChildEpisode",
-            "/v1/child-episodes",
-            "episode_id",
-            "cases",
-            title="child episode",
-            scope="child-episodes",
-        ),
+        Names(KIND, "ChildEpisode", "/v1/child-episodes", "episode_id", "cases"),
         # Family-shareable by default, like the case itself: the family know the level they are at (they consent
         # to early help, they attend the conference); a worker can withhold one with a reason.
         Record(ChildEpisode, ChildEpisodeCreate, episode_columns, parent="case"),
@@ -268,15 +252,7 @@ EPISODES = register(
 
 STEP_CHANGES = register(
     Resource(
-        Names(
-            STEP_KIND,
-            "StepChange",
-            "/v1/step-changes",
-            "step_change_id",
-            "cases",
-            title="step change",
-            scope="step-changes",
-        ),
+        Names(STEP_KIND, "StepChange", "/v1/step-changes", "step_change_id", "cases"),
         Record(StepChange, StepChangeCreate, step_columns, parent="case"),
         Access(read=SHARED_WORK_READERS, correct=MANAGERS),
         listing=Listing("listStepChanges", "The case's step ups and step downs, oldest first"),

@@ -70,9 +70,10 @@ from .resources.registry import (
     resource,
     revision,
 )
-from .resources.service import Written, fields_of, insert, load, new_id, new_meta, next_meta, now, update
+from .resources.service import Written, fields_of, insert, load, new_id, new_meta, next_meta, now, refuse, update
 
 STORY_KIND, CHILD_PLAN_KIND, PLAN_KIND = "words_and_pictures", "child_safety_plan", "safety_plan"
+STORY, CHILD_PLAN = "words and pictures explanation", "child-centred safety plan"  # their titles in messages
 # Safety plan statuses that mean "agreed" for BR-09 (domain 3.4); an ended plan counts if it was once agreed.
 AGREED = frozenset({"agreed", "in_trial", "sustained", "under_review"})
 PARENTS = frozenset({MemberRole.parent, MemberRole.carer})
@@ -82,12 +83,6 @@ Named = Sequence[tuple[str, UUID]]
 
 def named(pointer: str, ids: Sequence[UUID]) -> list[tuple[str, UUID]]:
     return [(f"{pointer}/{i}", value) for i, value in enumerate(ids)]
-
-
-def refuse(errors: list[FieldError], summary: str) -> None:
-    """422 naming every reference that fails at once."""
-    if errors:
-        raise problems.RuleBroken((summary + " " + "; ".join(e.detail for e in errors))[:2000], errors=errors[:500])
 
 
 async def found(conn: AsyncConnection, actor: Actor, kind: str, ids: Named, *conditions: Any) -> list[StoredRecord]:
@@ -441,15 +436,7 @@ async def next_child_plan(
 
 STORIES = register(
     Resource(
-        Names(
-            STORY_KIND,
-            "WordsAndPictures",
-            "/v1/words-and-pictures",
-            "story_id",
-            "words and pictures",
-            title="words and pictures explanation",
-            scope="words-and-pictures",
-        ),
+        Names(STORY_KIND, "WordsAndPictures", "/v1/words-and-pictures", "story_id", "words and pictures", title=STORY),
         Record(
             WordsAndPictures,
             WordsAndPicturesCreate,
@@ -524,8 +511,7 @@ CHILD_PLANS = register(
             "/v1/child-safety-plans",
             "child_plan_id",
             "safety plans",
-            title="child-centred safety plan",
-            scope="child-safety-plans",
+            title=CHILD_PLAN,
         ),
         Record(
             ChildSafetyPlan,

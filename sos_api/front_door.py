@@ -53,7 +53,18 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.registry import Action, Create, Listing, Names, Record, Resource, register, resource
-from .resources.service import fields_of, insert, load, new_id, new_meta, next_meta, now, require_existing, today
+from .resources.service import (
+    fields_of,
+    insert,
+    load,
+    new_id,
+    new_meta,
+    next_meta,
+    now,
+    refuse,
+    require_existing,
+    today,
+)
 from .timescales import add_working_days, due, london_date
 
 KIND = "referral"
@@ -70,11 +81,6 @@ def decode(stored: StoredRecord) -> Referral:
 
 def referral_columns(referral: Referral) -> Columns:
     return columns_of(referral, child_ids=tuple(referral.subjects))
-
-
-def refuse(errors: Sequence[FieldError], summary: str) -> None:
-    if errors:
-        raise problems.RuleBroken(f"{summary} " + "; ".join(e.detail for e in errors) + ".", errors=list(errors))
 
 
 # --- the case a referral belongs to --------------------------------------------------------------------------
@@ -237,7 +243,7 @@ async def with_clock(_: AsyncConnection, __: Actor, shown: list[StoredRecord]) -
 
 REFERRALS = register(
     Resource(
-        Names(KIND, "Referral", "/v1/referrals", "referral_id", "front door", scope="referrals"),
+        Names(KIND, "Referral", "/v1/referrals", "referral_id", "front door"),
         Record(Referral, ReferralCreate, referral_columns, reach=Reach.front_door),
         # The front door and quality staff; a referrer, the family and partners are not shown the council's record.
         Access(read=CASE_WORKERS | COUNCIL_WIDE | SYNC_CLIENTS),

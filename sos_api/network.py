@@ -40,7 +40,7 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.registry import Create, Listing, Names, Record, Replace, Resource, register, resource
-from .resources.service import fields_of, load, new_id, new_meta, next_meta, now, require_existing, today
+from .resources.service import fields_of, load, new_id, new_meta, next_meta, now, refuse, require_existing, today
 
 KIND, MEETING_KIND = "network", "network_meeting"
 # Private contact details reach family callers only where the member agreed (domain 2.10 `contact`).
@@ -48,18 +48,6 @@ PRIVATE_CONTACT = re.compile(rb'"share_with_family":\s*false')
 # An id and where the body names it; with the version it names, and where.
 Named = tuple[str, UUID]
 Versioned = tuple[str, UUID, str, int]
-
-
-def refuse(
-    errors: list[FieldError],
-    summary: str,
-    problem: type[problems.ProblemError] = problems.RuleBroken,
-    rule: str | None = None,
-) -> None:
-    """422 naming every failure at once, so the worker can fix them in one pass."""
-    if errors:
-        detail = summary + " " + "; ".join(e.detail for e in errors)
-        raise problem(detail[:2000], rule=rule, errors=errors[:500])
 
 
 def optional(at: str, value: UUID | None) -> list[Named]:
@@ -282,7 +270,7 @@ IF_MATCH = "(If-Match required; the previous version is kept)"
 
 NETWORKS = register(
     Resource(
-        Names(KIND, "Network", "/v1/networks", "network_id", "network", scope="networks"),
+        Names(KIND, "Network", "/v1/networks", "network_id", "network"),
         Record(Network, NetworkCreate, network_columns, parent="case"),
         Access(read=SHARED_WORK_READERS),
         listing=Listing("listCaseNetworks", "The case's safety and family networks, oldest first"),
@@ -300,15 +288,7 @@ NETWORKS = register(
 
 MEETINGS = register(
     Resource(
-        Names(
-            MEETING_KIND,
-            "NetworkMeeting",
-            "/v1/network-meetings",
-            "meeting_id",
-            "network",
-            title="network meeting",
-            scope="network-meetings",
-        ),
+        Names(MEETING_KIND, "NetworkMeeting", "/v1/network-meetings", "meeting_id", "network"),
         Record(NetworkMeeting, NetworkMeetingCreate, parent="case"),
         Access(read=SHARED_WORK_READERS),
         listing=Listing("listCaseNetworkMeetings", "The case's network meetings, newest first", newest_first=True),

@@ -89,6 +89,7 @@ from .resources.service import (
     new_meta,
     next_meta,
     now,
+    refuse,
     require_existing,
     today,
     update,
@@ -118,13 +119,6 @@ def plan_columns(plan: SafetyPlan) -> Columns:
     return columns_of(plan, child_ids=tuple(plan.child_ids))
 
 
-def refuse(errors: Sequence[FieldError], summary: str, problem: type[problems.ProblemError], rule: str | None) -> None:
-    """One problem naming every failure at once, so the worker can put them all right in one pass."""
-    if errors:
-        detail = f"{summary} " + "; ".join(e.detail for e in errors)
-        raise problem(detail[:1999] + ".", rule=rule, errors=list(errors[:500]))
-
-
 def error(pointer: str, code: str, detail: str) -> FieldError:
     return FieldError(pointer=pointer, code=code, detail=detail)
 
@@ -133,8 +127,6 @@ def not_after_today(on: dt.date, pointer: str) -> None:
     refuse(
         [error(pointer, "in_the_future", f"{on.isoformat()} is in the future")] if on > today() else [],
         "An agreement is recorded once it has been given:",
-        problems.RuleBroken,
-        None,
     )
 
 
@@ -173,7 +165,7 @@ async def check_references(conn: AsyncConnection, actor: Actor, case_id: UUID | 
         for i, d in enumerate(body.danger_ids)
         if d not in dangers
     ]
-    refuse(errors, "The plan names records outside this case:", problems.RuleBroken, None)
+    refuse(errors, "The plan names records outside this case:")
     people: list[tuple[str, UUID | None]] = [
         (f"/rules/{i}/responsible/{j}", p) for i, r in enumerate(body.rules) for j, p in enumerate(r.responsible)
     ]
@@ -191,8 +183,6 @@ def with_rule_ids(rules: list[SafetyRuleCreate], known: set[UUID]) -> list[Safet
             if r.id is not None and r.id not in known
         ],
         "Rules carried over must keep their ids:",
-        problems.RuleBroken,
-        None,
     )
     return [r if r.id is not None else msgspec.structs.replace(r, id=new_id()) for r in rules]
 
@@ -247,8 +237,6 @@ async def add_agreement(conn: AsyncConnection, actor: Actor, stored: StoredRecor
         refuse(
             [error("/person_id", "required", "name who agreed")],
             "Recording someone's agreement:",
-            problems.RuleBroken,
-            None,
         )
     else:
         await require_existing(conn, actor, "person", [("/person_id", person)])
@@ -510,8 +498,6 @@ async def end(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: S
         refuse(
             [error("/end_reason", "server_set", "a version is superseded when the next one is agreed")],
             "The plan cannot end as superseded:",
-            problems.RuleBroken,
-            None,
         )
     if reason is SafetyPlanEndReason.goals_sustained and plan.status is not S.sustained:
         refuse(
@@ -621,7 +607,7 @@ async def new_check_in(
         errors.append(
             error("/corrects", "unknown_reference", f"{body.corrects} is not a standing check-in of this plan")
         )
-    refuse(errors, "The check-in cannot be recorded:", problems.RuleBroken, None)
+    refuse(errors, "The check-in cannot be recorded:")
     at = now()
     return PlanCheckIn(
         **(fields_of(body) | no_wider_than(body, plan)),
@@ -636,7 +622,7 @@ async def new_check_in(
 
 PLANS = register(
     Resource(
-        Names(KIND, "SafetyPlan", "/v1/safety-plans", "plan_id", "safety plans", title="safety plan"),
+        Names(KIND, "SafetyPlan", "/v1/safety-plans", "plan_id", "safety plans"),
         Record(SafetyPlan, SafetyPlanCreate, plan_columns, parent="case"),
         Access(read=SHARED_WORK_READERS),
         listing=Listing(

@@ -56,6 +56,7 @@ from ..resources.service import (
     next_meta,
     now,
     races,
+    refuse,
     update,
 )
 from ..scaling import service as scaling
@@ -100,13 +101,6 @@ def children_errors(case: StoredRecord, child_ids: Sequence[UUID], pointer: str)
         for i, c in enumerate(child_ids)
         if c not in members
     ]
-
-
-def refuse(errors: list[FieldError], summary: str, rule: str | None = None) -> None:
-    """422 naming every failure at once, so the worker can fix them in one pass."""
-    if errors:
-        detail = summary + " " + "; ".join(e.detail for e in errors)
-        raise problems.RuleBroken(detail[:2000], rule=rule, errors=errors[:500])
 
 
 def lost_chain_race() -> problems.ProblemError:
@@ -298,7 +292,7 @@ async def check_ready_to_finalise(conn: AsyncConnection, actor: Actor, draft: As
         if danger.status is DangerStatus.active and danger.safety_goal.sustain_for is None:
             missing(pointer, f"danger statement {danger_id}: safety_goal.sustain_for is required before finalising")
     rule = "BR-03" if any(e.code == "BR-03" for e in errors) else None
-    refuse(errors, "The map cannot be finalised yet:", rule)
+    refuse(errors, "The map cannot be finalised yet:", rule=rule)
     return [found[d] for d in draft.danger_ids]
 
 

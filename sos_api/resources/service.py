@@ -97,6 +97,19 @@ def ending(
     return msgspec.structs.replace(record, meta=next_meta(record.meta, actor, now()), **changes)
 
 
+def refuse(
+    errors: Sequence[FieldError],
+    summary: str,
+    problem: type[problems.ProblemError] = problems.RuleBroken,
+    rule: str | None = None,
+) -> None:
+    """One problem (422 unless the rule says otherwise) naming every failure at once, so the caller can put them
+    all right in one pass; the detail, full stop included, within the Problem's 2,000 characters."""
+    if errors:
+        detail = f"{summary} " + "; ".join(e.detail for e in errors)
+        raise problem(detail[:1999] + ".", rule=rule, errors=list(errors[:500]))
+
+
 def not_found(res: Resource) -> problems.NotFound:
     return problems.NotFound(f"No {res.names.title} with that id.")
 

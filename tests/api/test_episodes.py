@@ -272,6 +272,8 @@ class TestCaseLevelAndClosing:
         listed = await eps.client.get("/v1/cases?limit=200", headers=eps.worker)
         [mine] = [c for c in listed.json()["items"] if c["id"] == eps.family.case_id]
         assert mine["current_level"] == "child_protection"
+        summary = await eps.client.get(f"/v1/cases/{eps.family.case_id}/summary", headers=eps.worker)
+        assert summary.json()["current_level"] == "child_protection"
 
     async def test_a_case_closes_only_once_every_episode_has_ended(self, eps: Episodes) -> None:
         episode = await eps.open(episode_body(eps.family.child))
