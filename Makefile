@@ -27,9 +27,13 @@ lint: $(STAMP)
 	$(BIN)/mypy sos_schema sos_api $(wildcard bench)
 	$(BIN)/lint-imports
 
-# The whole suite. pytest's exit code 5 ("no tests collected") counts as a failure.
+# The whole suite, spread over pytest-xdist workers, one per core up to four (TEST_WORKERS=0 runs it in one process;
+# each worker has its own embedded PostgreSQL, or its own databases on SOS_TEST_DATABASE_URL). Much of a test's time
+# is spent waiting on PostgreSQL, so two workers on two cores take about half the time of one.
+# pytest's exit code 5 ("no tests collected") counts as a failure.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
 test: lint
-	@$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 format: $(STAMP)

@@ -13,6 +13,9 @@ from . import (
     alerts,
     case_summary,
     cases,
+    conferences,
+    court,
+    due_work,
     episodes,
     explanations,
     front_door,
@@ -20,9 +23,12 @@ from . import (
     maps,
     network,
     people,
+    plans,
+    practice_quality,
     relationships,
     safety_plans,
     scaling,
+    strategy,
     voice,
 )
 from .resources.routes import all_standard_routes
@@ -37,12 +43,18 @@ AREAS = (
     relationships,
     episodes,
     front_door,
+    strategy,
+    conferences,
+    plans,
+    court,
+    practice_quality,
     network,
     safety_plans,
     explanations,
     voice,
     alerts,
     case_summary,
+    due_work,
 )
 
 

@@ -3,16 +3,18 @@
 Each child has episodes of their own, one per level from start to end, and at most one open per level; opening a
 higher level leaves a lower one open until the worker ends it (domain 3.1). A step up or down is a StepChange,
 append-only (3.6), and one transaction: each child's episode at `from_level` ends on the day of the decision and
-a new one at `to_level` starts that day, linked back by `stepped_from` (3.2). Opening an episode and stepping both
-lock the case row, so two writers cannot open one child's level twice, nor open one while the case closes.
+a new one at `to_level` starts that day, linked back by `stepped_from` (3.2). A child who already has an open
+episode at `to_level` keeps it, and only the `from_level` one ends: many councils keep child in need open beside
+child protection (3.1). Opening an episode and stepping both lock the case row, so two writers cannot open one
+child's level twice, nor open one while the case closes.
 
-Step down from child protection needs a review conference decision (3.2): conferences are not built yet, so it
-is not checked here.
+Step down from child protection happens only through a review conference (3.2, 3.4): each child stepped down needs
+a review conference of the case, held by the day of the step, whose circulated or agreed decision ends the plan
+(`no-rcpc-decision`, 409). A declined step or a correction moves nobody, so it needs none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from uuid import UUID
 
 import msgspec
@@ -25,12 +27,14 @@ from sos_schema import (
     ChildEpisode,
     ChildEpisodeCreate,
     ChildEpisodeEnd,
+    ChildProtectionConference,
+    ConferenceDecision,
+    ConferenceType,
     EpisodeEndReason,
     EpisodeStartReason,
     FieldError,
     LegalBasis,
-    MemberRole,
-    Person,
+    ReviewDecision,
     StepChange,
     StepChangeCreate,
 )
@@ -41,12 +45,16 @@ from .context import Actor
 from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
+from .resources.members import not_children
 from .resources.registry import Action, Create, Listing, Names, Record, Resource, register, resource
 from .resources.service import ending, fields_of, insert, new_id, new_meta, now, refuse, today, update
+from .timescales import london_date
 
 KIND, STEP_KIND = "child_episode", "step_change"
+# Domain 3.2: review decisions that end a child protection plan, read once the minutes are shared.
+ENDS_PLAN = frozenset(ConferenceDecision(d.value) for d in ReviewDecision) - {ConferenceDecision.cp_plan_continues}
+SHARED_MINUTES = ("circulated", "agreed", "amended")
 OPEN, ENDED = "open", "ended"
-CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
 RANK = {level: rank for rank, level in enumerate(CaseLevel)}
 # The legal basis a stepped-to episode gets when the step change names none (looked_after always names one).
 DEFAULT_BASIS = {
@@ -80,27 +88,6 @@ async def open_at(
     where = (records.c.case_id == case_id, records.c.status == OPEN)
     found = [(decode(f), f) for f in await q.select_where(conn, actor.scope, episodes(), *where, for_update=lock)]
     return {episode.child_id: f for episode, f in found if episode.level is level}
-
-
-async def not_children(
-    conn: AsyncConnection, actor: Actor, case: Case, child_ids: Sequence[UUID], pointer: str
-) -> list[FieldError]:
-    """Each id is a child or unborn child of the case; an unborn child has an expected date of birth (BR-20)."""
-    roles = {m.person_id: m.role for m in case.members}
-    found = await q.select_where(conn, actor.scope, resource("person"), q.having_ids(child_ids))
-    people = {p.id: msgspec.json.decode(p.doc, type=Person) for p in found}
-    errors = []
-    for i, child in enumerate(child_ids):
-        at = pointer.format(i=i)
-        person = people.get(child)
-        if roles.get(child) not in CHILD_ROLES:
-            errors.append(
-                FieldError(pointer=at, code="not_a_child_of_case", detail=f"{child} is not a child in this case")
-            )
-        elif person is None or (person.date_of_birth is None and person.expected_date_of_birth is None):
-            detail = f"BR-20: {child} is an unborn child with no expected date of birth"
-            errors.append(FieldError(pointer=at, code="unborn_without_expected_date", detail=detail))
-    return errors
 
 
 def open_case(stored: StoredRecord) -> Case:
@@ -145,9 +132,16 @@ async def end_episode(conn: AsyncConnection, actor: Actor, stored: StoredRecord,
 
 
 async def step_child(
-    conn: AsyncConnection, actor: Actor, case: StoredRecord, old_stored: StoredRecord, body: StepChangeCreate
+    conn: AsyncConnection,
+    actor: Actor,
+    case: StoredRecord,
+    old_stored: StoredRecord,
+    body: StepChangeCreate,
+    *,
+    already_there: bool,
 ) -> None:
-    """End the child's episode at `from_level` and start the one at `to_level`, both on `decided_on`."""
+    """End the child's episode at `from_level` and start the one at `to_level`, both on `decided_on`; a child
+    already open at `to_level` stays in that episode (domain 3.1)."""
     old, at = decode(old_stored), now()
     up = RANK[body.to_level] > RANK[body.from_level]
     why_end, why_start = (
@@ -158,6 +152,8 @@ async def step_child(
     when = (body.decided_on, old.start_date, "decided_on")
     ended = ending(old, actor, None, when, end_date=body.decided_on, end_reason=why_end)
     await update(conn, actor, episodes(), old_stored, ended, at)
+    if already_there:
+        return
     basis = body.legal_basis or DEFAULT_BASIS.get(body.to_level, LegalBasis.none_consent)
     new = ChildEpisode(
         child_id=old.child_id,
@@ -173,6 +169,30 @@ async def step_child(
         stepped_from=old.id,
     )
     await insert(conn, actor, episodes(), new, at, case)
+
+
+async def plan_ended_by_review(conn: AsyncConnection, actor: Actor, case_id: UUID, body: StepChangeCreate) -> None:
+    """Domain 3.2: a child steps down from child protection only through a review conference of this case, held by
+    the day of the step, whose circulated or agreed minutes record a decision that ends the plan."""
+    found = await q.select_where(
+        conn, actor.scope, resource("conference"), records.c.case_id == case_id, records.c.status.in_(SHARED_MINUTES)
+    )
+    ended: set[UUID] = set()
+    for conference in (msgspec.json.decode(c.doc, type=ChildProtectionConference) for c in found):
+        held = london_date(conference.held_at) if conference.held_at is not None else None
+        review = conference.type is ConferenceType.review and conference.decision in ENDS_PLAN
+        if review and held is not None and held <= body.decided_on:
+            ended.update(conference.child_ids)
+    missing = [
+        FieldError(
+            pointer=f"/child_ids/{i}",
+            code="no_rcpc_decision",
+            detail=f"no review conference of this case has ended {child}'s child protection plan",
+        )
+        for i, child in enumerate(body.child_ids)
+        if child not in ended
+    ]
+    refuse(missing, "Step down from child protection follows a review conference's decision:", problems.NoRcpcDecision)
 
 
 async def new_step_change(
@@ -208,11 +228,11 @@ async def new_step_change(
     ]
     refuse(missing, "Nothing to step from:", problems.Conflict)
     if body.rejected_reason is None and body.corrects is None:
+        if body.from_level is CaseLevel.child_protection:
+            await plan_ended_by_review(conn, actor, stored.id, body)
         target = await open_at(conn, actor, stored.id, body.to_level)
         for child in body.child_ids:
-            if child in target:
-                raise already_open(child, body.to_level, target[child])
-            await step_child(conn, actor, stored, start[child], body)
+            await step_child(conn, actor, stored, start[child], body, already_there=child in target)
     at = now()
     meta = new_meta(actor, at, stored.id, stored.la_code)
     return StepChange(**fields_of(body), id=step_id, meta=meta, decided_by=signed_by(actor.principal), recorded_at=at)
@@ -265,8 +285,11 @@ STEP_CHANGES = register(
             problems=(409, 422),
             description=(
                 "Append-only: a correction is a new step change naming the one it `corrects`. A step change with "
-                "`rejected_reason` or `corrects` moves no episode. Refused with 409 when a child has no open episode "
-                "at `from_level`, or already has one at `to_level`."
+                "`rejected_reason` or `corrects` moves no episode. A child already open at `to_level` keeps that "
+                "episode and only the `from_level` one ends. Refused with 409 when a child has no open episode at "
+                "`from_level`, and with `no-rcpc-decision` (409) when stepping a child down from child_protection "
+                "without a review conference of the case, held by `decided_on`, whose circulated or agreed decision "
+                "ends the plan."
             ),
         ),
     )

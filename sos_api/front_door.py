@@ -25,6 +25,8 @@ from sos_schema import (
     CaseCreate,
     CaseMember,
     CaseStatus,
+    DueWork,
+    DueWorkKind,
     FieldError,
     MemberRole,
     Person,
@@ -65,7 +67,7 @@ from .resources.service import (
     require_existing,
     today,
 )
-from .timescales import add_working_days, due, london_date
+from .timescales import add_working_days, due, due_work, london_date
 
 KIND = "referral"
 CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
@@ -241,6 +243,14 @@ async def with_clock(_: AsyncConnection, __: Actor, shown: list[StoredRecord]) -
     return out
 
 
+def decision_due(referral: Referral) -> list[DueWork]:
+    """An undecided referral owes its manager's decision (BR-19)."""
+    if referral.decision is not None:
+        return []
+    what, due_on = DueWorkKind.referral_decision, referral.decision_due_by
+    return [due_work(what, KIND, referral.id, referral.case_id, referral.subjects, due_on)]
+
+
 REFERRALS = register(
     Resource(
         Names(KIND, "Referral", "/v1/referrals", "referral_id", "front door"),
@@ -256,6 +266,7 @@ REFERRALS = register(
             problems=(422,),
         ),
         present=with_clock,
+        due=decision_due,
         actions=(
             Action(
                 "decideReferral",

@@ -13,6 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from sos_schema import Problem
+from sos_schema.export import public_types
 
 from .problems import GENERIC, PROBLEM_MEDIA_TYPE
 
@@ -47,6 +48,11 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
+def _union_names() -> dict[Any, str]:
+    """The tagged unions sos_schema exports (PlanCreate), by value."""
+    return {tp: name for name, tp in public_types().items() if not isinstance(tp, type)}
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -76,7 +82,15 @@ def build_document(app: Litestar) -> dict[str, Any]:
             if api.get(key) is not None and api[key] not in types:
                 types.append(api[key])
     (refs, components) = msgspec.json.schema_components(types, ref_template="#/components/schemas/{name}")
-    names = {tp: ref["$ref"].rsplit("/", 1)[1] for tp, ref in zip(types, refs, strict=True)}
+    names = {}
+    for tp, ref in zip(types, refs, strict=True):
+        if "$ref" in ref:
+            names[tp] = ref["$ref"].rsplit("/", 1)[1]
+        else:
+            # A tagged union body (PlanCreate): msgspec gives it inline; it becomes a component named as
+            # sos_schema exports it, its discriminator kept.
+            names[tp] = _union_names()[tp]
+            components[names[tp]] = ref
 
     for path_item in doc.get("paths", {}).values():
         for method, operation in list(path_item.items()):

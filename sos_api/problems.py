@@ -157,6 +157,115 @@ class ReferralIncomplete(
 ): ...  # domain 2.6: the four front-door questions are answered before a manager decides (BR-19)
 
 
+# --- strategy discussions and s47 enquiries (sos_api/strategy.py) ---
+
+
+class StrategyIncomplete(
+    ProblemError, status=422, slug="strategy-incomplete", title="The strategy discussion is not ready to be finalised"
+): ...  # domain 2.16: outcome, immediate protection, the three flags and whether the family was told
+
+
+class S47NotUnderWay(
+    ProblemError, status=409, slug="s47-not-under-way", title="No section 47 enquiry is under way"
+): ...  # domain 2.16, 3.6: an s47 outcome is recorded once, for an enquiry the discussion started
+
+
+# --- conferences and core groups (sos_api/conferences.py) ---
+
+
+class ChairDecides(
+    ProblemError, status=422, slug="chair-decides", title="Only the conference chair records the decision"
+): ...  # BR-14: creates and edits never carry the decision, category, dissent, outline plan or core group
+
+
+class NotTheChair(
+    ProblemError, status=403, slug="not-the-chair", title="You are not this conference's chair"
+): ...  # BR-14: the chair named on the conference, as themselves
+
+
+class LateReasonRequired(
+    ProblemError, status=422, slug="late-reason-required", title="A conference held late needs a recorded reason"
+): ...  # BR-13: breaches of the timescale are allowed with a reason
+
+
+class MinutesIncomplete(
+    ProblemError, status=422, slug="minutes-incomplete", title="The minutes cannot move on yet"
+): ...  # domain 2.17: what circulated and agreed minutes need
+
+
+class NoRcpcDecision(
+    ProblemError, status=409, slug="no-rcpc-decision", title="No review conference decision ends the plan"
+): ...  # domain 3.2: step down from child protection only through an RCPC decision
+
+
+# --- statutory plans (sos_api/plans.py) ---
+class StatutoryPlanNotReady(
+    ProblemError, status=422, slug="statutory-plan-not-ready", title="The statutory plan is not ready to be agreed"
+): ...  # domain 2.18: actions, a review schedule and a named lead before a plan is agreed
+
+
+class EarlyHelpConsent(
+    ProblemError, status=422, slug="early-help-consent", title="Early help needs consent covering information sharing"
+): ...  # BR-18
+
+
+class NoConferenceDecision(
+    ProblemError, status=422, slug="no-conference-decision", title="No conference decided this child protection plan"
+): ...  # BR-14: a CP plan follows a conference decision, in its category
+
+
+class CarePlanNotReady(
+    ProblemError, status=422, slug="care-plan-not-ready", title="The care plan is not ready to be agreed"
+): ...  # BR-16: the placement plan, and the child looked after
+
+
+class PlacementPlanUnsigned(
+    ProblemError, status=422, slug="placement-plan-unsigned", title="The carer has not signed the placement plan"
+): ...  # BR-15, reg 9(3)
+
+
+class PathwayPlanIncomplete(
+    ProblemError, status=422, slug="pathway-plan-incomplete", title="The pathway plan is not complete"
+): ...  # BR-17: all ten statutory need areas, the young person's own date of birth
+
+
+class NoConferenceDecisionToEnd(
+    ProblemError,
+    status=422,
+    slug="no-conference-decision-to-end",
+    title="No review conference decided to end this child protection plan",
+): ...  # domain 3.4: a CP plan ends on an RCPC decision
+
+
+class StillLookedAfter(
+    ProblemError, status=422, slug="still-looked-after", title="The child is still looked after"
+): ...  # domain 3.4: a care plan ends when the child stops being looked after
+
+
+class PathwaySupportContinues(
+    ProblemError, status=422, slug="pathway-support-continues", title="The young person is still owed support"
+): ...  # domain 3.4, BR-17: pathway plans end at 21 (or 25), or when the young person declines support
+
+
+# --- court work and practice quality (sos_api/court.py, sos_api/practice_quality.py) ---
+
+
+class FgdmNotOffered(
+    ProblemError,
+    status=422,
+    slug="fgdm-not-offered",
+    title="Family group decision-making was not offered before the application",
+): ...  # CA 1989 s31ZA (domain 3.5): the offer, or why it was not in the child's best interests
+
+
+class ModeratorIsAuditor(
+    ProblemError,
+    status=403,
+    slug="moderator-is-auditor",
+    title="An audit is moderated by someone other than its auditor",
+): ...  # domain 2.24: moderation is a second auditor's check
+
+
 def problem_type(slug: str) -> str:
     return PROBLEM_BASE + slug
 

@@ -82,8 +82,8 @@ from .resources.registry import (
 )
 from .resources.service import (
     Written,
+    error,
     fields_of,
-    insert,
     load,
     new_id,
     new_meta,
@@ -91,6 +91,7 @@ from .resources.service import (
     now,
     refuse,
     require_existing,
+    revise,
     today,
     update,
 )
@@ -117,10 +118,6 @@ def decode(stored: StoredRecord) -> SafetyPlan:
 
 def plan_columns(plan: SafetyPlan) -> Columns:
     return columns_of(plan, child_ids=tuple(plan.child_ids))
-
-
-def error(pointer: str, code: str, detail: str) -> FieldError:
-    return FieldError(pointer=pointer, code=code, detail=detail)
 
 
 def not_after_today(on: dt.date, pointer: str) -> None:
@@ -513,29 +510,17 @@ async def end(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: S
 
 async def create_revision(db: Database, actor: Actor, plan_id: UUID, _: int | None, __: None) -> Written:
     """Copy an agreed version into a new draft (rule ids carry over); one draft revision at a time."""
-    async with db.begin(actor.scope) as conn:
-        source = await load(conn, actor, plans(), plan_id, lock=True)
-        old = decode(source)
-        if old.status not in AGREED_STATES:
-            raise problems.Conflict(
-                f"This plan version is {old.status.value}; a draft is edited itself, and an ended plan is "
-                "followed by a new plan."
-            )
-        drafts = await q.select_where(
-            conn, actor.scope, plans(), records.c.case_id == source.case_id, records.c.status == S.draft.value
+
+    def revisable(old: SafetyPlan) -> bool:
+        return old.status in AGREED_STATES
+
+    def draft_of(old: SafetyPlan, source: StoredRecord, at: dt.datetime) -> SafetyPlan:
+        meta = new_meta(actor, at, source.case_id, source.la_code)
+        return SafetyPlan(
+            **fields_of(content_of(old)), id=new_id(), meta=meta, status=S.draft, previous_version_id=old.id
         )
-        already = [d.id for d in drafts if decode(d).previous_version_id == old.id]
-        if already:
-            raise problems.Conflict(f"Draft {already[0]} already revises this version; edit that one.")
-        at = now()
-        draft = SafetyPlan(
-            **fields_of(content_of(old)),
-            id=new_id(),
-            meta=new_meta(actor, at, source.case_id, source.la_code),
-            status=S.draft,
-            previous_version_id=old.id,
-        )
-        return await insert(conn, actor, plans(), draft, at, source)
+
+    return await revise(db, actor, plans(), plan_id, revisable, draft_of)
 
 
 # --- stale on read (BR-09) ---------------------------------------------------------------------------------

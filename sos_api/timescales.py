@@ -7,11 +7,15 @@ on the Nth working day after X. Councils' own closure days [VBC] are not counted
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import cache
+from uuid import UUID
 
 import holidays
 import msgspec
+
+from sos_schema import DueWork, DueWorkKind
 
 from .resources.service import LONDON, today
 
@@ -46,6 +50,14 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return sum(1 for k in range(1, (end - start).days + 1) if is_working_day(start + dt.timedelta(days=k)))
 
 
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, or that month's last day (31 August + 6 = 28 or 29 February):
+    "within 3 months" and "6 months apart" (domain 3.5) are calendar months."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
 def london_date(at: dt.datetime) -> dt.date:
     """The day an instant falls on in England, where timescales are counted."""
     return at.astimezone(LONDON).date()
@@ -64,3 +76,20 @@ def due(due_on: dt.date, on: dt.date | None = None) -> Due:
     remaining over the weekend, and overdue, until Monday makes it -1."""
     on = on or today()
     return Due(due_on=due_on, days_remaining=working_days_between(on, due_on), overdue=on > due_on)
+
+
+def due_work(
+    what: DueWorkKind, kind: str, record_id: UUID, case_id: UUID | None, child_ids: list[UUID], due_on: dt.date
+) -> DueWork:
+    """One item of a team's due-work list, seen from today."""
+    clock = due(due_on)
+    return DueWork(
+        what=what,
+        kind=kind,
+        record_id=record_id,
+        case_id=case_id,
+        child_ids=child_ids,
+        due_by=due_on,
+        working_days_remaining=clock.days_remaining,
+        overdue=clock.overdue,
+    )

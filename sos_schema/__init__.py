@@ -15,6 +15,8 @@ from .case import *  # noqa: F403
 from .case import __all__ as _case_all
 from .contributions import *  # noqa: F403
 from .contributions import __all__ as _contributions_all
+from .due import *  # noqa: F403
+from .due import __all__ as _due_all
 from .frontdoor import *  # noqa: F403
 from .frontdoor import __all__ as _frontdoor_all
 from .identifiers import *  # noqa: F403
@@ -51,6 +53,7 @@ __all__ = sorted(
         *_audit_all,
         *_case_all,
         *_contributions_all,
+        *_due_all,
         *_frontdoor_all,
         *_identifiers_all,
         *_involvement_all,

@@ -374,10 +374,11 @@ class StepChangeCreate(Shareable, kw_only=True):
 
     Early help is voluntary, so stepping down into it needs `family_consent`; if the family does not
     consent, record why the step down did not go ahead in `rejected_reason`. Step down from child protection
-    needs a review conference decision, and step up from early help normally goes through the front door
-    (not checked yet: conferences and the front door's panel route are not built). `decided_by` is the manager
-    who records it, taken from their token. A step change with `rejected_reason` or `corrects` records the
-    decision and moves no episode.
+    needs a review conference of the case whose circulated or agreed decision ends the plan for each child
+    (checked by the API). Step up from early help normally goes through the front door (not checked: the front
+    door's panel route is not built). A child already open at `to_level` keeps that episode; only the one at
+    `from_level` ends. `decided_by` is the manager who records it, taken from their token. A step change with
+    `rejected_reason` or `corrects` records the decision and moves no episode.
     """
 
     child_ids: Annotated[list[PersonRef], Meta(min_length=1, max_length=FEW)]

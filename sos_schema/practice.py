@@ -43,6 +43,7 @@ __all__ = [
     "AuditStandard",
     "CaseAudit",
     "CaseAuditCreate",
+    "CaseAuditModeration",
     "CaseAuditType",
     "CourtEvidence",
     "CourtOrder",
@@ -163,10 +164,19 @@ class CourtWorkCreate(Shareable, kw_only=True):
     ] = None
     evidence: CourtEvidence | None = None
     orders: Annotated[list[CourtOrder], Meta(max_length=FEW)] = []
+    concluded_on: Annotated[
+        dt.date | None,
+        Meta(description="When the proceedings ended (final order or withdrawal); only at stage concluded."),
+    ] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
         no_duplicates(self.child_ids, "child_ids")
+        require(
+            self.concluded_on is None or self.stage is CourtStage.concluded,
+            "concluded_on is recorded only at stage concluded",
+        )
+        check_order(self.application_issued_on, self.concluded_on, "proceedings")
         if self.fgdm_response is FgdmResponse.not_offered_best_interests:
             require(
                 self.fgdm_not_offered_reason is not None,
@@ -182,6 +192,10 @@ class CourtWorkCreate(Shareable, kw_only=True):
                 require(self.fgdm_offered_on is not None, "fgdm_offered_on is required when the family responded")
         if self.stage in _ISSUED_STAGES:
             require(self.application_issued_on is not None, f"application_issued_on is required at stage {self.stage}")
+        require(
+            self.stage is not CourtStage.pre_proceedings or self.application_issued_on is None,
+            "application_issued_on is empty at stage pre_proceedings: an issued application moves the stage on",
+        )
         # s31ZA: the offer is made before the application.
         check_order(self.fgdm_offered_on, self.application_issued_on, "FGDM offer to application")
         check_order(self.letter_before_proceedings_on, self.application_issued_on, "letter before proceedings")
@@ -195,6 +209,24 @@ class CourtWork(CourtWorkCreate, kw_only=True, forbid_unknown_fields=False):
     deadline_26_weeks: Annotated[
         dt.date | None,
         Meta(description="application_issued_on + 26 weeks, unless the court extends it (CA 1989 s32(1)(a))."),
+    ] = None
+    deadline_days_remaining: (
+        Annotated[
+            int,
+            Meta(
+                ge=-100_000,
+                le=100_000,
+                description=(
+                    "Working days from today (or from concluded_on once concluded) to deadline_26_weeks; negative when "
+                    "past it. Worked out on every read; empty before the application is issued."
+                ),
+            ),
+        ]
+        | None
+    ) = None
+    deadline_overdue: Annotated[
+        bool | None,
+        Meta(description="The proceedings ran (or are running) past deadline_26_weeks. Worked out on every read."),
     ] = None
 
 
@@ -351,7 +383,8 @@ _AUDIT_WITHHELD = "Audit records are restricted (domain 4.2)."
 class CaseAuditCreate(Shareable, kw_only=True):
     """A case audit, graded against Signs of Safety-aligned standards and written in three columns (domain 2.24).
 
-    Restricted by default. A `together_with` audit is done with the practitioner present.
+    Restricted by default. A `together_with` audit is done with the practitioner present. Moderation is not part
+    of the audit's body: another member of quality staff moderates it (`CaseAuditModeration`), as themselves.
     """
 
     visibility: Visibility = _RESTRICTED
@@ -370,7 +403,6 @@ class CaseAuditCreate(Shareable, kw_only=True):
     grade: AuditGrade | None = None
     actions: Annotated[list[Action], Meta(max_length=FEW)] = []
     family_feedback: Text | None = None
-    moderated_by: PractitionerRef | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -380,16 +412,30 @@ class CaseAuditCreate(Shareable, kw_only=True):
             require(self.practitioner is not None, "practitioner is required when practitioner_present is true")
         if self.type is CaseAuditType.together_with:
             require(self.practitioner_present, "a together_with audit is done with the practitioner present")
-        require(
-            self.moderated_by is None or self.moderated_by != self.auditor, "an auditor cannot moderate their own audit"
-        )
+
+
+class CaseAuditModeration(Input, kw_only=True):
+    """A second auditor's moderation of a case audit: the grade they agree (empty keeps the auditor's) and why.
+    The moderator is the caller (from the token), never the audit's own auditor."""
+
+    grade: Annotated[AuditGrade | None, Meta(description="The moderated grade; empty keeps the auditor's.")] = None
+    note: Text | None = None
 
 
 class CaseAudit(CaseAuditCreate, kw_only=True, forbid_unknown_fields=False):
-    """A stored case audit."""
+    """A stored case audit. Once moderated it is read-only."""
 
     id: UUID
     meta: RecordMeta
+    moderated_by: Annotated[
+        PractitionerRef | None, Meta(description="The moderator's person id, from their token (set by moderation).")
+    ] = None
+    moderated_by_user: Annotated[ShortText | None, Meta(description="The moderator's user, from their token.")] = None
+    moderated_on: dt.date | None = None
+    moderation_note: Text | None = None
+    grade_before_moderation: Annotated[
+        AuditGrade | None, Meta(description="The auditor's grade, when moderation changed it.")
+    ] = None
 
 
 # --- family survey (2.24) -------------------------------------------------------------------------
@@ -430,13 +476,18 @@ AnonymousToken = Annotated[
 class FamilySurveyResponseCreate(Input, kw_only=True):
     """A family member's or child's answers to the council's family survey (domain 2.24).
 
-    Linked either to a case (`case_id`) or to an `anonymous_token`, never both.
+    Linked either to a case (`case_id`) or to an `anonymous_token`, never both. A family member or child answers
+    as themselves (the token says who); a worker recording a paper form may name who answered (`respondent_id`).
     """
 
     survey_id: UUID
     case_id: UUID | None = None
     anonymous_token: AnonymousToken | None = None
     respondent_role: SurveyRespondentRole
+    respondent_id: Annotated[
+        PersonRef | None,
+        Meta(description="Who answered: a member of the case. Family and children answer as themselves."),
+    ] = None
     answers: Annotated[list[SurveyAnswer], Meta(min_length=1, max_length=SOME)]
     submitted_on: dt.date
 

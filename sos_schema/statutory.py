@@ -39,6 +39,7 @@ from ._base import (
     Shareable,
     ShortText,
     Text,
+    UserRef,
     Visibility,
     check_order,
     no_duplicates,
@@ -61,9 +62,12 @@ __all__ = [
     "ChildProtectionPlan",
     "ChildWishesFeelings",
     "ConferenceDecision",
+    "ConferenceDecisionCreate",
+    "ConferenceMinutesChange",
     "ConferenceType",
     "CoreGroupMeeting",
     "CoreGroupMeetingCreate",
+    "CoreGroupStatus",
     "DelegatedAuthority",
     "DelegatedTo",
     "Dissent",
@@ -82,6 +86,7 @@ __all__ = [
     "InitialDecision",
     "Invitation",
     "InvitationStatus",
+    "MinutesAmendment",
     "MinutesStatus",
     "NeedArea",
     "NeedAreaKind",
@@ -105,6 +110,7 @@ __all__ = [
     "PlacementPlan",
     "PlacementSignsOfSuccess",
     "PlacementType",
+    "PlanAgreement",
     "PlanCreate",
     "PlanEnd",
     "PlanFamilyAgreement",
@@ -119,16 +125,22 @@ __all__ = [
     "ReviewDecision",
     "S47Finding",
     "S47Outcome",
+    "S47OutcomeCreate",
     "S47Recommendation",
+    "S47Status",
     "SocialWorkerVisits",
     "StatutoryPlanReview",
+    "StatutoryPlanReviewCreate",
     "StayingArrangement",
     "StayingPutOrClose",
+    "StrategyAmendment",
     "StrategyDiscussion",
+    "StrategyDiscussionAmend",
     "StrategyDiscussionCreate",
     "StrategyFormat",
     "StrategyOutcome",
     "StrategyParticipant",
+    "StrategyStatus",
     "WishesAndFeelings",
     "YoungPersonInvolvement",
 ]
@@ -269,7 +281,8 @@ class StrategyOutcome(enum.StrEnum):
     nfa = "nfa"
 
 
-_STARTS_S47 = frozenset({StrategyOutcome.s47_single_agency, StrategyOutcome.s47_joint_with_police})
+# The outcomes that start a section 47 enquiry when the discussion is finalised.
+STARTS_S47 = frozenset({StrategyOutcome.s47_single_agency, StrategyOutcome.s47_joint_with_police})
 
 
 class ImmediateProtection(enum.StrEnum):
@@ -342,13 +355,42 @@ class FamilyInformed(Input, kw_only=True):
         require(self.informed or self.reason_if_delayed is not None, "reason_if_delayed is required when not informed")
 
 
-class S47Outcome(Input, kw_only=True):
-    """The result of the section 47 enquiry the discussion started, authorised by a manager."""
+class S47OutcomeCreate(Input, kw_only=True):
+    """The result of the section 47 enquiry a strategy discussion started, as the team manager records it (the
+    manager who authorised it comes from their token)."""
 
     concerns_substantiated: S47Finding
     recommendation: S47Recommendation
-    completed_on: dt.date
-    authorised_by: PractitionerRef
+    completed_on: Annotated[
+        dt.date,
+        Meta(description="The day the enquiry was completed: not before the strategy discussion, not in the future."),
+    ]
+
+
+class S47Outcome(S47OutcomeCreate, kw_only=True, forbid_unknown_fields=False):
+    """The recorded result of the section 47 enquiry, authorised by a manager. Fixed once recorded (domain 3.6)."""
+
+    authorised_by: Annotated[
+        PractitionerRef | None,
+        Meta(description="The manager who authorised it, when their token names them (never from the body)."),
+    ] = None
+    authorised_by_user: Annotated[UserRef, Meta(description="The user who recorded it (the token's subject).")]
+    recorded_at: Instant
+
+
+class StrategyStatus(enum.StrEnum):
+    """A strategy discussion's record: a draft while it is written up, then finalised (read-only)."""
+
+    draft = "draft"
+    finalised = "finalised"
+
+
+class S47Status(enum.StrEnum):
+    """Where the section 47 enquiry a strategy discussion started has got to."""
+
+    none = "none"
+    under_way = "under_way"
+    completed = "completed"
 
 
 _STRATEGY_WITHHELD = "Strategy discussions hold police and agency information that is not shared with the family."
@@ -358,9 +400,11 @@ class StrategyDiscussionCreate(Shareable, kw_only=True):
     """A strategy discussion (Children Act 1989 s47; Working Together): do we start a child protection enquiry?
 
     Professionals only by default (domain 4.2). Participants must include children's social care and police;
-    health, school and the referrer are expected where relevant. `outcome`, `immediate_actions`,
-    `immediate_protection`, the three flags and `family_informed` are required before the record is finalised.
-    `s47_outcome` is recorded only when the outcome started a section 47 enquiry.
+    health, school and the referrer are expected where relevant. `outcome`, `immediate_protection`, the three
+    flags and `family_informed` are required before the record is finalised (`immediate_actions` and
+    `information_shared` may stay empty when there were none). An outcome of s47_single_agency or
+    s47_joint_with_police starts a section 47 enquiry when the record is finalised; its result is recorded by a
+    manager afterwards (POST /v1/strategy-discussions/{strategy_id}/s47-outcome), never in this body.
     """
 
     visibility: Visibility = Visibility.professionals_only
@@ -372,7 +416,7 @@ class StrategyDiscussionCreate(Shareable, kw_only=True):
     participants: Annotated[list[StrategyParticipant], Meta(min_length=2, max_length=SOME)]
     information_shared: Annotated[
         list[InformationShared],
-        Meta(max_length=SOME, description="Required before finalised."),
+        Meta(max_length=SOME, description="What each agency brought; each item keeps its own visibility."),
     ] = []
     map_id: Annotated[UUID | None, Meta(description="A Signs of Safety strategy map, where the council uses one.")] = (
         None
@@ -380,7 +424,7 @@ class StrategyDiscussionCreate(Shareable, kw_only=True):
     outcome: Annotated[StrategyOutcome | None, Meta(description="Required before finalised.")] = None
     immediate_actions: Annotated[
         list[ImmediateAction],
-        Meta(max_length=FEW, description="Required before finalised."),
+        Meta(max_length=FEW, description="Actions agreed at the discussion (empty when there were none)."),
     ] = []
     immediate_protection: Annotated[
         ImmediateProtection | None,
@@ -390,10 +434,6 @@ class StrategyDiscussionCreate(Shareable, kw_only=True):
     medical_needed: Annotated[bool | None, Meta(description="Required before finalised.")] = None
     interview_planned: Annotated[bool | None, Meta(description="Required before finalised.")] = None
     family_informed: Annotated[FamilyInformed | None, Meta(description="Required before finalised.")] = None
-    s47_outcome: Annotated[
-        S47Outcome | None,
-        Meta(description="Only when the outcome started a section 47 enquiry; required when that enquiry ends."),
-    ] = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -404,19 +444,84 @@ class StrategyDiscussionCreate(Shareable, kw_only=True):
             ParticipantAgency.childrens_social_care in agencies and ParticipantAgency.police in agencies,
             "participants must include childrens_social_care and police",
         )
-        if self.s47_outcome is not None:
-            require(
-                self.outcome in _STARTS_S47,
-                "s47_outcome is only recorded when the outcome is s47_single_agency or s47_joint_with_police",
-            )
-            check_order(self.held_at.date(), self.s47_outcome.completed_on, "section 47 enquiry")
+
+
+class StrategyDiscussionAmend(Input, kw_only=True):
+    """An amendment to a finalised strategy discussion (domain 3.6): the whole record as it should now read, and
+    why. The team manager who amends it comes from their token; the version before stays readable."""
+
+    reason: Annotated[Text, Meta(examples=["The police officer's name was recorded wrongly."])]
+    discussion: StrategyDiscussionCreate
+
+
+class StrategyAmendment(Output, kw_only=True):
+    """One amendment made to a finalised strategy discussion: why, by whom, when, and the version it made."""
+
+    version: Annotated[int, Meta(ge=2, description="The record version the amendment made.")]
+    reason: Text
+    by: Annotated[
+        PractitionerRef | None, Meta(description="The manager who amended it, when their token names them.")
+    ] = None
+    by_user: Annotated[UserRef, Meta(description="The user who amended it (the token's subject).")]
+    at: Instant
 
 
 class StrategyDiscussion(StrategyDiscussionCreate, kw_only=True, forbid_unknown_fields=False):
-    """A stored strategy discussion. Its outcome and s47 outcome are fixed once finalised (domain 3.6)."""
+    """A stored strategy discussion. Read-only once finalised: its outcome, and the s47 outcome recorded later,
+    are fixed (domain 3.6). While a section 47 enquiry it started is under way, or when that enquiry recommends a
+    conference, the server shows when the initial child protection conference is due (15 working days after the
+    discussion, BR-13), worked out on every read. Information shared with a visibility the reader may not see
+    (restricted police intelligence, for a partner agency) is left out of what they are shown."""
 
     id: UUID
     meta: RecordMeta
+    status: StrategyStatus = StrategyStatus.draft
+    finalised_at: Instant | None = None
+    finalised_by: Annotated[
+        PractitionerRef | None,
+        Meta(description="The manager who finalised it, when their token names them (never from the body)."),
+    ] = None
+    finalised_by_user: Annotated[
+        UserRef | None, Meta(description="The user who finalised it (the token's subject).")
+    ] = None
+    s47_status: Annotated[
+        S47Status,
+        Meta(description="under_way from finalising with an s47 outcome; completed once its outcome is recorded."),
+    ] = S47Status.none
+    s47_outcome: Annotated[
+        S47Outcome | None,
+        Meta(description="The section 47 enquiry's result, once completed (POST .../s47-outcome)."),
+    ] = None
+    amendments: Annotated[
+        list[StrategyAmendment],
+        Meta(max_length=SOME, description="Amendments made after it was finalised, oldest first (domain 3.6)."),
+    ] = []
+    icpc_due_by: Annotated[
+        dt.date | None,
+        Meta(
+            description=(
+                "The initial child protection conference is due by this day: 15 working days after the discussion "
+                "(BR-13). Shown while the enquiry is under way or recommends a conference. Worked out on read."
+            )
+        ),
+    ] = None
+    icpc_days_remaining: Annotated[
+        int | None,
+        Meta(
+            description=(
+                "Working days from today (or, once the conference is held, from that day) to icpc_due_by; negative "
+                "when late. Worked out on read."
+            )
+        ),
+    ] = None
+    icpc_overdue: Annotated[
+        bool | None,
+        Meta(description="The conference is late: not held by icpc_due_by, or held after it. Worked out on read."),
+    ] = None
+    icpc_held_on: Annotated[
+        dt.date | None,
+        Meta(description="The day the initial conference that followed this discussion was held. Worked out on read."),
+    ] = None
 
 
 # --- child protection conference and core group (2.17) --------------------------------------------
@@ -644,11 +749,50 @@ class ChildProtectionConferenceCreate(Shareable, kw_only=True):
                 )
 
 
+class MinutesAmendment(Output, kw_only=True):
+    """An amendment to agreed minutes: why, who and when (domain 3.6). The decision, category and dissent stay."""
+
+    reason: Text
+    by: UserRef
+    at: Instant
+    version: Annotated[int, Meta(ge=1, description="The version of the conference the amendment made.")]
+
+
 class ChildProtectionConference(ChildProtectionConferenceCreate, kw_only=True, forbid_unknown_fields=False):
-    """A stored conference, with the dates the server computes from working days (domain 3.5, BR-13)."""
+    """A stored conference, with the dates the server computes from working days (domain 3.5, BR-13).
+
+    The dates and how each stands (working days remaining, overdue) are worked out on every read: the
+    conference's own due date is seen from the day it was held (or today until then), the first core group's
+    from the day it met, and the next review's from today.
+    """
 
     id: UUID
     meta: RecordMeta
+    decided_by: Annotated[
+        PractitionerRef | None, Meta(description="The chair who recorded the decision, from their token (BR-14).")
+    ] = None
+    decided_at: Instant | None = None
+    amendments: Annotated[list[MinutesAmendment], Meta(max_length=SOME)] = []
+    due_days_remaining: Annotated[
+        int | None, Meta(description="Working days from today (or the day it was held) to due_by; negative when late.")
+    ] = None
+    overdue: Annotated[bool | None, Meta(description="Held, or still not held, after due_by.")] = None
+    first_core_group_held_on: Annotated[
+        dt.date | None, Meta(description="When the first core group of the plan this conference started met.")
+    ] = None
+    first_core_group_in_time: Annotated[
+        bool | None, Meta(description="Whether the first core group met by first_core_group_by; empty until it met.")
+    ] = None
+    first_core_group_overdue: Annotated[
+        bool | None, Meta(description="No core group yet and first_core_group_by has passed.")
+    ] = None
+    next_review_days_remaining: Annotated[
+        int | None, Meta(description="Working days from today (or the day the review was held) to next_review_by.")
+    ] = None
+    next_review_overdue: bool | None = None
+    next_review_held_on: Annotated[
+        dt.date | None, Meta(description="When the review conference following this one was held; empty until then.")
+    ] = None
     due_by: Annotated[
         dt.date | None,
         Meta(
@@ -693,11 +837,66 @@ class CoreGroupMeetingCreate(Shareable, kw_only=True):
         check_order(self.held_on, self.next_on, "next core group")
 
 
+class CoreGroupStatus(enum.StrEnum):
+    """A core group's notes are a draft while being written up, then final: the record of what was said."""
+
+    draft = "draft"
+    final = "final"
+
+
 class CoreGroupMeeting(CoreGroupMeetingCreate, kw_only=True, forbid_unknown_fields=False):
-    """A stored core group meeting."""
+    """A stored core group meeting. Its notes are edited while `draft` and frozen once `final` (domain 3.6)."""
 
     id: UUID
     meta: RecordMeta
+    status: CoreGroupStatus = CoreGroupStatus.draft
+    finalised_by: Annotated[UserRef | None, Meta(description="Who finalised the notes, from their token.")] = None
+    finalised_at: Instant | None = None
+
+
+class ConferenceDecisionCreate(Input, kw_only=True):
+    """The chair's decision (BR-14: only the conference's chair records it, as themselves).
+
+    `category` is required when the decision starts or continues a child protection plan; `category`,
+    `outline_plan_id` and `core_group` are only recorded then. `decision` takes an `InitialDecision` value for
+    initial, pre-birth initial and transfer-in conferences and a `ReviewDecision` value for reviews (checked by
+    the API). `held_at` may be given here if the conference record does not have it yet.
+    """
+
+    decision: ConferenceDecision
+    category: AbuseCategory | None = None
+    dissent: Annotated[list[Dissent], Meta(max_length=FEW)] = []
+    core_group: Annotated[list[PersonRef], Meta(max_length=FEW)] = []
+    outline_plan_id: Annotated[UUID | None, Meta(description="The outline child protection plan.")] = None
+    held_at: Instant | None = None
+    late_reason: Annotated[Text | None, Meta(description="Why it was held after its due date (BR-13).")] = None
+
+    def __post_init__(self) -> None:
+        no_duplicates(self.core_group, "core_group")
+        if self.decision in _PLAN_DECISIONS:
+            require(self.category is not None, "category is required when the decision starts or continues a plan")
+        else:
+            require(
+                self.category is None and self.outline_plan_id is None and not self.core_group,
+                "category, outline_plan_id and core_group are only recorded when the decision starts or continues "
+                "a plan",
+            )
+
+
+class ConferenceMinutesChange(Input, kw_only=True):
+    """Move the minutes on: draft -> circulated -> agreed, and agreed -> amended (with `reason`)."""
+
+    status: Annotated[
+        MinutesStatus, Meta(description="The new status: circulated, agreed or amended (draft is never sent).")
+    ]
+    reason: Annotated[Text | None, Meta(description="Why agreed minutes are amended; required for amended.")] = None
+
+    def __post_init__(self) -> None:
+        require(self.status is not MinutesStatus.draft, "minutes never go back to draft")
+        require(
+            (self.status is MinutesStatus.amended) == (self.reason is not None),
+            "reason is given when, and only when, the minutes are amended",
+        )
 
 
 # --- shared plan shape (2.18) ---------------------------------------------------------------------
@@ -1479,7 +1678,51 @@ class PlanRecord(Output, kw_only=True):
             )
         ),
     ] = None
+    due_days_remaining: Annotated[
+        int | None,
+        Meta(
+            description=(
+                "Working days from today (once agreed, from the day it was agreed) to due_by; negative when late. "
+                "Worked out on read."
+            )
+        ),
+    ] = None
+    due_overdue: Annotated[
+        bool | None,
+        Meta(description="The plan was not agreed by due_by, or was agreed after it. Worked out on read."),
+    ] = None
+    agreed_on: Annotated[dt.date | None, Meta(description="The day the manager agreed this version.")] = None
+    agreed_by: Annotated[
+        PractitionerRef | None,
+        Meta(description="The manager who agreed this version (from their token, never the body)."),
+    ] = None
+    next_review_on: Annotated[
+        dt.date | None,
+        Meta(
+            description=(
+                "While agreed: when the plan is next reviewed. Set on agreeing (review_schedule.next_on; "
+                "pathway plans next_review_by) and moved by each review recorded."
+            )
+        ),
+    ] = None
+    review_days_remaining: Annotated[
+        int | None,
+        Meta(description="Working days from today to next_review_on; negative when late. Worked out on read."),
+    ] = None
+    review_overdue: Annotated[
+        bool | None,
+        Meta(description="The review date has passed without a review recorded. Worked out on read."),
+    ] = None
     plan: PlanCreate
+
+    # Who may see the record is the plan's own classification (domain 4.2), read where every kind's is read.
+    @property
+    def visibility(self) -> Visibility:
+        return self.plan.visibility
+
+    @property
+    def shared_with_agencies(self) -> bool:
+        return self.plan.shared_with_agencies
 
     def __post_init__(self) -> None:
         ended = self.status is PlanStatus.ended
@@ -1488,6 +1731,19 @@ class PlanRecord(Output, kw_only=True):
             ended or (self.end_reason is None and self.ended_on is None),
             "end_reason and ended_on are only set when status is ended",
         )
+
+
+class PlanAgreement(Input, kw_only=True):
+    """The team manager's agreement to a draft plan (who agreed comes from their token).
+
+    Send `{}` for a plan agreed today; `agreed_on` records one agreed earlier, e.g. at last week's conference, and
+    is never in the future, nor before the version it revises was agreed or the conference a child protection plan
+    follows was held.
+    """
+
+    agreed_on: Annotated[
+        dt.date | None, Meta(description="The day the plan was agreed, when recorded afterwards; today when empty.")
+    ] = None
 
 
 class PlanEnd(Input, kw_only=True):
@@ -1499,4 +1755,24 @@ class PlanEnd(Input, kw_only=True):
 
     ended_on: dt.date
     reason: Text
-    closure_outcome: Annotated[EarlyHelpClosure | None, Meta(description="Early help plans only.")] = None
+    closure_outcome: Annotated[
+        EarlyHelpClosure | None, Meta(description="Early help plans only, and required for them.")
+    ] = None
+    support_declined: Annotated[
+        bool,
+        Meta(description="Pathway plans only: the young person has declined further support (say why in reason)."),
+    ] = False
+
+
+class StatutoryPlanReviewCreate(StatutoryPlanReview, kw_only=True):
+    """A review held on an agreed plan, and when the next one is due.
+
+    Without `next_review_on` the server moves the date by the plan's `review_schedule.rule` when it reads as
+    "every N weeks" or "every N months" (pathway plans: 6 months). A pathway plan's next review is at most 6
+    months after the review (BR-17).
+    """
+
+    next_review_on: Annotated[dt.date | None, Meta(description="When the next review is due.")] = None
+
+    def __post_init__(self) -> None:
+        check_order(self.held_on, self.next_review_on, "plan review")

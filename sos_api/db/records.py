@@ -118,6 +118,10 @@ def having_ids(ids: Iterable[UUID]) -> sa.ColumnElement[bool]:
     return records.c.id.in_(list(ids))
 
 
+def in_status(status: str) -> sa.ColumnElement[bool]:
+    return records.c.status == status
+
+
 def belonging_to(column: str, parent_id: UUID) -> sa.ColumnElement[bool]:
     """Records whose `case_id` (or `parent_id`) is this parent's id."""
     return records.c[column] == parent_id

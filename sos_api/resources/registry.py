@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
+from types import UnionType
 from typing import Any
 from uuid import UUID
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sos_schema import DueWork
 
 from ..auth.policy import Access, Reach, Rule, register_rules
 from ..auth.roles import Role
@@ -71,7 +74,8 @@ class Record:
     default visibility (domain 4.2)."""
 
     stored: type[msgspec.Struct]
-    accepts: type[msgspec.Struct] | None
+    # A Struct, or a tagged union of Structs (a statutory plan's `PlanCreate`).
+    accepts: type[msgspec.Struct] | UnionType | None
     columns: Callable[[Any], Columns] = columns_of
     parent: str | None = None
     segment: str | None = None
@@ -157,6 +161,9 @@ class Resource:
     after: AfterWrite | None = None
     # Facts worked out on reading the current record (get and list), never stored.
     present: Present | None = None
+    # The statutory timescales a current record still has to meet, for a team's due-work list (domain 3.5): from
+    # the record as `present` shows it, one DueWork per deadline not yet met.
+    due: Callable[[Any], list[DueWork]] | None = None
     actions: tuple[Action, ...] = ()
     # Rules of this kind's hand-written routes: operationId -> (roles, SMART access letter).
     special: Mapping[str, tuple[frozenset[Role], str]] = field(default_factory=dict)
@@ -239,6 +246,11 @@ def resource(kind: str) -> Resource:
     """A registered kind, looked up by name, for areas that touch another area's records through the
     standard machinery without importing that area."""
     return REGISTRY[kind]
+
+
+def all_resources() -> tuple[Resource, ...]:
+    """Every registered kind, in registration order."""
+    return tuple(REGISTRY.values())
 
 
 def kinds() -> tuple[str, ...]:

@@ -43,6 +43,11 @@ class Written(msgspec.Struct, frozen=True):
     doc: bytes
 
 
+def error(pointer: str, code: str, detail: str) -> FieldError:
+    """One failing field of a refused write, for `refuse`."""
+    return FieldError(pointer=pointer, code=code, detail=detail)
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -384,6 +389,18 @@ def races(conflicts: Mapping[str, Callable[[], problems.ProblemError]]) -> Itera
         raise raise_problem() from exc
 
 
+async def as_read(conn: AsyncConnection, actor: Actor, res: Resource, written: Written) -> Written:
+    """A write answers with the record as a read would show it: the facts its kind works out on reading (due
+    dates, staleness) included, so a client never reads it again just to see them."""
+    if res.present is None:
+        return written
+    stored = await q.select_record(conn, actor.scope, res, written.id)
+    if stored is None:  # a writer who may not read what they wrote gets what was stored
+        return written
+    [shown] = await res.present(conn, actor, [stored])
+    return msgspec.structs.replace(written, doc=shown.doc)
+
+
 async def create(db: Database, actor: Actor, res: Resource, parent_id: UUID | None, body: Any) -> Written:
     """The standard create: the parent must be visible (404), the kind's rules build version 1."""
     spec = res.create
@@ -398,7 +415,7 @@ async def create(db: Database, actor: Actor, res: Resource, parent_id: UUID | No
             written = await insert(conn, actor, res, doc, doc.meta.created_at, parent)
             if res.after is not None:
                 await res.after(conn, actor, doc, None)
-            return written
+            return await as_read(conn, actor, res, written)
 
 
 async def change(
@@ -420,7 +437,42 @@ async def change(
         doc = await rules(conn, actor, stored, body)
         if res.after is not None:
             await res.after(conn, actor, doc, stored)
-        return await update(conn, actor, res, stored, doc, doc.meta.updated_at, entered_in_error=entered_in_error)
+        written = await update(conn, actor, res, stored, doc, doc.meta.updated_at, entered_in_error=entered_in_error)
+        return written if entered_in_error else await as_read(conn, actor, res, written)
+
+
+async def revise(
+    db: Database,
+    actor: Actor,
+    res: Resource,
+    record_id: UUID,
+    revisable: Callable[[Any], bool],
+    draft_of: Callable[[Any, StoredRecord, dt.datetime], Any],
+) -> Written:
+    """A revision: a new draft version of a record whose content may no longer change (an agreed plan), linked
+    back by `previous_version_id`, the old one left as it was. Only a `revisable` version is revised (a draft is
+    edited itself, an ended record followed by a new one: 409); `draft_of` builds the draft. One draft revision of
+    a version at a time, under the record's lock."""
+    async with db.begin(actor.scope) as conn:
+        source = await load(conn, actor, res, record_id, lock=True)
+        old = res.decode(source)
+        if not revisable(old):
+            raise problems.Conflict(
+                f"This version is {old.status.value}: a draft is edited itself, and an ended {res.names.title} is "
+                "followed by a new one."
+            )
+        drafts = (
+            await q.select_where(
+                conn, actor.scope, res, q.belonging_to("case_id", source.case_id), q.in_status("draft")
+            )
+            if source.case_id is not None
+            else []
+        )
+        already = [d.id for d in drafts if res.decode(d).previous_version_id == old.id]
+        if already:
+            raise problems.Conflict(f"Draft {already[0]} already revises this version; edit that one.")
+        at = now()
+        return await insert(conn, actor, res, draft_of(old, source, at), at, source)
 
 
 async def mark_entered_in_error(

@@ -52,6 +52,8 @@ WRITES = [(path, method, op) for path, method, op in OPS if method != "GET"]
 SCOPED = CASE_WORKERS | INDEPENDENT | PARTNERS | FAMILY | CHILD
 # Paths about one person's register entry: case workers search the council's person register (BR-22 checks).
 REGISTER = re.compile(r"^/v1/people/\{person_id\}(/versions.*)?$")
+# A team's own lists: another team's manager is refused (403), as a team's name is no family's secret.
+TEAM_PATH = re.compile(r"^/v1/teams/\{team\}/")
 
 
 def needs_if_match(operation_id: str) -> bool:
@@ -93,7 +95,7 @@ def expected(path: str, method: str, operation_id: str, role: Role, inside: bool
     visible = inside or role not in SCOPED or "{" not in path or register
     if visible:
         return WRITE_ALLOWED if write else READ_ALLOWED
-    return {404}
+    return {403} if TEAM_PATH.match(path) else {404}
 
 
 # --- spare records ----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, if_match, make_family, make_person
+from tests.api.world import involve
 
 JSON = dict[str, Any]
 TODAY = dt.date.today()
@@ -49,6 +50,7 @@ class Episodes:
         self.client, self.auth, self.family = client, auth, family
         self.worker = auth("social_worker", person_id=family.worker)
         self.manager = auth("team_manager", sub="manager-1", person_id=family.worker)
+        self.chair: tuple[str, dict[str, str]] | None = None
 
     @property
     def case(self) -> str:
@@ -76,6 +78,36 @@ class Episodes:
         got = await self.client.get(f"{self.case}/child-episodes", headers=self.worker)
         assert got.status_code == 200, got.text
         return list(got.json()["items"])
+
+    async def review(self, children: list[str], decision: str, circulate: bool = True, **more: Any) -> JSON:
+        """A review conference of the case held 3 days ago (before the step), with the chair's decision and its
+        minutes circulated."""
+        if self.chair is None:
+            chair = await make_person(self.client, self.auth, "Chidi")
+            await involve(
+                self.client,
+                self.auth,
+                self.family.case_id,
+                kind="conference_chair",
+                person_id=chair,
+                reason="statutory_role",
+            )
+            self.chair = (chair, self.auth("conference_chair", sub="chair-1", person_id=chair))
+        chair, token = self.chair
+        held = (dt.datetime.now(dt.UTC) - dt.timedelta(days=3)).isoformat()
+        body = {"type": "review", "child_ids": children, "chair": chair, "held_at": held}
+        made = await self.client.post(f"{self.case}/conferences", json=body, headers=self.worker)
+        assert made.status_code == 201, made.text
+        url = f"/v1/conferences/{made.json()['id']}"
+        decided = await self.client.post(
+            f"{url}/decision", json={"decision": decision, **more}, headers=token | if_match(1)
+        )
+        assert decided.status_code == 200, decided.text
+        if not circulate:
+            return dict(decided.json())
+        done = await self.client.post(f"{url}/minutes", json={"status": "circulated"}, headers=token | if_match(2))
+        assert done.status_code == 200, done.text
+        return dict(done.json())
 
     async def read_case(self) -> JSON:
         got = await self.client.get(self.case, headers=self.worker)
@@ -190,9 +222,22 @@ class TestStepChange:
         listed = await eps.client.get(f"{eps.case}/step-changes", headers=eps.worker)
         assert [s["id"] for s in listed.json()["items"]] == [step["id"]]
 
-    async def test_step_down_cp_to_cin(self, eps: Episodes) -> None:
+    async def test_step_down_cp_to_cin_after_the_review_conference_ends_the_plan(self, eps: Episodes) -> None:
         await eps.open(episode_body(eps.family.child, "child_protection"))
-        await eps.step(step_body([eps.family.child], "child_protection", "child_in_need"))
+        down = step_body([eps.family.child], "child_protection", "child_in_need")
+        refused = await eps.step(down, expect=409)
+        assert (problem_type(refused), [e["pointer"] for e in refused["errors"]]) == (
+            "no-rcpc-decision",
+            ["/child_ids/0"],
+        )
+        # A decision that continues the plan, or one whose minutes are still a draft, is not enough.
+        await eps.review([eps.family.child], "cp_plan_continues", circulate=False, category="neglect")
+        await eps.review([eps.family.child], "ends_to_cin", circulate=False)
+        await eps.step(down, expect=409)
+        # Declined or corrected steps move nobody, so need no conference.
+        await eps.step(down | {"rejected_reason": "The panel wants another review first."})
+        await eps.review([eps.family.child], "ends_to_cin")
+        await eps.step(down)
         [open_now] = [e for e in await eps.listed() if not e.get("end_date")]
         assert (open_now["level"], open_now["start_reason"], open_now["legal_basis"]) == (
             "child_in_need",
@@ -208,12 +253,14 @@ class TestStepChange:
         assert all(not e.get("end_date") for e in await eps.listed())  # nothing moved
         await eps.step(step_body([eps.family.mum], "child_in_need", "child_protection"), expect=422)
 
-    async def test_not_onto_a_level_already_open(self, eps: Episodes) -> None:
-        await eps.open(episode_body(eps.family.child))
-        await eps.open(episode_body(eps.family.child, "child_protection"))
-        refused = await eps.step(step_body([eps.family.child], "child_in_need", "child_protection"), expect=409)
-        assert problem_type(refused) == "duplicate"
-        assert all(not e.get("end_date") for e in await eps.listed())
+    async def test_onto_a_level_already_open_only_ends_the_lower_one(self, eps: Episodes) -> None:
+        cin = await eps.open(episode_body(eps.family.child))
+        cp = await eps.open(episode_body(eps.family.child, "child_protection"))
+        await eps.step(step_body([eps.family.child], "child_in_need", "child_protection"))
+        by_id = {e["id"]: e for e in await eps.listed()}
+        assert set(by_id) == {cin["id"], cp["id"]}  # no second child protection episode
+        assert (by_id[cin["id"]]["end_date"], by_id[cin["id"]]["end_reason"]) == (days_ago(2), "stepped_up")
+        assert by_id[cp["id"]].get("end_date") is None
 
     async def test_from_and_to_differ(self, eps: Episodes) -> None:
         await eps.open(episode_body(eps.family.child))

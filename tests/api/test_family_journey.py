@@ -20,6 +20,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from tests.api.conftest import COUNCIL_A, TokenFactory
+from tests.api.journey import Journey as Cast
 from tests.api.test_dangers import Family, danger_body, if_match, question_body, said_by
 from tests.api.test_maps import map_body
 
@@ -32,39 +33,7 @@ def days_ago(n: int) -> str:
     return (TODAY - dt.timedelta(days=n)).isoformat()
 
 
-class Journey:
-    """The family's people and a token for each person who acts."""
-
-    def __init__(self, client: AsyncTestClient[Any], auth: TokenFactory) -> None:
-        self.client, self.auth = client, auth
-        self.ids: dict[str, str] = {}
-
-    def token(self, role: str, who: str) -> dict[str, str]:
-        claims: dict[str, Any] = {"person_id": self.ids[who]}
-        if role in {"social_worker", "team_manager"}:
-            claims["teams"] = [TEAM]
-        return self.auth(role, COUNCIL_A, sub=f"{role}-{who}", **claims)
-
-    @property
-    def worker(self) -> dict[str, str]:
-        return self.token("social_worker", "worker")
-
-    @property
-    def manager(self) -> dict[str, str]:
-        return self.token("team_manager", "manager")
-
-    async def ok(self, method: str, url: str, headers: dict[str, str], body: Any = None, expect: int = 200) -> Any:
-        response = await self.client.request(method, url, json=body, headers=headers)
-        assert response.status_code == expect, f"{method} {url}: {response.text}"
-        return response.json() if response.content else None
-
-    async def changed(self, url: str, verb: str, headers: dict[str, str], body: Any = None, expect: int = 200) -> Any:
-        """An If-Match action on the record at `url`, read first by the worker."""
-        current = await self.ok("GET", url, self.worker)
-        return await self.ok(
-            "POST", f"{url}/{verb}", headers | if_match(current["meta"]["version"]), body, expect=expect
-        )
-
+class Journey(Cast):
     @property
     def family(self) -> Family:
         i = self.ids
@@ -147,7 +116,7 @@ async def map_the_worries(j: Journey) -> tuple[JSON, JSON]:
     made = await j.ok(
         "POST", f"/v1/cases/{j.ids['case']}/maps", j.worker, map_body(f, [fights["id"], alone["id"]]), 201
     )
-    finalised = await j.changed(f"/v1/maps/{made['id']}", "finalise", j.manager, {})
+    finalised = await j.act(f"/v1/maps/{made['id']}", "finalise", j.manager, {})
     assert finalised["status"] == "current"
     overall = f"/v1/scaling-questions/{finalised['overall_question_id']}/judgements"
     for value, on in ((2, days_ago(45)), (4, days_ago(5))):
@@ -220,8 +189,8 @@ async def agree_the_plan(j: Journey, fights: JSON, alone: JSON) -> JSON:
     draft = await j.ok("POST", f"/v1/cases/{i['case']}/safety-plans", j.worker, plan, expect=201)
     url = f"/v1/safety-plans/{draft['id']}"
     for who in ("grace", "sam"):
-        await j.changed(url, "agreements", j.token("parent_carer", who), {"role": "parent", "method": "signed"})
-    refused = await j.changed(url, "agree", j.manager, {"on": days_ago(21)}, expect=422)
+        await j.act(url, "agreements", j.token("parent_carer", who), {"role": "parent", "method": "signed"})
+    refused = await j.act(url, "agree", j.manager, {"on": days_ago(21)}, expect=422)
     assert refused["type"].endswith("/danger-not-covered")
     assert alone["id"] in refused["detail"]
     assert fights["id"] not in refused["detail"]
@@ -233,11 +202,11 @@ async def agree_the_plan(j: Journey, fights: JSON, alone: JSON) -> JSON:
     edited = await j.ok("PUT", url, j.worker | if_match(current["meta"]["version"]), plan)
     assert edited["agreements"] == []  # they agreed to other words
     for headers in (grace, sam):
-        await j.changed(url, "agreements", headers, {"role": "parent", "method": "signed", "on": days_ago(21)})
+        await j.act(url, "agreements", headers, {"role": "parent", "method": "signed", "on": days_ago(21)})
     # Sara holds a rule as a network member: the worker records the agreement she gave at the meeting.
-    await j.changed(url, "agreements", j.worker, {"person_id": i["aunt"], "role": "aunt", "method": "verbal"})
-    await j.changed(url, "agreements", j.worker, {"person_id": i["nan"], "role": "Nan", "method": "signed"})
-    agreed = await j.changed(url, "agree", j.manager, {"on": days_ago(21)})
+    await j.act(url, "agreements", j.worker, {"person_id": i["aunt"], "role": "aunt", "method": "verbal"})
+    await j.act(url, "agreements", j.worker, {"person_id": i["nan"], "role": "Nan", "method": "signed"})
+    agreed = await j.act(url, "agree", j.manager, {"on": days_ago(21)})
     assert agreed["status"] == "agreed"
     assert agreed["agency_approval"]["by"] == i["manager"]
     assert {a["person_id"] for a in agreed["agreements"]} >= {i["grace"], i["sam"]}
@@ -248,7 +217,7 @@ async def try_the_plan(j: Journey, plan: JSON) -> None:
     """A six-week trial started three weeks ago, with a check-in each week from Grace, Nan and the worker."""
     url = f"/v1/safety-plans/{plan['id']}"
     trial = {"started_on": days_ago(20), "trial_ends_on": (TODAY + dt.timedelta(days=22)).isoformat()}
-    started = await j.changed(url, "trial", j.worker, trial)
+    started = await j.act(url, "trial", j.worker, trial)
     assert started["status"] == "in_trial"
     for who, role, on in (("grace", "parent_carer", 19), ("nan", "network_member", 12), ("worker", "social_worker", 5)):
         body = {
@@ -306,9 +275,9 @@ async def tell_amira_in_words_and_pictures(j: Journey) -> None:
     }
     made = await j.ok("POST", f"/v1/cases/{i['case']}/words-and-pictures", j.worker, story, expect=201)
     url = f"/v1/words-and-pictures/{made['id']}"
-    await j.changed(url, "parents-agreement", j.token("parent_carer", "grace"))
-    await j.changed(url, "agency-agreement", j.manager)
-    presented = await j.changed(
+    await j.act(url, "parents-agreement", j.token("parent_carer", "grace"))
+    await j.act(url, "agency-agreement", j.manager)
+    presented = await j.act(
         url, "present", j.worker, {"presented_on": days_ago(2), "presented_by": [i["grace"], i["worker"]]}
     )
     assert presented["status"] == "presented_to_child"
@@ -318,7 +287,7 @@ async def tell_amira_in_words_and_pictures(j: Journey) -> None:
 
 
 async def test_one_family_through_the_practice_tools(client: AsyncTestClient[Any], auth: TokenFactory) -> None:
-    j = Journey(client, auth)
+    j = Journey(client, auth, TEAM)
     await open_the_case(j)
     await draw_the_genogram(j)
     fights, alone = await map_the_worries(j)

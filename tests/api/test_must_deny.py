@@ -310,6 +310,11 @@ def shows_alerts(doc: Any, dw: DenyWorld) -> None:
     assert [a["id"] for a in doc["open_alerts"]] == [dw.world.more["alert_id"]]
 
 
+def no_due_work(page: Any, dw: DenyWorld) -> None:
+    """Another council's team of the same name has none of this council's work."""
+    assert page["items"] == []
+
+
 def no_accepted_referral(page: Any, dw: DenyWorld) -> None:
     """A referral accepted into the family's case is seen with the case, not by the whole front door."""
     assert dw.world.more["referral_id"] not in ids_of(page)
@@ -317,6 +322,16 @@ def no_accepted_referral(page: Any, dw: DenyWorld) -> None:
 
 def shows_accepted_referral(page: Any, dw: DenyWorld) -> None:
     assert dw.world.more["referral_id"] in ids_of(page)
+
+
+def no_restricted_intelligence(doc: Any, dw: DenyWorld) -> None:
+    """A partner reads a strategy discussion shared with agencies, less the restricted police intelligence."""
+    assert doc["information_shared"], doc
+    assert all(i["visibility"] != "restricted" for i in doc["information_shared"]), doc["information_shared"]
+
+
+def shows_restricted_intelligence(doc: Any, dw: DenyWorld) -> None:
+    assert "restricted" in {i["visibility"] for i in doc["information_shared"]}
 
 
 W = Who
@@ -337,7 +352,16 @@ CHILD_PLAN = "/v1/child-safety-plans/{child_plan_id}"
 PLAN = "/v1/safety-plans/{plan_id}"
 SUMMARY = "/v1/cases/{case}/summary"
 REFERRAL = "/v1/referrals/{referral_id}"
+STRATEGY = "/v1/strategy-discussions/{strategy_id}"
+DUE_WORK = f"/v1/teams/{TEAM}/due-work"
 EPISODE = "/v1/child-episodes/{episode_id}"
+STAT_PLAN = "/v1/statutory-plans/{statutory_plan_id}"
+CONFERENCE = "/v1/conferences/{conference_id}"
+CORE_GROUP = "/v1/core-groups/{core_group_id}"
+COURT = "/v1/court-work/{court_work_id}"
+AUDIT = "/v1/case-audits/{audit_id}"
+GROUP_SUP = "/v1/group-supervisions/{group_supervision_id}"
+SURVEY = "/v1/family-survey-responses/{survey_response_id}"
 # fmt: off
 MUST_DENY = [
     # 4.1 practice_lead, auditor: every case of the council, read only.
@@ -565,6 +589,68 @@ MUST_DENY = [
     deny("other-family-parent-reads-episode", W(R.parent_carer, OTHER_FAMILY), "GET", EPISODE, 404),
     deny("uninvolved-agency-lists-episodes", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET",
          f"{CASE}/child-episodes", 404),
+    # 2.18-2.21, 3.4: case workers draft statutory plans and record reviews; agreeing and ending one is the team
+    # manager's (4.1); the family read them (family_shareable) but change nothing; nobody outside the case sees one.
+    deny("worker-agrees-statutory-plan", W(R.social_worker), "POST", f"{STAT_PLAN}/agree", 403, "PlanAgreement",
+         audited=True),
+    deny("chair-agrees-statutory-plan", W(R.conference_chair), "POST", f"{STAT_PLAN}/agree", 403, "PlanAgreement"),
+    deny("worker-ends-statutory-plan", W(R.social_worker), "POST", f"{STAT_PLAN}/end", 403, "PlanEnd"),
+    deny("parent-ends-statutory-plan", W(R.parent_carer), "POST", f"{STAT_PLAN}/end", 403, "PlanEnd"),
+    deny("partner-drafts-statutory-plan", W(R.partner_practitioner), "POST", f"{CASE}/statutory-plans", 403,
+         "PlanCreate"),
+    deny("iro-edits-statutory-plan", W(R.iro), "PUT", STAT_PLAN, 403, "PlanCreate"),
+    deny("parent-records-plan-review", W(R.parent_carer), "POST", f"{STAT_PLAN}/reviews", 403,
+         "StatutoryPlanReviewCreate"),
+    deny("other-team-worker-reads-statutory-plan", W(R.social_worker, OT), "GET", STAT_PLAN, 404, audited=True),
+    deny("council-b-worker-lists-statutory-plans", W(R.social_worker, OC), "GET", f"{CASE}/statutory-plans", 404),
+    deny("other-family-parent-reads-statutory-plan", W(R.parent_carer, OTHER_FAMILY), "GET", STAT_PLAN, 404),
+    deny("uninvolved-agency-reads-statutory-plan", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", STAT_PLAN,
+         404),
+    # 2.17, BR-14: the case team arranges a conference; only its chair decides and moves the minutes on; the
+    # family attend and read it; core groups are the case team's records.
+    deny("worker-decides-conference", W(R.social_worker), "POST", f"{CONFERENCE}/decision", 403,
+         "ConferenceDecisionCreate", audited=True),
+    deny("manager-decides-conference", W(R.team_manager), "POST", f"{CONFERENCE}/decision", 403,
+         "ConferenceDecisionCreate"),
+    deny("iro-decides-conference", W(R.iro), "POST", f"{CONFERENCE}/decision", 403, "ConferenceDecisionCreate"),
+    deny("other-chair-decides-conference", W(R.conference_chair, OT), "POST", f"{CONFERENCE}/decision", 404,
+         "ConferenceDecisionCreate"),
+    deny("manager-circulates-minutes", W(R.team_manager), "POST", f"{CONFERENCE}/minutes", 403,
+         "ConferenceMinutesChange"),
+    deny("parent-arranges-conference", W(R.parent_carer), "POST", f"{CASE}/conferences", 403,
+         "ChildProtectionConferenceCreate"),
+    deny("partner-edits-conference", W(R.partner_practitioner), "PUT", CONFERENCE, 403,
+         "ChildProtectionConferenceCreate"),
+    deny("other-team-worker-reads-conference", W(R.social_worker, OT), "GET", CONFERENCE, 404, audited=True),
+    deny("council-b-worker-lists-conferences", W(R.social_worker, OC), "GET", f"{CASE}/conferences", 404),
+    deny("other-family-parent-reads-conference", W(R.parent_carer, OTHER_FAMILY), "GET", CONFERENCE, 404),
+    deny("partner-records-core-group", W(R.partner_practitioner), "POST", f"{CASE}/core-groups", 403,
+         "CoreGroupMeetingCreate"),
+    deny("parent-finalises-core-group", W(R.parent_carer), "POST", f"{CORE_GROUP}/finalise", 403),
+    deny("uninvolved-agency-reads-core-group", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", CORE_GROUP, 404),
+    # 2.23, 4.2: court work is restricted to the council's professionals: never the family, child or partners.
+    deny("parent-reads-court-work", W(R.parent_carer), "GET", COURT, 403, audited=True),
+    deny("child-lists-court-work", W(R.child), "GET", f"{CASE}/court-work", 403),
+    deny("involved-partner-reads-court-work", W(R.partner_practitioner), "GET", COURT, 403),
+    deny("auditor-records-court-work", W(R.auditor), "POST", f"{CASE}/court-work", 403, "CourtWorkCreate"),
+    deny("other-team-worker-reads-court-work", W(R.social_worker, OT), "GET", COURT, 404, audited=True),
+    deny("council-b-worker-lists-court-work", W(R.social_worker, OC), "GET", f"{CASE}/court-work", 404),
+    # 2.24, 4.1, 4.2: audits are quality staff's to write, read by them and the case's team; group supervision is the
+    # case team's; survey answers are read by managers and quality staff only (a parent never reads the child's).
+    deny("worker-records-case-audit", W(R.social_worker), "POST", f"{CASE}/case-audits", 403, "CaseAuditCreate"),
+    deny("manager-moderates-case-audit", W(R.team_manager), "POST", f"{AUDIT}/moderation", 403,
+         "CaseAuditModeration"),
+    deny("parent-reads-case-audit", W(R.parent_carer), "GET", AUDIT, 403, audited=True),
+    deny("involved-partner-reads-case-audit", W(R.partner_practitioner), "GET", AUDIT, 403),
+    deny("other-team-worker-reads-case-audit", W(R.social_worker, OT), "GET", AUDIT, 404),
+    deny("council-b-auditor-reads-case-audit", W(R.auditor, OC), "GET", AUDIT, 404),
+    deny("parent-reads-group-supervision", W(R.parent_carer), "GET", GROUP_SUP, 403),
+    deny("involved-partner-reads-group-supervision", W(R.partner_practitioner), "GET", GROUP_SUP, 403),
+    deny("parent-reads-survey-response", W(R.parent_carer), "GET", SURVEY, 403, audited=True),
+    deny("child-lists-survey-responses", W(R.child), "GET", f"{CASE}/family-survey-responses", 403),
+    deny("worker-reads-survey-response", W(R.social_worker), "GET", SURVEY, 403),
+    deny("other-family-parent-answers-survey", W(R.parent_carer, OTHER_FAMILY), "POST",
+         f"{CASE}/family-survey-responses", 404, "FamilySurveyResponseCreate"),
     # The case summary is the case's records as the caller may read them: nothing more, nobody more.
     deny("admin-reads-summary", W(R.admin), "GET", SUMMARY, 403),
     deny("partner-system-reads-summary", W(R.partner_system), "GET", SUMMARY, 403),
@@ -591,6 +677,37 @@ MUST_DENY = [
     deny("council-b-manager-reads-referral", W(R.team_manager, OC), "GET", REFERRAL, 404),
     deny("council-b-worker-lists-referrals", W(R.social_worker, OC), "GET", "/v1/referrals", 200,
          check=no_accepted_referral),
+    # 2.16, 4.2: strategy discussions are professionals only: never the family or the child; an agency reads one
+    # only where involved and shared, never restricted intelligence; the team manager finalises and records the s47.
+    deny("parent-reads-strategy", W(R.parent_carer), "GET", STRATEGY, 403, audited=True),
+    deny("child-lists-strategy", W(R.child), "GET", f"{CASE}/strategy-discussions", 403),
+    deny("network-member-reads-strategy", W(R.network_member), "GET", STRATEGY, 403),
+    deny("worker-finalises-strategy", W(R.social_worker), "POST", f"{STRATEGY}/finalise", 403, audited=True),
+    deny("sync-client-finalises-strategy", W(R.integration_client), "POST", f"{STRATEGY}/finalise", 403),
+    deny("chair-records-s47-outcome", W(R.conference_chair), "POST", f"{STRATEGY}/s47-outcome", 403,
+         "S47OutcomeCreate"),
+    deny("worker-records-s47-outcome", W(R.social_worker), "POST", f"{STRATEGY}/s47-outcome", 403,
+         "S47OutcomeCreate"),
+    deny("worker-amends-strategy", W(R.social_worker), "POST", f"{STRATEGY}/amendments", 403,
+         "StrategyDiscussionAmend"),
+    deny("partner-amends-strategy", W(R.partner_practitioner), "POST", f"{STRATEGY}/amendments", 403,
+         "StrategyDiscussionAmend"),
+    deny("partner-records-strategy", W(R.partner_practitioner), "POST", f"{CASE}/strategy-discussions", 403,
+         "StrategyDiscussionCreate"),
+    deny("partner-edits-strategy", W(R.partner_practitioner), "PUT", STRATEGY, 403, "StrategyDiscussionCreate"),
+    deny("other-team-worker-reads-strategy", W(R.social_worker, OT), "GET", STRATEGY, 404, audited=True),
+    deny("council-b-worker-lists-strategy", W(R.social_worker, OC), "GET", f"{CASE}/strategy-discussions", 404),
+    deny("uninvolved-agency-reads-strategy", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", STRATEGY, 404),
+    deny("ended-agency-reads-strategy", W(R.partner_practitioner, ENDED_AGENCY_REL), "GET", STRATEGY, 404),
+    deny("partner-strategy-without-restricted-intelligence", W(R.partner_practitioner), "GET", STRATEGY, 200,
+         check=no_restricted_intelligence),
+    # 3.5 and 4.1: a team's due work is its managers' (and quality staff's), not a worker's, another team's
+    # manager's, another council's or the family's.
+    deny("worker-reads-team-due-work", W(R.social_worker), "GET", DUE_WORK, 403),
+    deny("other-team-manager-reads-due-work", W(R.team_manager, OT), "GET", DUE_WORK, 403),
+    deny("parent-reads-team-due-work", W(R.parent_carer), "GET", DUE_WORK, 403),
+    deny("partner-reads-team-due-work", W(R.partner_practitioner), "GET", DUE_WORK, 403),
+    deny("council-b-manager-reads-due-work", W(R.team_manager, OC), "GET", DUE_WORK, 200, check=no_due_work),
 ]
 
 MUST_ALLOW = [
@@ -601,6 +718,7 @@ MUST_ALLOW = [
     deny("network-member-reads-current-map", W(R.network_member), "GET", f"{MAPS}/current", 200),
     deny("partner-reads-shared-danger", W(R.partner_practitioner), "GET", DANGER, 200),
     deny("chair-reads-case", W(R.conference_chair), "GET", CASE, 200),
+    deny("parent-reads-conference", W(R.parent_carer), "GET", CONFERENCE, 200),
     deny("auditor-reads-access-log", W(R.auditor), "GET", LOG + "?case={case}", 200),
     deny("manager-finalises-map", W(R.team_manager), "POST", FINALISE, 200, "MapFinalise",
          check=signed_off_by_the_finaliser),
@@ -628,6 +746,14 @@ MUST_ALLOW = [
     deny("worker-lists-accepted-referral", W(R.social_worker), "GET", "/v1/referrals", 200,
          check=shows_accepted_referral),
     deny("auditor-reads-referral", W(R.auditor), "GET", REFERRAL, 200),
+    deny("iro-reads-strategy", W(R.iro), "GET", STRATEGY, 200, check=shows_restricted_intelligence),
+    deny("auditor-reads-strategy", W(R.auditor), "GET", STRATEGY, 200),
+    deny("iro-reads-court-work", W(R.iro), "GET", COURT, 200),
+    deny("manager-reads-case-audit", W(R.team_manager), "GET", AUDIT, 200),
+    deny("child-answers-survey", W(R.child), "POST", f"{CASE}/family-survey-responses", 201,
+         "FamilySurveyResponseCreate"),
+    deny("manager-reads-survey-response", W(R.team_manager), "GET", SURVEY, 200),
+    deny("worker-records-court-work", W(R.social_worker), "POST", f"{CASE}/court-work", 201, "CourtWorkCreate"),
 ]
 # fmt: on
 
@@ -770,7 +896,7 @@ async def fill(client: AsyncTestClient[Any], auth: TokenFactory, dw: DenyWorld, 
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], url)
 
 
-ACTION = re.compile(r"/(close|finalise|end)$")
+ACTION = re.compile(r"/(close|finalise|end|decision|minutes)$")
 
 
 async def if_match(client: AsyncTestClient[Any], auth: TokenFactory, method: str, url: str) -> dict[str, str]:

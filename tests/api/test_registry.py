@@ -49,12 +49,23 @@ def test_every_kind_has_the_standard_operations_and_rules() -> None:
 
 
 def test_each_kind_declares_its_default_visibility_from_domain_4_2() -> None:
-    """Shared Signs of Safety work is family_shareable by default; involvements, and the alerts raised to a child's
-    workers, are professionals' records."""
-    expected = {"case_involvement": "professionals_only", "alert": "professionals_only"}
+    """Shared Signs of Safety work (conferences and plans included: the family attend and sign them) is
+    family_shareable by default; involvements, alerts and strategy discussions are professionals' records; court
+    work, audits and supervision are restricted."""
+    expected = {
+        "case_involvement": "professionals_only",
+        "alert": "professionals_only",
+        "strategy_discussion": "professionals_only",
+        "court_work": "restricted",
+        "case_audit": "restricted",
+        "group_supervision": "restricted",
+        "family_survey_response": "restricted",
+    }
     for res in REGISTRY.values():
         assert res.record.default_visibility == expected.get(res.kind, "family_shareable"), res.kind
-        fields = {f.name: f for f in msgspec.structs.fields(res.record.accepts)} if res.record.accepts else {}
+        accepts = res.record.accepts
+        one_struct = isinstance(accepts, type) and issubclass(accepts, msgspec.Struct)
+        fields = {f.name: f for f in msgspec.structs.fields(accepts)} if one_struct else {}
         if "visibility" in fields:
             assert fields["visibility"].default.value == res.record.default_visibility, res.kind
 

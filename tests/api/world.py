@@ -47,6 +47,7 @@ class World(msgspec.Struct, frozen=True, kw_only=True):
             "relationship_id": self.relationship_id,
             "version": "1",
             "n": "1",
+            "team": TEAM,
             **self.more,
         }
 

@@ -17,7 +17,19 @@ from functools import cache
 from importlib import import_module
 from types import ModuleType
 
-MODULES = ("network", "safety_plans", "explanations", "voice", "episodes", "front_door")
+MODULES = (
+    "network",
+    "safety_plans",
+    "explanations",
+    "voice",
+    "episodes",
+    "front_door",
+    "strategy",
+    "conferences",
+    "plans",
+    "court",
+    "practice_quality",
+)
 
 
 @cache

@@ -14,6 +14,8 @@ from sos_schema import (
     ChildProtectionConferenceCreate,
     ChildProtectionPlan,
     ChildWishesFeelings,
+    ConferenceDecisionCreate,
+    ConferenceMinutesChange,
     CoreGroupMeeting,
     CoreGroupMeetingCreate,
     DelegatedAuthority,
@@ -29,6 +31,7 @@ from sos_schema import (
     IndependentVisitor,
     InformationShared,
     Invitation,
+    MinutesAmendment,
     NeedArea,
     NeedAreaStatement,
     ParentSignature,
@@ -45,6 +48,7 @@ from sos_schema import (
     PlacementKeyContacts,
     PlacementPlan,
     PlacementSignsOfSuccess,
+    PlanAgreement,
     PlanEnd,
     PlanFamilyAgreement,
     PlanForPermanence,
@@ -54,10 +58,14 @@ from sos_schema import (
     PlanSignature,
     ProviderDetails,
     S47Outcome,
+    S47OutcomeCreate,
     SocialWorkerVisits,
     StatutoryPlanReview,
+    StatutoryPlanReviewCreate,
     StayingPutOrClose,
+    StrategyAmendment,
     StrategyDiscussion,
+    StrategyDiscussionAmend,
     StrategyDiscussionCreate,
     StrategyParticipant,
     WishesAndFeelings,
@@ -116,11 +124,12 @@ STRATEGY: dict[str, Any] = {
     "chair": MANAGER,
     "participants": PARTICIPANTS,
 }
+S47_OUTCOME_CREATE = {"concerns_substantiated": "partly", "recommendation": "icpc", "completed_on": "2026-11-12"}
 S47_OUTCOME = {
-    "concerns_substantiated": "partly",
-    "recommendation": "icpc",
-    "completed_on": "2026-11-12",
+    **S47_OUTCOME_CREATE,
     "authorised_by": MANAGER,
+    "authorised_by_user": "manager-1",
+    "recorded_at": "2026-11-12T16:00:00Z",
 }
 STRATEGY_FULL: dict[str, Any] = {
     **STRATEGY,
@@ -136,7 +145,29 @@ STRATEGY_FULL: dict[str, Any] = {
     "medical_needed": False,
     "interview_planned": True,
     "family_informed": {"informed": False, "reason_if_delayed": "Police need to speak to dad first."},
+}
+STRATEGY_STORED: dict[str, Any] = {
+    **STRATEGY_FULL,
+    "id": ID,
+    "meta": META,
+    "status": "finalised",
+    "finalised_at": "2026-11-02T17:00:00Z",
+    "finalised_by": MANAGER,
+    "finalised_by_user": "manager-1",
+    "s47_status": "completed",
     "s47_outcome": S47_OUTCOME,
+    "icpc_due_by": "2026-11-23",
+    "icpc_days_remaining": 3,
+    "icpc_overdue": False,
+    "amendments": [
+        {
+            "version": 4,
+            "reason": "The police officer's name was recorded wrongly.",
+            "by": MANAGER,
+            "by_user": "manager-1",
+            "at": "2026-11-13T09:00:00Z",
+        }
+    ],
 }
 
 # --- conference and core group ---------------------------------------------------------------------
@@ -175,6 +206,21 @@ RCPC: dict[str, Any] = {
     "held_at": "2027-02-18T10:00:00Z",
     "decision": "ends_to_cin",
     "minutes_status": "circulated",
+}
+AMENDMENT: dict[str, Any] = {
+    "reason": "Mum's words were recorded wrongly.",
+    "by": "chair-1",
+    "at": "2026-12-01T09:00:00Z",
+    "version": 5,
+}
+DECISION: dict[str, Any] = {
+    "decision": "cp_plan",
+    "category": "neglect",
+    "dissent": [{"agency": "school_dsl", "reason": "The school thinks support is enough."}],
+    "core_group": [MUM, WORKER],
+    "outline_plan_id": ID2,
+    "held_at": "2026-11-20T10:00:00Z",
+    "late_reason": "The family asked to move it a week so dad could attend.",
 }
 CORE_GROUP: dict[str, Any] = {"cp_plan_id": ID, "held_on": "2026-12-03", "chair": WORKER}
 CORE_GROUP_FULL: dict[str, Any] = {
@@ -397,11 +443,16 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     (InformationShared, {"agency": "police", "text": "Two call-outs in October."}),
     (ImmediateAction, {"what": "Child to stay with grandma tonight.", "who_agency": "police", "by": "2026-11-02"}),
     (FamilyInformed, {"informed": True}),
+    (S47OutcomeCreate, S47_OUTCOME_CREATE),
     (S47Outcome, S47_OUTCOME),
+    (S47Outcome, {**S47_OUTCOME, "authorised_by": None}),
     (StrategyDiscussionCreate, STRATEGY),
     (StrategyDiscussionCreate, STRATEGY_FULL),
     (StrategyDiscussionCreate, {**STRATEGY, "visibility": "restricted", "withheld_reason": "Police intelligence."}),
     (StrategyDiscussion, {**STRATEGY_FULL, "id": ID, "meta": META}),
+    (StrategyDiscussion, STRATEGY_STORED),
+    (StrategyDiscussionAmend, {"reason": "The wrong officer was named.", "discussion": STRATEGY_FULL}),
+    (StrategyAmendment, {"version": 2, "reason": "A typo.", "by_user": "manager-1", "at": "2026-11-13T09:00:00Z"}),
     # conference and core group
     (Invitation, {"person_id": MUM}),
     (AgencyView, {"agency": "childrens_social_care", "plan_needed": False, "reason": "Things are safer now."}),
@@ -426,9 +477,46 @@ VALID: list[tuple[type, dict[str, Any]]] = [
             "next_review_by": "2027-02-20",
         },
     ),
+    (
+        ChildProtectionConference,
+        {
+            **ICPC_DONE,
+            "id": ID,
+            "meta": META,
+            "decided_by": CHAIR,
+            "decided_at": "2026-11-20T12:00:00Z",
+            "amendments": [AMENDMENT],
+            "due_by": "2026-11-23",
+            "due_days_remaining": 1,
+            "overdue": False,
+            "first_core_group_by": "2026-12-04",
+            "first_core_group_held_on": "2026-12-03",
+            "first_core_group_in_time": True,
+            "first_core_group_overdue": False,
+            "next_review_by": "2027-02-20",
+            "next_review_days_remaining": 40,
+            "next_review_overdue": False,
+        },
+    ),
+    (MinutesAmendment, AMENDMENT),
+    (ConferenceDecisionCreate, {"decision": "nfa"}),
+    (ConferenceDecisionCreate, DECISION),
+    (ConferenceMinutesChange, {"status": "circulated"}),
+    (ConferenceMinutesChange, {"status": "amended", "reason": "Mum's words were recorded wrongly."}),
     (CoreGroupMeetingCreate, CORE_GROUP),
     (CoreGroupMeetingCreate, CORE_GROUP_FULL),
     (CoreGroupMeeting, {**CORE_GROUP_FULL, "id": ID, "meta": META}),
+    (
+        CoreGroupMeeting,
+        {
+            **CORE_GROUP_FULL,
+            "id": ID,
+            "meta": META,
+            "status": "final",
+            "finalised_by": "worker-1",
+            "finalised_at": "2026-12-04T09:00:00Z",
+        },
+    ),
     # shared plan parts
     (PlanFamilyAgreement, {"person_id": DAD, "on": "2026-11-25"}),
     (PlanReviewSchedule, {"next_on": "2027-02-25"}),
@@ -536,7 +624,28 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     (PlanRecord, {**PLAN_RECORD, "status": "ended", "end_reason": "Consent withdrawn."}),
     (PlanRecord, {**PLAN_RECORD, "plan": CP}),
     (PlanRecord, {**PLAN_RECORD, "plan": CIN}),
+    (PlanAgreement, {}),
+    (PlanAgreement, {"agreed_on": "2026-01-07"}),
     (PlanEnd, {"ended_on": "2027-03-01", "reason": "Needs met.", "closure_outcome": "needs_met"}),
+    (PlanEnd, {"ended_on": "2027-03-01", "reason": "She wants no more support.", "support_declined": True}),
+    (
+        PlanRecord,
+        {
+            **PLAN_RECORD,
+            "status": "agreed",
+            "plan": PLACEMENT_FULL,
+            "due_by": "2026-11-10",
+            "due_days_remaining": -3,
+            "due_overdue": True,
+            "agreed_on": "2026-11-13",
+            "agreed_by": MANAGER,
+            "next_review_on": "2027-02-13",
+            "review_days_remaining": 40,
+            "review_overdue": False,
+        },
+    ),
+    (StatutoryPlanReviewCreate, {"held_on": "2026-12-20", "decision": "Carry on.", "next_review_on": "2027-03-20"}),
+    (StatutoryPlanReviewCreate, {"held_on": "2026-12-20", "decision": "Carry on."}),
 ]
 
 INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
@@ -556,24 +665,26 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
         True,
     ),
     (StrategyDiscussionCreate, {**STRATEGY, "withheld_reason": None}, "withheld_reason is required", True),
+    # The s47 outcome is recorded by a manager afterwards, never sent with the discussion (sign-off from the token).
     (
         StrategyDiscussionCreate,
-        {**STRATEGY, "outcome": "nfa", "s47_outcome": S47_OUTCOME},
-        "s47_outcome is only recorded",
-        True,
+        {**STRATEGY, "outcome": "s47_single_agency", "s47_outcome": S47_OUTCOME_CREATE},
+        "s47_outcome",
+        False,
     ),
-    (StrategyDiscussionCreate, {**STRATEGY, "s47_outcome": S47_OUTCOME}, "s47_outcome is only recorded", True),
+    (S47OutcomeCreate, {**S47_OUTCOME_CREATE, "authorised_by": MANAGER}, "authorised_by", False),
+    (StrategyDiscussionAmend, {"discussion": STRATEGY_FULL}, "reason", False),
     (
-        StrategyDiscussionCreate,
-        {**STRATEGY, "outcome": "s47_single_agency", "s47_outcome": {**S47_OUTCOME, "completed_on": "2026-11-01"}},
-        "section 47 enquiry",
-        True,
+        StrategyDiscussionAmend,
+        {"reason": "A typo.", "discussion": {**STRATEGY, "format": "letter"}},
+        "$.discussion.format",
+        False,
     ),
     (StrategyDiscussionCreate, {**STRATEGY, "child_ids": [CHILD, CHILD]}, "child_ids lists the same", True),
     (StrategyDiscussionCreate, {**STRATEGY, "held_at": "2026-11-02T15:30:00"}, "$.held_at", False),
     (StrategyDiscussionCreate, {**STRATEGY, "format": "letter"}, "$.format", False),
     (FamilyInformed, {"informed": False}, "reason_if_delayed is required", True),
-    (S47Outcome, {**S47_OUTCOME, "recommendation": "cp_plan"}, "$.recommendation", False),
+    (S47OutcomeCreate, {**S47_OUTCOME_CREATE, "recommendation": "cp_plan"}, "$.recommendation", False),
     # conference and core group
     (ChildProtectionConferenceCreate, _without(ICPC, "strategy_discussion_id"), "strategy_discussion_id", True),
     (ChildProtectionConferenceCreate, _without(ICPC_DONE, "category"), "category is required", True),  # BR-14
@@ -596,6 +707,13 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
     (Invitation, {"person_id": DAD, "status": "attended", "excluded_reason": "No."}, "only recorded when", True),
     (Dissent, {"reason": "Disagree."}, "person_id or agency", True),
     (CoreGroupMeetingCreate, {**CORE_GROUP, "next_on": "2026-11-01"}, "next core group", True),
+    (CoreGroupMeetingCreate, {**CORE_GROUP, "status": "final"}, "status", False),
+    (ConferenceDecisionCreate, _without(DECISION, "category"), "category is required", True),  # BR-14
+    (ConferenceDecisionCreate, {"decision": "nfa", "core_group": [MUM]}, "only recorded when", True),
+    (ConferenceDecisionCreate, {**DECISION, "decided_by": CHAIR}, "decided_by", False),
+    (ConferenceMinutesChange, {"status": "draft"}, "never go back to draft", True),
+    (ConferenceMinutesChange, {"status": "amended"}, "reason is given", True),
+    (ConferenceMinutesChange, {"status": "agreed", "reason": "Because."}, "reason is given", True),
     (
         CoreGroupMeetingCreate,
         {**CORE_GROUP, "progress": [{"action_id": ID, "status": "done"}, {"action_id": ID, "status": "done"}]},
@@ -760,5 +878,13 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
         "end_reason and ended_on are only set when status is ended",
         True,
     ),
+    (PlanAgreement, {"agreed_on": "7 January 2026"}, "$.agreed_on", False),
+    (PlanAgreement, {"agreed_by": "someone"}, "agreed_by", False),
     (PlanEnd, {"ended_on": "2027-03-01"}, "reason", False),
+    (
+        StatutoryPlanReviewCreate,
+        {"held_on": "2026-12-20", "decision": "Carry on.", "next_review_on": "2026-12-19"},
+        "before the start",
+        True,
+    ),
 ]
