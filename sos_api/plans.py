@@ -94,6 +94,9 @@ PLACEMENT_PLAN_DAYS, CARE_PLAN_DAYS = 5, 10
 # Pathway plans are reviewed at most 6 months apart (BR-17); support lasts to 21, or to 25 for former relevant
 # young people who ask for it (Children Act 1989 s23C, s23CZB).
 PATHWAY_REVIEW_MONTHS, PATHWAY_ENDS_AT, PATHWAY_21_TO_25_ENDS_AT = 6, 21, 25
+# Looked-after reviews (CPPCR 2010 reg 33): the first within 20 working days of becoming looked after, the second
+# within 3 months of the first, then at most 6 months apart.
+LAC_FIRST_REVIEW_WORKING_DAYS, LAC_SECOND_REVIEW_MONTHS, LAC_LATER_REVIEW_MONTHS = 20, 3, 6
 EVERY = re.compile(r"every\s+(\d{1,2})\s+(week|month)s?", re.IGNORECASE)
 
 
@@ -334,6 +337,35 @@ def first_review(plan: PlanCreate) -> dt.date | None:
     return plan.review_schedule.next_on if plan.review_schedule else None
 
 
+async def looked_after_since(conn: AsyncConnection, actor: Actor, case_id: UUID | None, plan: CarePlan) -> dt.date:
+    """The day the plan's children became looked after this time: the start of their open looked_after episode
+    (a care plan is agreed only while there is one, BR-16)."""
+    starts = [
+        e.start_date
+        for e in await episodes_of(conn, actor, case_id, CaseLevel.looked_after)
+        if e.child_id in plan.child_ids and e.end_date is None
+    ]
+    return min(starts, default=today())
+
+
+def looked_after_review_by(since: dt.date, reviews: list[StatutoryPlanReview]) -> dt.date:
+    """reg 33: when the next looked-after review is due, from the reviews held since the child became looked after."""
+    held = sorted(r.held_on for r in reviews if r.held_on >= since)
+    if not held:
+        return add_working_days(since, LAC_FIRST_REVIEW_WORKING_DAYS)
+    return add_months(held[-1], LAC_SECOND_REVIEW_MONTHS if len(held) == 1 else LAC_LATER_REVIEW_MONTHS)
+
+
+async def review_due(conn: AsyncConnection, actor: Actor, case_id: UUID | None, plan: PlanCreate) -> dt.date | None:
+    """The next review an agreed plan is due: its schedule's (pathway plans: next_review_by), and for a care plan no
+    later than the looked-after review reg 33 requires."""
+    scheduled = first_review(plan)
+    if not isinstance(plan, CarePlan):
+        return scheduled
+    statutory = looked_after_review_by(await looked_after_since(conn, actor, case_id, plan), plan.reviews)
+    return min(scheduled, statutory) if scheduled is not None else statutory
+
+
 async def supersede_previous(
     conn: AsyncConnection, actor: Actor, record: PlanRecord, agreed_on: dt.date, at: dt.datetime
 ) -> None:
@@ -388,7 +420,7 @@ async def agree(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body:
         status=S.agreed,
         agreed_on=agreed_on,
         agreed_by=signed_by(actor.principal),
-        next_review_on=first_review(plan),
+        next_review_on=await review_due(conn, actor, stored.case_id, plan),
         meta=next_meta(record.meta, actor, at),
     )
 
@@ -428,6 +460,19 @@ def next_review(plan: PlanCreate, body: StatutoryPlanReviewCreate) -> tuple[dt.d
     return (held + dt.timedelta(weeks=n) if match.group(2).lower() == "week" else add_months(held, n)), []
 
 
+async def next_looked_after_review(
+    conn: AsyncConnection, actor: Actor, case_id: UUID | None, plan: CarePlan, body: StatutoryPlanReviewCreate
+) -> tuple[dt.date | None, list[FieldError]]:
+    """A care plan's review is a looked-after review: the next one is the date given, or the plan's rule, never later
+    than reg 33 allows (3 months after the first review, 6 after later ones)."""
+    statutory = looked_after_review_by(await looked_after_since(conn, actor, case_id, plan), [*plan.reviews, body])
+    if body.next_review_on is not None and body.next_review_on > statutory:
+        detail = f"the next looked-after review is due by {statutory.isoformat()} (reg 33)"
+        return None, [error("/next_review_on", "too_far_apart", detail)]
+    by_rule, gaps = next_review(plan, body)
+    return (statutory if gaps or by_rule is None else min(by_rule, statutory)), []
+
+
 async def record_review(
     conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: StatutoryPlanReviewCreate
 ) -> PlanRecord:
@@ -442,7 +487,10 @@ async def record_review(
     if not record.agreed_on <= body.held_on <= today():
         detail = f"a review is held between the day the plan was agreed ({record.agreed_on}) and today"
         errors.append(error("/held_on", "outside_plan", detail))
-    next_on, gaps = next_review(record.plan, body)
+    if isinstance(record.plan, CarePlan):
+        next_on, gaps = await next_looked_after_review(conn, actor, stored.case_id, record.plan, body)
+    else:
+        next_on, gaps = next_review(record.plan, body)
     errors += gaps
     if next_on is not None and next_on <= body.held_on:
         errors.append(error("/next_review_on", "not_after_review", "the next review comes after this one"))
@@ -596,6 +644,9 @@ def redacted(record: PlanRecord, actor: Actor) -> PlanRecord:
     return msgspec.structs.replace(record, plan=msgspec.structs.replace(plan, placement=placement))
 
 
+REVIEW_KIND = {PathwayPlan: DueWorkKind.pathway_plan_review, CarePlan: DueWorkKind.looked_after_review}
+
+
 def still_due(record: PlanRecord) -> list[DueWork]:
     """For the team's due-work list: a care or placement plan not yet agreed by its due day, and the next review of
     an agreed plan."""
@@ -604,8 +655,7 @@ def still_due(record: PlanRecord) -> list[DueWork]:
         what = DueWorkKind.placement_plan if isinstance(record.plan, PlacementPlan) else DueWorkKind.care_plan
         owed.append((what, record.due_by))
     if record.status in (S.agreed, S.under_review) and record.next_review_on is not None:
-        pathway = isinstance(record.plan, PathwayPlan)
-        owed.append((DueWorkKind.pathway_plan_review if pathway else DueWorkKind.plan_review, record.next_review_on))
+        owed.append((REVIEW_KIND.get(type(record.plan), DueWorkKind.plan_review), record.next_review_on))
     case_id, children = record.meta.case_id, record.plan.child_ids
     return [due_work(what, KIND, record.id, case_id, children, on) for what, on in owed]
 

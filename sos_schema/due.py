@@ -22,7 +22,7 @@ __all__ = ["DueWork", "DueWorkKind", "DueWorkList"]
 
 class DueWorkKind(enum.StrEnum):
     """Which timescale an item is (domain 3.5). `care_proceedings`: proceedings finished within 26 weeks of the
-    application (Children Act 1989 s32(1)(a))."""
+    application (Children Act 1989 s32(1)(a)); `looked_after_review`: a care plan's review (CPPCR 2010 reg 33)."""
 
     referral_decision = "referral_decision"
     initial_conference = "initial_conference"
@@ -32,6 +32,7 @@ class DueWorkKind(enum.StrEnum):
     placement_plan = "placement_plan"
     plan_review = "plan_review"
     pathway_plan_review = "pathway_plan_review"
+    looked_after_review = "looked_after_review"
     care_proceedings = "care_proceedings"
 
 

@@ -1701,7 +1701,9 @@ class PlanRecord(Output, kw_only=True):
         Meta(
             description=(
                 "While agreed: when the plan is next reviewed. Set on agreeing (review_schedule.next_on; "
-                "pathway plans next_review_by) and moved by each review recorded."
+                "pathway plans next_review_by) and moved by each review recorded. A care plan's reviews are the "
+                "looked-after reviews of CPPCR 2010 reg 33, never later than it allows: the first within 20 working "
+                "days of becoming looked after, the second within 3 months, then every 6 months."
             )
         ),
     ] = None

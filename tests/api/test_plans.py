@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from sos_api.plans import looked_after_review_by
 from sos_api.timescales import add_months, add_working_days
+from sos_schema import StatutoryPlanReview
 from tests.api.conftest import TokenFactory
 from tests.api.test_dangers import Family, if_match, make_family, make_person
 from tests.api.worlds.plans import (
@@ -525,3 +527,17 @@ class TestEnd:
         agreed = await plans.agreed(plans.cin())
         end = {"ended_on": TODAY.isoformat(), "reason": "Needs met."}
         await plans.post(agreed, "end", end, expect=403, **plans.worker)
+
+
+def test_looked_after_reviews_follow_reg_33() -> None:
+    """Looked after from Mon 2 March 2026: first review by the 20th working day (Mon 30 March), the second within 3
+    months of the first, later ones within 6; a review from an earlier time in care does not count."""
+    since = dt.date(2026, 3, 2)
+
+    def held(*days: dt.date) -> list[StatutoryPlanReview]:
+        return [StatutoryPlanReview(held_on=day, decision="Reviewed.") for day in days]
+
+    assert looked_after_review_by(since, []) == dt.date(2026, 3, 30)
+    assert looked_after_review_by(since, held(dt.date(2025, 6, 1))) == dt.date(2026, 3, 30)
+    assert looked_after_review_by(since, held(dt.date(2026, 3, 27))) == dt.date(2026, 6, 27)
+    assert looked_after_review_by(since, held(dt.date(2026, 3, 27), dt.date(2026, 6, 26))) == dt.date(2026, 12, 26)

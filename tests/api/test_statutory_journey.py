@@ -333,6 +333,17 @@ async def comes_into_care(j: Journey) -> JSON:
     assert care["due_by"] == "2026-03-16", "10 working days after the first placement starts"
     agreed = await j.act(f"/v1/statutory-plans/{care['id']}", "agree", j.manager, {"agreed_on": "2026-03-13"})
     assert (agreed["status"], agreed["due_overdue"]) == ("agreed", False), "agreed before its due day"
+    # Her looked-after reviews (reg 33): the first within 20 working days of 2 March (3-6, 9-13, 16-20, 23-27 and
+    # 30 March: Monday 30 March 2026), the second within 3 months of the first, then at most 6 months apart: here
+    # sooner, as her plan's own schedule says every 3 months.
+    assert agreed["next_review_on"] == "2026-03-30"
+    url = f"/v1/statutory-plans/{care['id']}"
+    first = {"held_on": "2026-03-27", "decision": "Zara is settled; contact with mum weekly."}
+    too_late = await j.act(url, "reviews", j.worker, first | {"next_review_on": "2026-07-31"}, expect=422)
+    assert too_late["errors"][0]["pointer"] == "/next_review_on"
+    assert (await j.act(url, "reviews", j.worker, first))["next_review_on"] == "2026-06-27"
+    second = {"held_on": "2026-06-26", "decision": "Plan for permanence: kinship assessment of her aunt."}
+    assert (await j.act(url, "reviews", j.worker, second))["next_review_on"] == "2026-09-26"
     # The IRO named on her care plan reads it.
     await j.ok("GET", f"/v1/statutory-plans/{care['id']}", j.token("iro", "iro"))
     return {"placement": placement["id"], "care": care["id"]}
@@ -377,10 +388,11 @@ async def test_the_statutory_journey(client: AsyncTestClient[Any], auth: TokenFa
     listed = {(item["what"], item["record_id"]): item["due_by"] for item in due["items"]}
     assert listed.keys() == {
         ("plan_review", zara["placement"]),
-        ("plan_review", zara["care"]),
+        ("looked_after_review", zara["care"]),
         ("pathway_plan_review", kemi),
     }
     assert listed["pathway_plan_review", kemi] == "2027-03-02", "the review date on Kemi's plan"
+    assert listed["looked_after_review", zara["care"]] == "2026-09-26"
     # Each child's level over time: Tolu was in need, then on a plan, then in need again until the case closed.
     episodes = await j.ok("GET", f"/v1/cases/{j.ids['case']}/child-episodes", j.worker)
     levels = [(e["level"], e["start_date"], e["end_date"]) for e in episodes["items"]]
