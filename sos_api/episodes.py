@@ -28,13 +28,10 @@ from sos_schema import (
     ChildEpisodeCreate,
     ChildEpisodeEnd,
     ChildProtectionConference,
-    ConferenceDecision,
-    ConferenceType,
     EpisodeEndReason,
     EpisodeStartReason,
     FieldError,
     LegalBasis,
-    ReviewDecision,
     StepChange,
     StepChangeCreate,
 )
@@ -52,7 +49,6 @@ from .timescales import london_date
 
 KIND, STEP_KIND = "child_episode", "step_change"
 # Domain 3.2: review decisions that end a child protection plan, read once the minutes are shared.
-ENDS_PLAN = frozenset(ConferenceDecision(d.value) for d in ReviewDecision) - {ConferenceDecision.cp_plan_continues}
 SHARED_MINUTES = ("circulated", "agreed", "amended")
 OPEN, ENDED = "open", "ended"
 RANK = {level: rank for rank, level in enumerate(CaseLevel)}
@@ -180,8 +176,7 @@ async def plan_ended_by_review(conn: AsyncConnection, actor: Actor, case_id: UUI
     ended: set[UUID] = set()
     for conference in (msgspec.json.decode(c.doc, type=ChildProtectionConference) for c in found):
         held = london_date(conference.held_at) if conference.held_at is not None else None
-        review = conference.type is ConferenceType.review and conference.decision in ENDS_PLAN
-        if review and held is not None and held <= body.decided_on:
+        if conference.ends_plan and held is not None and held <= body.decided_on:
             ended.update(conference.child_ids)
     missing = [
         FieldError(

@@ -30,7 +30,6 @@ from sos_schema import (
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceDecision,
-    ConferenceType,
     DueWork,
     DueWorkKind,
     EarlyHelpPlan,
@@ -514,9 +513,7 @@ async def cp_end_gaps(conn: AsyncConnection, actor: Actor, record: PlanRecord, b
     ended_by = [
         c
         for c in await conferences_of(conn, actor, record.meta.case_id)
-        if c.type is ConferenceType.review
-        and c.decision is not None
-        and c.decision.value.startswith("ends_")
+        if c.ends_plan
         and c.held_at is not None
         and london_date(c.held_at) >= agreed_on
         and children <= set(c.child_ids)

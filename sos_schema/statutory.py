@@ -627,6 +627,8 @@ assert {d.value for d in ConferenceDecision} == {d.value for d in InitialDecisio
 _INITIAL_DECISIONS = frozenset(d.value for d in InitialDecision)
 _REVIEW_DECISIONS = frozenset(d.value for d in ReviewDecision)
 _PLAN_DECISIONS = frozenset({ConferenceDecision.cp_plan, ConferenceDecision.cp_plan_continues})
+# A review's decisions that end the child protection plan: every ReviewDecision but cp_plan_continues.
+_ENDS_PLAN = frozenset(ConferenceDecision(d.value) for d in ReviewDecision) - {ConferenceDecision.cp_plan_continues}
 
 
 class AbuseCategory(enum.StrEnum):
@@ -810,6 +812,11 @@ class ChildProtectionConference(ChildProtectionConferenceCreate, kw_only=True, f
         dt.date | None,
         Meta(description="When a plan starts or continues: the date the next review conference is due."),
     ] = None
+
+    @property
+    def ends_plan(self) -> bool:
+        """A review conference whose decision ends the child protection plan (any `ends_*` decision)."""
+        return self.type is ConferenceType.review and self.decision in _ENDS_PLAN
 
 
 class CoreGroupMeetingCreate(Shareable, kw_only=True):
