@@ -106,10 +106,6 @@ def conference_columns(conference: ChildProtectionConference) -> Columns:
     return columns_of(conference, child_ids=tuple(conference.child_ids), status=conference.minutes_status.value)
 
 
-def held_on(conference: ChildProtectionConference) -> dt.date | None:
-    return london_date(conference.held_at) if conference.held_at is not None else None
-
-
 def council(la_code: str) -> Scope:
     """The whole council's records, for working out dates only: a parent's ICPC is due 15 working days after a
     strategy discussion they may not read (professionals_only), and they are still told when it is due."""
@@ -212,15 +208,15 @@ async def facts_of(conn: AsyncConnection, la_code: str, case_id: UUID | None) ->
 
 def previous_review_basis(conference: ChildProtectionConference, facts: CaseFacts) -> ChildProtectionConference | None:
     """The latest conference before this one, about any of the same children, that started or continued a plan."""
-    children, mine = set(conference.child_ids), held_on(conference)
+    children, mine = set(conference.child_ids), conference.held_on
     earlier = [
         c
         for c in facts.conferences
         if c.id != conference.id
-        and c.held_at is not None
+        and c.held_on is not None
         and c.decision in PLAN_DECISIONS
         and children & set(c.child_ids)
-        and (mine is None or london_date(c.held_at) < mine)
+        and (mine is None or c.held_on < mine)
     ]
     return max(earlier, key=lambda c: c.held_at or dt.datetime.min, default=None)
 
@@ -235,10 +231,10 @@ def due_by(conference: ChildProtectionConference, facts: CaseFacts) -> dt.date |
         return add_working_days(strategy, ICPC_WITHIN_WORKING_DAYS) if strategy else None
     if conference.type is ConferenceType.review:
         previous = previous_review_basis(conference, facts)
-        if previous is None or previous.held_at is None:
+        if previous is None or previous.held_on is None:
             return None
         months = LATER_REVIEW_MONTHS if previous.type is ConferenceType.review else FIRST_REVIEW_MONTHS
-        return add_months(london_date(previous.held_at), months)
+        return add_months(previous.held_on, months)
     return None
 
 
@@ -255,7 +251,7 @@ def first_core_group(conference: ChildProtectionConference, facts: CaseFacts) ->
         later = {i for i, p in facts.plans.items() if p.previous_version_id in linked} - linked
         linked |= later
         grew = bool(later)
-    held = held_on(conference) or dt.date.min
+    held = conference.held_on or dt.date.min
     return min((g.held_on for g in facts.core_groups if g.cp_plan_id in linked and g.held_on >= held), default=None)
 
 
@@ -277,7 +273,7 @@ def with_dates(conference: ChildProtectionConference, facts: CaseFacts) -> Child
     """The conference as shown: each date it is measured against and how it stands, from the day the thing
     happened, or from today while it has not."""
     shown: dict[str, Any] = {"due_by": due_by(conference, facts)}
-    held = held_on(conference)
+    held = conference.held_on
     if shown["due_by"] is not None:
         clock = due(shown["due_by"], held or today())
         shown |= {"due_days_remaining": clock.days_remaining, "overdue": clock.overdue}
@@ -331,7 +327,7 @@ async def with_timescales(conn: AsyncConnection, _: Actor, shown: list[StoredRec
 
 async def check_late(conn: AsyncConnection, conference: ChildProtectionConference) -> None:
     """BR-13: a conference held after its due date is allowed, with the reason recorded."""
-    held = held_on(conference)
+    held = conference.held_on
     if held is None or conference.late_reason is not None:
         return
     due_on = due_by(conference, await facts_of(conn, conference.meta.la_code, conference.meta.case_id))

@@ -45,11 +45,8 @@ from .db.tables import records
 from .resources.members import not_children
 from .resources.registry import Action, Create, Listing, Names, Record, Resource, register, resource
 from .resources.service import ending, fields_of, insert, new_id, new_meta, now, refuse, today, update
-from .timescales import london_date
 
 KIND, STEP_KIND = "child_episode", "step_change"
-# Domain 3.2: review decisions that end a child protection plan, read once the minutes are shared.
-SHARED_MINUTES = ("circulated", "agreed", "amended")
 OPEN, ENDED = "open", "ended"
 RANK = {level: rank for rank, level in enumerate(CaseLevel)}
 # The legal basis a stepped-to episode gets when the step change names none (looked_after always names one).
@@ -169,13 +166,13 @@ async def step_child(
 
 async def plan_ended_by_review(conn: AsyncConnection, actor: Actor, case_id: UUID, body: StepChangeCreate) -> None:
     """Domain 3.2: a child steps down from child protection only through a review conference of this case, held by
-    the day of the step, whose circulated or agreed minutes record a decision that ends the plan."""
-    found = await q.select_where(
-        conn, actor.scope, resource("conference"), records.c.case_id == case_id, records.c.status.in_(SHARED_MINUTES)
-    )
+    the day of the step, whose chair decided to end the plan. The plan ends on the chair's decision, as ending the
+    CP plan itself does (plans.cp_end_gaps), not when the minutes go out weeks later: until then a flag lookup
+    would still show a plan that has ended."""
+    found = await q.select_where(conn, actor.scope, resource("conference"), records.c.case_id == case_id)
     ended: set[UUID] = set()
     for conference in (msgspec.json.decode(c.doc, type=ChildProtectionConference) for c in found):
-        held = london_date(conference.held_at) if conference.held_at is not None else None
+        held = conference.held_on
         if conference.ends_plan and held is not None and held <= body.decided_on:
             ended.update(conference.child_ids)
     missing = [

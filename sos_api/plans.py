@@ -81,7 +81,7 @@ from .resources.service import (
     today,
     update,
 )
-from .timescales import add_months, add_working_days, due, due_work, london_date
+from .timescales import add_months, add_working_days, due, due_work
 
 KIND = "statutory_plan"
 S = PlanStatus
@@ -396,9 +396,9 @@ async def agreement_date_gaps(
     if agreed_on > today():
         return [error("/agreed_on", "in_the_future", "a plan is recorded as agreed once it has been")]
     if isinstance(plan, ChildProtectionPlan):
-        held = [c.held_at for c in await conferences_of(conn, actor, case_id) if c.id == plan.conference_id]
-        if held and held[0] is not None and agreed_on < london_date(held[0]):
-            detail = f"the conference it follows was held on {london_date(held[0])}"
+        held = [c.held_on for c in await conferences_of(conn, actor, case_id) if c.id == plan.conference_id]
+        if held and held[0] is not None and agreed_on < held[0]:
+            detail = f"the conference it follows was held on {held[0]}"
             return [error("/agreed_on", "before_conference", detail)]
     return []
 
@@ -513,10 +513,7 @@ async def cp_end_gaps(conn: AsyncConnection, actor: Actor, record: PlanRecord, b
     ended_by = [
         c
         for c in await conferences_of(conn, actor, record.meta.case_id)
-        if c.ends_plan
-        and c.held_at is not None
-        and london_date(c.held_at) >= agreed_on
-        and children <= set(c.child_ids)
+        if c.ends_plan and c.held_on is not None and c.held_on >= agreed_on and children <= set(c.child_ids)
     ]
     if ended_by:
         return []

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sos_schema import (
     Case,
     CaseStatus,
+    ChildProtectionConference,
     ConferenceType,
     DueWork,
     DueWorkKind,
@@ -306,14 +307,6 @@ async def amend(
 # --- on every read: the ICPC's clock and what the reader may see ---------------------------------------------
 
 
-class HeldConference(msgspec.Struct, kw_only=True):
-    """What the clock needs of a conference record (its own module owns the rest)."""
-
-    type: ConferenceType
-    strategy_discussion_id: UUID | None = None
-    held_at: dt.datetime | None = None
-
-
 async def conferences_held(conn: AsyncConnection, stored: StoredRecord) -> dict[UUID, dt.date]:
     """The day each strategy discussion of the case was followed by an initial conference that has been held.
     Read across the council, whoever is reading: the clock is the same for everyone."""
@@ -322,10 +315,9 @@ async def conferences_held(conn: AsyncConnection, stored: StoredRecord) -> dict[
     council = Scope(la_code=stored.la_code, visibilities=ALL_VISIBILITIES)
     found = await q.select_where(conn, council, resource(CONFERENCE_KIND), records.c.case_id == stored.case_id)
     held: dict[UUID, dt.date] = {}
-    for conference in (msgspec.json.decode(f.doc, type=HeldConference) for f in found):
-        followed = conference.strategy_discussion_id
-        if conference.type in INITIAL_CONFERENCES and followed is not None and conference.held_at is not None:
-            day = london_date(conference.held_at)
+    for conference in (msgspec.json.decode(f.doc, type=ChildProtectionConference) for f in found):
+        followed, day = conference.strategy_discussion_id, conference.held_on
+        if conference.type in INITIAL_CONFERENCES and followed is not None and day is not None:
             held[followed] = min(day, held.get(followed, day))
     return held
 

@@ -16,6 +16,7 @@ import datetime as dt
 import enum
 from typing import Annotated, Literal
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import msgspec
 from msgspec import Meta
@@ -628,6 +629,8 @@ _INITIAL_DECISIONS = frozenset(d.value for d in InitialDecision)
 _REVIEW_DECISIONS = frozenset(d.value for d in ReviewDecision)
 _PLAN_DECISIONS = frozenset({ConferenceDecision.cp_plan, ConferenceDecision.cp_plan_continues})
 # A review's decisions that end the child protection plan: every ReviewDecision but cp_plan_continues.
+# Statutory timescales are counted in days as they fall in England.
+ENGLAND = ZoneInfo("Europe/London")
 _ENDS_PLAN = frozenset(ConferenceDecision(d.value) for d in ReviewDecision) - {ConferenceDecision.cp_plan_continues}
 
 
@@ -717,6 +720,11 @@ class ChildProtectionConferenceCreate(Shareable, kw_only=True):
         Text | None,
         Meta(description="Why the conference was held after its due date (BR-13 allows breaches with a reason)."),
     ] = None
+
+    @property
+    def held_on(self) -> dt.date | None:
+        """The day the conference was held in England, where statutory timescales are counted (None until then)."""
+        return self.held_at.astimezone(ENGLAND).date() if self.held_at is not None else None
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -230,13 +230,14 @@ class TestStepChange:
             "no-rcpc-decision",
             ["/child_ids/0"],
         )
-        # A decision that continues the plan, or one whose minutes are still a draft, is not enough.
+        # A decision that continues the plan is not enough.
         await eps.review([eps.family.child], "cp_plan_continues", circulate=False, category="neglect")
-        await eps.review([eps.family.child], "ends_to_cin", circulate=False)
         await eps.step(down, expect=409)
         # Declined or corrected steps move nobody, so need no conference.
         await eps.step(down | {"rejected_reason": "The panel wants another review first."})
-        await eps.review([eps.family.child], "ends_to_cin")
+        # The plan ends on the chair's decision, the day it is made: the minutes follow weeks later (as for ending
+        # the CP plan itself).
+        await eps.review([eps.family.child], "ends_to_cin", circulate=False)
         await eps.step(down)
         [open_now] = [e for e in await eps.listed() if not e.get("end_date")]
         assert (open_now["level"], open_now["start_reason"], open_now["legal_basis"]) == (
