@@ -112,7 +112,8 @@ async def test_the_feed_lists_each_change_once_in_order_with_tombstones(
 
     # Nothing new: an empty page, and a cursor to keep; a later change comes after it, and only that.
     again = (await client.get(FEED, params={"cursor": cursor}, headers=me)).json()
-    assert again["items"] == [] and again["next_cursor"]
+    assert again["items"] == []
+    assert again["next_cursor"]
     late = await made("/v1/people", {"given_names": "Cy", "family_name": "Late"})
     newer, _ = await follow(client, me, again["next_cursor"], 1)
     assert [i["id"] for i in newer] == [late]
@@ -121,14 +122,17 @@ async def test_the_feed_lists_each_change_once_in_order_with_tombstones(
     assert [(i["type"], i["version"]) for i in only] == [("case_involvement", 1), ("case_involvement", 2)]
     unknown = await client.get(FEED, params={"types": "case,tea_break"}, headers=me)
     assert unknown.status_code == 400
-    assert unknown.json()["type"].endswith("/unknown-type") and "tea_break" in unknown.json()["detail"]
+    assert unknown.json()["type"].endswith("/unknown-type")
+    assert "tea_break" in unknown.json()["detail"]
     # A cursor is bound to its types: another filter's cursor is refused.
     crossed = await client.get(FEED, params={"types": "case", "cursor": cursor}, headers=me)
-    assert crossed.status_code == 400 and crossed.headers["content-type"].startswith("application/problem+json")
+    assert crossed.status_code == 400
+    assert crossed.headers["content-type"].startswith("application/problem+json")
 
     # Another council's client sees none of it; the council's auditor reads the same feed.
     other = await client.get(FEED, headers=sync_client(auth, COUNCIL_B, sub="council-b-sync"))
-    assert other.status_code == 200 and other.json()["items"] == []
+    assert other.status_code == 200
+    assert other.json()["items"] == []
     audited, _ = await follow(client, auth("auditor"), None, 7)
     assert len(audited) == 7
 
