@@ -64,6 +64,18 @@ class Change(Output, kw_only=True):
     ] = None
     case_id: Annotated[UUID | None, Meta(description="The case the record belongs to (a case: itself), if any.")] = None
     reason: Annotated[ChangeReason | None, Meta(description="Why, for a delete.")] = None
+    href: (
+        Annotated[
+            str,
+            Meta(
+                max_length=200,
+                pattern=r"^/v1/[a-z0-9/-]+$",
+                description="Where to read the version this change made (interop R9), as far as the caller may see it.",
+                examples=["/v1/cases/0b0c0d0e-0000-4000-8000-0000000000c0/versions/3"],
+            ),
+        ]
+        | None
+    ) = None
 
 
 class ChangePage(Output, kw_only=True):

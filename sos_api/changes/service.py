@@ -17,6 +17,7 @@ from ..context import Actor
 from ..db.engine import Database
 from ..http import Cursors
 from ..resources.registry import kinds as registered_kinds
+from ..resources.registry import resource
 from . import queries
 from .queries import ChangeRow, Position
 
@@ -48,6 +49,13 @@ def _position(key: list[object] | None) -> Position | None:
     raise problems.BadRequest(FRESH_CURSOR)
 
 
+def _href(row: ChangeRow) -> str | None:
+    """The version's own URL (interop R9), for a kind the API still serves."""
+    if row.kind not in registered_kinds():
+        return None
+    return f"{resource(row.kind).names.path}/{row.id}/versions/{row.version}"
+
+
 def _item(row: ChangeRow) -> Change:
     return Change(
         position=f"{row.txid}.{row.seq}",
@@ -60,6 +68,7 @@ def _item(row: ChangeRow) -> Change:
         source_system=row.source_system,
         case_id=row.case_id,
         reason=REASONS.get(row.op),
+        href=_href(row),
     )
 
 

@@ -109,6 +109,11 @@ async def test_the_feed_lists_each_change_once_in_order_with_tombstones(
     assert all(i["actor"] == CLIENT_SUB and i["source_system"] == "liquidlogic" for i in items)
     assert [i["case_id"] for i in items[3:]] == [case, case, case]
     assert "given_names" not in str(items)  # thin: ids, never content
+    # Each names where to read the version it made (R9).
+    involvement_v1 = await client.get(items[4]["href"], headers=me)
+    assert involvement_v1.status_code == 200, items[4]
+    assert involvement_v1.json()["id"] == involvement
+    assert involvement_v1.json()["meta"]["version"] == 1
 
     # Nothing new: an empty page, and a cursor to keep; a later change comes after it, and only that.
     again = (await client.get(FEED, params={"cursor": cursor}, headers=me)).json()

@@ -14,6 +14,7 @@ ITEM: dict[str, Any] = {
     "actor": "liquidlogic-sync",
     "source_system": "liquidlogic",
     "case_id": "0b0c0d0e-0000-4000-8000-0000000000c0",
+    "href": "/v1/statutory-plans/0b0c0d0e-0000-4000-8000-0000000000e1/versions/3",
 }
 TOMBSTONE: dict[str, Any] = {**ITEM, "op": "delete", "reason": "entered-in-error", "version": 4}
 
@@ -29,5 +30,6 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
     (Change, {**ITEM, "op": "merge"}, "$.op", False),
     (Change, {**ITEM, "reason": "tidied-up"}, "$.reason", False),
     (Change, {**ITEM, "position": "12"}, "$.position", False),
+    (Change, {**ITEM, "href": "https://elsewhere.example/x"}, "$.href", False),
     (ChangePage, {"items": []}, "next_cursor", False),
 ]
