@@ -13,6 +13,7 @@ from . import (
     alerts,
     case_summary,
     cases,
+    changes,
     conferences,
     court,
     due_work,
@@ -55,6 +56,7 @@ AREAS = (
     alerts,
     case_summary,
     due_work,
+    changes,
 )
 
 

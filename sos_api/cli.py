@@ -1,4 +1,4 @@
-"""`sos-api`: serve, migrate, openapi, token, demo."""
+"""`sos-api`: serve, migrate, openapi, token, demo, prune-changes."""
 
 from __future__ import annotations
 
@@ -111,6 +111,31 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prune_changes(settings: Settings, _: argparse.Namespace) -> int:
+    """Remove changes older than SOS_CHANGES_RETENTION_DAYS from the feed: run it daily from a scheduler (any
+    worker's image; it holds no state)."""
+    import asyncio
+
+    from .changes.service import prune_changes
+    from .db.embedded import embedded_app_url
+    from .db.engine import Database
+
+    url = settings.database_url or embedded_app_url(settings.data_dir)
+    days = settings.changes_retention_days
+
+    async def prune() -> dict[str, int]:
+        db = Database(url, pool_size=1)
+        try:
+            return await prune_changes(db, days)
+        finally:
+            await db.dispose()
+
+    pruned = asyncio.run(prune())
+    councils = ", ".join(f"{la}: {n}" for la, n in pruned.items())
+    print(f"pruned {sum(pruned.values())} changes older than {days} days" + (f" ({councils})" if councils else ""))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sos-api", description="Signs of Safety casework API")
     sub = p.add_subparsers(dest="command", required=True)
@@ -134,6 +159,9 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load a small synthetic family")
     demo.add_argument("--org", default="la:845")
     demo.set_defaults(run=cmd_demo)
+    sub.add_parser(
+        "prune-changes", help="remove changes older than SOS_CHANGES_RETENTION_DAYS from the changes feed"
+    ).set_defaults(run=cmd_prune_changes)
     return p
 
 

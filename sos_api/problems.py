@@ -266,6 +266,15 @@ class ModeratorIsAuditor(
 ): ...  # domain 2.24: moderation is a second auditor's check
 
 
+# The changes feed (interop R5).
+class CursorExpired(
+    ProblemError, status=410, slug="cursor-expired", title="Changes after this cursor are no longer kept"
+): ...  # older than SOS_CHANGES_RETENTION_DAYS: resynchronise, then follow the feed from a new cursor
+
+
+class UnknownChangeType(ProblemError, status=400, slug="unknown-type", title="Not a kind of record the feed knows"): ...
+
+
 def problem_type(slug: str) -> str:
     return PROBLEM_BASE + slug
 

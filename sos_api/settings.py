@@ -24,6 +24,8 @@ LeewaySeconds = Annotated[int, msgspec.Meta(ge=0, le=60)]
 # At least a minute, so cache expiry cannot fetch more often than the unknown-kid cooldown (auth/tokens.py) allows.
 JwksCacheSeconds = Annotated[int, msgspec.Meta(ge=60, le=86_400)]
 ScaleNumber = Annotated[int, msgspec.Meta(ge=0, le=10)]
+# Interop R5: the changes feed is kept at least 35 days (the database refuses to prune anything younger).
+RetentionDays = Annotated[int, msgspec.Meta(ge=35, le=3650)]
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -76,6 +78,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # SOS_UNSAFE_SCALE_AT_OR_BELOW: a child's own safety number at or below this (0 to 10) raises an alert for the
     # worker, as a worry the child marks unsafe does.
     unsafe_scale_at_or_below: ScaleNumber = 3
+    # SOS_CHANGES_RETENTION_DAYS: how long the changes feed keeps a change (35 to 3650 days); `sos-api prune-changes`
+    # removes older ones, and a feed cursor from before what was removed is answered 410 cursor-expired.
+    changes_retention_days: RetentionDays = 35
 
     @property
     def embedded(self) -> bool:

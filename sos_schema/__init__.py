@@ -13,6 +13,8 @@ from .audit import *  # noqa: F403
 from .audit import __all__ as _audit_all
 from .case import *  # noqa: F403
 from .case import __all__ as _case_all
+from .changes import *  # noqa: F403
+from .changes import __all__ as _changes_all
 from .contributions import *  # noqa: F403
 from .contributions import __all__ as _contributions_all
 from .due import *  # noqa: F403
@@ -52,6 +54,7 @@ __all__ = sorted(
         *_alerts_all,
         *_audit_all,
         *_case_all,
+        *_changes_all,
         *_contributions_all,
         *_due_all,
         *_frontdoor_all,

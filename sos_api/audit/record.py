@@ -6,13 +6,30 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..context import Actor
-from ..db.records import StoredRecord
 from ..db.tables import access_events
+
+
+class Touched(Protocol):
+    """What an access event names of a record: a stored record, or a changes-feed item."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def id(self) -> UUID: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def case_id(self) -> UUID | None: ...
+    @property
+    def child_ids(self) -> Sequence[UUID]: ...
+    @property
+    def la_code(self) -> str: ...
 
 
 def _row(
@@ -70,7 +87,7 @@ async def record(
     )
 
 
-async def record_rows(conn: AsyncConnection, actor: Actor, action: str, rows: Iterable[StoredRecord]) -> None:
+async def record_rows(conn: AsyncConnection, actor: Actor, action: str, rows: Iterable[Touched]) -> None:
     """One event per record returned (a list page records each item it shows)."""
     at = dt.datetime.now(dt.UTC)
     values = [

@@ -212,6 +212,7 @@ async def insert_record(
     columns: Columns,
     at: dt.datetime,
     actor: str,
+    source_system: str | None = None,
 ) -> None:
     """Insert version 1 of a record, its history row and its outbox row (one transaction, the caller's)."""
     text = doc.decode()
@@ -230,7 +231,7 @@ async def insert_record(
             **_column_values(columns),
         )
     )
-    await _history(conn, record_id, 1, la_code, text, at, actor, kind, "create")
+    await _history(conn, record_id, 1, la_code, text, at, actor, kind, "create", source_system)
 
 
 async def update_record(
@@ -242,6 +243,7 @@ async def update_record(
     at: dt.datetime,
     actor: str,
     entered_in_error: bool = False,
+    source_system: str | None = None,
 ) -> bool:
     """Write version n+1 only if the stored version is still n (BR-24: exactly one of several concurrent
     writers wins). Returns False when the record moved on."""
@@ -263,7 +265,7 @@ async def update_record(
     if result.rowcount != 1:
         return False
     op = "entered_in_error" if entered_in_error else "update"
-    await _history(conn, stored.id, stored.version + 1, stored.la_code, text, at, actor, stored.kind, op)
+    await _history(conn, stored.id, stored.version + 1, stored.la_code, text, at, actor, stored.kind, op, source_system)
     return True
 
 
@@ -277,6 +279,7 @@ async def _history(
     actor: str,
     kind: str,
     op: str,
+    source_system: str | None,
 ) -> None:
     await conn.execute(
         record_versions.insert().values(
@@ -290,7 +293,14 @@ async def _history(
     )
     await conn.execute(
         outbox.insert().values(
-            la_code=la_code, kind=kind, record_id=record_id, version=version, op=op, changed_at=at, actor=actor
+            la_code=la_code,
+            kind=kind,
+            record_id=record_id,
+            version=version,
+            op=op,
+            changed_at=at,
+            actor=actor,
+            source_system=source_system,
         )
     )
 

@@ -8,6 +8,8 @@ rules live in partial indexes and in each area's service.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -26,6 +28,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.dialects.postgresql.base import ischema_names
+from sqlalchemy.types import UserDefinedType
 
 metadata = MetaData(
     naming_convention={
@@ -140,8 +144,23 @@ access_events = Table(
 Index("ix_access_events_tenant_at", access_events.c.la_code, access_events.c.at)
 Index("ix_access_events_children", access_events.c.child_ids, postgresql_using="gin")
 
+
+class Xid8(UserDefinedType[int]):
+    """PostgreSQL's 64-bit transaction id (`xid8`): never wraps, so it orders transactions for ever."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "XID8"
+
+
+# Reflection (alembic check) knows the type by this name.
+ischema_names["xid8"] = Xid8
+
 # Transactional outbox: one row per accepted change, written in the change's own transaction, so the
-# changes feed and webhooks (interop R5, R31) never miss or invent a change.
+# changes feed and webhooks (interop R5, R31) never miss or invent a change. `seq` is taken when the row is
+# written, not when it commits, so it is not commit order; `txid` (the writing transaction) is what the feed
+# pages by (sos_api/changes/queries.py).
 outbox = Table(
     "outbox",
     metadata,
@@ -153,9 +172,25 @@ outbox = Table(
     Column("op", String(20), nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
     Column("actor", String(200), nullable=False),
+    Column("txid", Xid8(), nullable=False, server_default=text("pg_current_xact_id()")),
+    # The client application the change came through (the token's azp), for the feed's `source_system`.
+    Column("source_system", String(200)),
     PrimaryKeyConstraint("seq"),
 )
-Index("ix_outbox_tenant_seq", outbox.c.la_code, outbox.c.seq)
+Index("ix_outbox_tenant_txid_seq", outbox.c.la_code, outbox.c.txid, outbox.c.seq)
+Index("ix_outbox_changed_at", outbox.c.changed_at)
+
+# How far each council's changes have been pruned (SOS_CHANGES_RETENTION_DAYS): the position of the newest change
+# removed. A feed cursor before it may have missed what was removed, so it is answered 410 cursor-expired.
+changes_horizon = Table(
+    "changes_horizon",
+    metadata,
+    Column("la_code", String(3), nullable=False),
+    Column("txid", Xid8(), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("pruned_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("la_code"),
+)
 
 # Who may see which case (policy.py): one row per grant a case gives, derived from the case's allocation and
 # members and from its involvements, rewritten in the same transaction as the write that changes them.

@@ -155,6 +155,7 @@ async def insert(
         columns=columns,
         at=at,
         actor=actor.name,
+        source_system=actor.principal.client_app,
     )
     await audit.record(
         conn,
@@ -185,7 +186,14 @@ async def update(
     body = msgspec.json.encode(doc)
     columns = _columns(res, doc, stored, child_ids)
     saved = await q.update_record(
-        conn, stored=stored, doc=body, columns=columns, at=at, actor=actor.name, entered_in_error=entered_in_error
+        conn,
+        stored=stored,
+        doc=body,
+        columns=columns,
+        at=at,
+        actor=actor.name,
+        entered_in_error=entered_in_error,
+        source_system=actor.principal.client_app,
     )
     if not saved:
         current = await q.record_exists(conn, actor.scope, res, stored.id)

@@ -285,6 +285,14 @@ def no_events(page: Any, dw: DenyWorld) -> None:
     assert page["items"] == []
 
 
+def none_of_ours(page: Any, dw: DenyWorld) -> None:
+    assert not {item["id"] for item in page["items"]} & set(dw.values().values())
+
+
+def lists_the_case(page: Any, dw: DenyWorld) -> None:
+    assert (dw.f.case_id, "case") in {(item["id"], item["type"]) for item in page["items"]}
+
+
 def shows_the_refuge(doc: Any, dw: DenyWorld) -> None:
     """The allocated worker does see the address the family may not (the control for the rows above)."""
     assert doc["household_address"]["lines"] == [REFUGE_LINE]
@@ -343,6 +351,7 @@ MAPS = "/v1/cases/{case}/maps"
 FINALISE = "/v1/maps/{draft}/finalise"
 JUDGE = "/v1/scaling-questions/{question}/judgements"
 LOG = "/v1/audit-events"
+FEED = "/v1/changes?limit=1000"
 VOICE = "/v1/child-voice/{voice_id}"
 ALERT = "/v1/alerts/{alert_id}"
 NETWORK = "/v1/networks/{network_id}"
@@ -459,6 +468,14 @@ MUST_DENY = [
     deny("council-b-client-reads-case", W(R.integration_client, OC), "GET", CASE, 404),
     deny("council-b-parent-token-reads-case", W(R.parent_carer, OC), "GET", CASE, 404),
     deny("council-b-auditor-reads-our-log", W(R.auditor, OC), "GET", LOG + "?case={case}", 200, check=no_events),
+    # Interop R5: the changes feed names every record of a council, so it is the council's own systems' (within
+    # their scopes) and its council-wide readers', never a role limited to some cases, nor another council.
+    deny("council-b-client-reads-our-changes", W(R.integration_client, OC), "GET", FEED, 200, check=none_of_ours),
+    deny("client-without-changes-scope", W(R.integration_client, NARROW_SCOPES), "GET", FEED, 403),
+    deny("worker-reads-changes", W(R.social_worker), "GET", FEED, 403),
+    deny("manager-reads-changes", W(R.team_manager), "GET", FEED, 403),
+    deny("partner-reads-changes", W(R.partner_practitioner), "GET", FEED, 403),
+    deny("parent-reads-changes", W(R.parent_carer), "GET", FEED, 403),
     # 4.1 family: their own case only.
     deny("parent-reads-other-family-case", W(R.parent_carer), "GET", "/v1/cases/{b_case}", 404, audited=True),
     deny("other-family-parent-reads-case", W(R.parent_carer, OTHER_FAMILY), "GET", CASE, 404),
@@ -720,6 +737,7 @@ MUST_ALLOW = [
     deny("chair-reads-case", W(R.conference_chair), "GET", CASE, 200),
     deny("parent-reads-conference", W(R.parent_carer), "GET", CONFERENCE, 200),
     deny("auditor-reads-access-log", W(R.auditor), "GET", LOG + "?case={case}", 200),
+    deny("client-reads-changes", W(R.integration_client), "GET", FEED, 200, check=lists_the_case),
     deny("manager-finalises-map", W(R.team_manager), "POST", FINALISE, 200, "MapFinalise",
          check=signed_off_by_the_finaliser),
     deny("manager-reallocates-case", W(R.team_manager), "PUT", "/v1/cases/{fresh_case}", 200,

@@ -38,6 +38,7 @@ GOOD: list[tuple[str, str, str, Any]] = [
     ("SOS_PRODUCTION", "off", "production", False),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "0", "unsafe_scale_at_or_below", 0),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "10", "unsafe_scale_at_or_below", 10),
+    ("SOS_CHANGES_RETENTION_DAYS", "90", "changes_retention_days", 90),
 ]
 
 # (variable, value, the whole message)
@@ -60,6 +61,7 @@ BAD: list[tuple[str, str, str]] = [
     ("SOS_JWKS_CACHE_SECONDS", "59", "SOS_JWKS_CACHE_SECONDS: expected an integer from 60 to 86400, got '59'"),
     ("SOS_JWKS_CACHE_SECONDS", "86401", "SOS_JWKS_CACHE_SECONDS: expected an integer from 60 to 86400, got '86401'"),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "11", "SOS_UNSAFE_SCALE_AT_OR_BELOW: expected an integer from 0 to 10, got '11'"),
+    ("SOS_CHANGES_RETENTION_DAYS", "34", "SOS_CHANGES_RETENTION_DAYS: expected an integer from 35 to 3650, got '34'"),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "-1", "SOS_UNSAFE_SCALE_AT_OR_BELOW: expected an integer from 0 to 10, got '-1'"),
     (
         "SOS_UNSAFE_SCALE_AT_OR_BELOW",
