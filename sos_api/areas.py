@@ -14,10 +14,12 @@ from . import (
     case_summary,
     cases,
     conferences,
+    contributions,
     court,
     due_work,
     episodes,
     explanations,
+    flags,
     front_door,
     involvements,
     maps,
@@ -55,6 +57,8 @@ AREAS = (
     alerts,
     case_summary,
     due_work,
+    contributions,
+    flags,
 )
 
 

@@ -17,6 +17,8 @@ from .contributions import *  # noqa: F403
 from .contributions import __all__ as _contributions_all
 from .due import *  # noqa: F403
 from .due import __all__ as _due_all
+from .flags import *  # noqa: F403
+from .flags import __all__ as _flags_all
 from .frontdoor import *  # noqa: F403
 from .frontdoor import __all__ as _frontdoor_all
 from .identifiers import *  # noqa: F403
@@ -53,6 +55,7 @@ __all__ = sorted(
         *_audit_all,
         *_case_all,
         *_contributions_all,
+        *_flags_all,
         *_due_all,
         *_frontdoor_all,
         *_identifiers_all,
