@@ -46,6 +46,7 @@ from .auth.policy import FLAG_ACCESS_READERS, FLAG_SEARCHERS, Rule, receiving_sc
 from .context import Actor
 from .db import records as q
 from .db.engine import Database, enter_councils
+from .db.records import StoredRecord
 from .db.tables import access_events, case_access, outbox, person_identifiers, records
 from .http import api_route, db_of, json_response
 from .resources.registry import resource
@@ -122,6 +123,12 @@ async def plans_of(
         .order_by(doc["start_date"].astext, records.c.id)
     )
     return [tuple(row) for row in (await conn.execute(query)).all()]
+
+
+async def cases_of(conn: AsyncConnection, actor: Actor, person: UUID) -> list[StoredRecord]:
+    """The person's cases the caller may see."""
+    member = sa.select(case_access.c.case_id).where(case_access.c.grant == f"member:{person}")
+    return await q.select_where(conn, actor.scope, resource("case"), records.c.id.in_(member))
 
 
 async def open_case(conn: AsyncConnection, actor: Actor, la_code: str, person: UUID) -> Case | None:
@@ -219,6 +226,9 @@ async def accesses(db: Database, actor: Actor, person_id: UUID) -> FlagAccessLis
     """The child's last 25 flag lookups, newest first (404 unless the caller may see the person)."""
     async with db.begin(actor.scope) as conn:
         person = await load(conn, actor, resource("person"), person_id)
+        if actor.scope.grants is not None and not await cases_of(conn, actor, person_id):
+            # Who looked a child up is about the child's casework: the register alone does not reach it.
+            raise problems.NotFound("No such person.")
         events = access_events.c
         rows = (
             await conn.execute(

@@ -10,7 +10,12 @@ COUNCIL: dict[str, Any] = {
     "office_hours_phone": "0113 496 0001",
     "out_of_hours_phone": "0113 496 0999",
 }
-CP_FLAG: dict[str, Any] = {"plan_type": "child_protection", "start": "2026-10-02", "end": None, "responsible_la": COUNCIL}
+CP_FLAG: dict[str, Any] = {
+    "plan_type": "child_protection",
+    "start": "2026-10-02",
+    "end": None,
+    "responsible_la": COUNCIL,
+}
 ACCESS: dict[str, Any] = {
     "at": "2026-11-02T21:40:00Z",
     "user": "ed-system",
