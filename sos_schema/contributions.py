@@ -611,7 +611,15 @@ class ContributionMove(Input, kw_only=True):
     redirected. A decline needs a reason, a redirect where it went."""
 
     status: ContributionDecision
-    reason: Annotated[Text | None, Meta(description="Required to decline or redirect.")] = None
+    reason: Annotated[
+        Text | None,
+        Meta(
+            description=(
+                "Required to decline or redirect. The contributor reads it: say why in terms of the referral, never "
+                "what the council holds about the child (R15)."
+            )
+        ),
+    ] = None
     redirected_to: Annotated[
         ShortText | None, Meta(description="Required to redirect, e.g. the council the child lives in.")
     ] = None
