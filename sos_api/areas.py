@@ -15,10 +15,12 @@ from . import (
     cases,
     changes,
     conferences,
+    contributions,
     court,
     due_work,
     episodes,
     explanations,
+    flags,
     front_door,
     involvements,
     maps,
@@ -57,6 +59,8 @@ AREAS = (
     case_summary,
     due_work,
     changes,
+    contributions,
+    flags,
 )
 
 

@@ -275,6 +275,32 @@ class CursorExpired(
 class UnknownChangeType(ProblemError, status=400, slug="unknown-type", title="Not a kind of record the feed knows"): ...
 
 
+# Contributions and the flag lookup (interop R14, R15, R17, R18).
+class CouncilRequired(
+    ProblemError, status=422, slug="council-required", title="Name the council to receive the contribution"
+): ...  # an agency names the council (la_code); only a council's own practitioner may leave it out
+
+
+class NotYourCouncil(
+    ProblemError, status=403, slug="not-your-council", title="A council practitioner contributes to their own council"
+): ...
+
+
+class ContributionOutOfOrder(
+    ProblemError, status=409, slug="contribution-out-of-order", title="A contribution moves on one step at a time"
+): ...  # R15: received or matched -> triaged -> accepted, declined or redirected, each once
+
+
+class InvalidSubject(
+    ProblemError, status=400, slug="invalid-subject", title="The subject is not a readable system|value identifier"
+): ...
+
+
+class InvalidUnscheduledFlag(
+    ProblemError, status=400, slug="invalid-unscheduled-access", title="X-Unscheduled-Access is true or false"
+): ...
+
+
 def problem_type(slug: str) -> str:
     return PROBLEM_BASE + slug
 

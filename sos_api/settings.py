@@ -30,6 +30,8 @@ RetentionDays = Annotated[int, msgspec.Meta(ge=35, le=3650)]
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 ISSUERS_FILE = "SOS_ISSUERS_FILE"
+COUNCILS_FILE = "SOS_COUNCILS_FILE"
+FILES = {"issuers": ISSUERS_FILE, "councils": COUNCILS_FILE}
 
 
 class SettingsError(ValueError):
@@ -47,6 +49,16 @@ class IssuerConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     # other organisation is refused, so one council's tenant can never mint tokens for another.
     organisations: tuple[str, ...] = ()
     algorithms: tuple[Algorithm, ...] = ("RS256", "PS256", "ES256")
+
+
+class CouncilContact(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """How partners reach a council about a child on a plan (interop R17, CP-IS parity): its name and its office
+    hours and out-of-hours (emergency duty) numbers, as a flag lookup shows them."""
+
+    code: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{3}$")]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    office_hours_phone: Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9][0-9 ()\-]{5,24}$")] | None = None
+    out_of_hours_phone: Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9][0-9 ()\-]{5,24}$")] | None = None
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -81,6 +93,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # SOS_CHANGES_RETENTION_DAYS: how long the changes feed keeps a change (35 to 3650 days); `sos-api prune-changes`
     # removes older ones, and a feed cursor from before what was removed is answered 410 cursor-expired.
     changes_retention_days: RetentionDays = 35
+    # SOS_COUNCILS_FILE: path of a JSON list of CouncilContact (code, name, office_hours_phone,
+    # out_of_hours_phone): the contact routes a flag lookup gives for each council's plans.
+    councils: tuple[CouncilContact, ...] = ()
 
     @property
     def embedded(self) -> bool:
@@ -102,7 +117,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         source = os.environ if env is None else env
         values: dict[str, Any] = {}
         for field in msgspec.structs.fields(cls):
-            if field.name == "issuers":
+            if field.name in FILES:
                 continue
             name = env_name(field.name)
             raw = source.get(name, "").strip()
@@ -111,12 +126,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         issuers_file = source.get(ISSUERS_FILE, "").strip()
         if issuers_file:
             values["issuers"] = load_issuers(Path(issuers_file))
+        councils_file = source.get(COUNCILS_FILE, "").strip()
+        if councils_file:
+            values["councils"] = load_councils(Path(councils_file))
         return cls(**values)
+
+    def council(self, code: str) -> CouncilContact:
+        """A council's contact routes; one not configured is named by its code, with no numbers to give."""
+        for council in self.councils:
+            if council.code == code:
+                return council
+        return CouncilContact(code=code, name=f"Local authority {code}")
 
 
 def env_name(field: str) -> str:
     """The environment variable of a Settings field (`jwt_leeway_seconds` -> `SOS_JWT_LEEWAY_SECONDS`)."""
-    return ISSUERS_FILE if field == "issuers" else f"SOS_{field.upper()}"
+    return FILES.get(field, f"SOS_{field.upper()}")
 
 
 def _decode(name: str, raw: str, tp: Any) -> Any:
@@ -182,6 +207,21 @@ def load_issuers(path: Path) -> tuple[IssuerConfig, ...]:
         if config.jwks_file:
             _check_jwks_file(Path(config.jwks_file), at)
     return issuers
+
+
+def load_councils(path: Path) -> tuple[CouncilContact, ...]:
+    """The council contacts listed in SOS_COUNCILS_FILE; any problem with the file raises SettingsError naming it."""
+    where = f"{COUNCILS_FILE} ({path})"
+    try:
+        councils = msgspec.json.decode(path.read_bytes(), type=tuple[CouncilContact, ...])
+    except OSError as exc:
+        raise SettingsError(f"{where}: cannot read the file: {exc.strerror or exc}") from None
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise SettingsError(f"{where}: not a list of council contacts: {exc}") from None
+    codes = [c.code for c in councils]
+    if len(set(codes)) != len(codes):
+        raise SettingsError(f"{where}: a council is listed twice")
+    return councils
 
 
 def _check_jwks_file(path: Path, at: str) -> None:

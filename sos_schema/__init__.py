@@ -19,6 +19,8 @@ from .contributions import *  # noqa: F403
 from .contributions import __all__ as _contributions_all
 from .due import *  # noqa: F403
 from .due import __all__ as _due_all
+from .flags import *  # noqa: F403
+from .flags import __all__ as _flags_all
 from .frontdoor import *  # noqa: F403
 from .frontdoor import __all__ as _frontdoor_all
 from .identifiers import *  # noqa: F403
@@ -56,6 +58,7 @@ __all__ = sorted(
         *_case_all,
         *_changes_all,
         *_contributions_all,
+        *_flags_all,
         *_due_all,
         *_frontdoor_all,
         *_identifiers_all,

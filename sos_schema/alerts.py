@@ -22,6 +22,8 @@ class AlertReason(enum.StrEnum):
     """Why the alert was raised."""
 
     child_feels_unsafe = "child_feels_unsafe"
+    # Interop R18: a partner looked the child's flags up from unscheduled care (an emergency department, 111).
+    flag_accessed_unscheduled = "flag_accessed_unscheduled"
 
 
 class AlertStatus(enum.StrEnum):

@@ -26,6 +26,7 @@ from ._base import (
     Code,
     Input,
     Instant,
+    LaCode,
     LongText,
     Name,
     Output,
@@ -50,6 +51,9 @@ __all__ = [
     "ContributionChildVoice",
     "ContributionConsent",
     "ContributionCreate",
+    "ContributionDecision",
+    "ContributionMatch",
+    "ContributionMove",
     "ContributionReceipt",
     "ContributionReplace",
     "ContributionStatus",
@@ -170,6 +174,23 @@ class ContributionStatus(enum.StrEnum):
     redirected = "redirected"
     withdrawn = "withdrawn"
     superseded = "superseded"
+
+
+class ContributionMatch(enum.StrEnum):
+    """How the council matched a contribution to a person it holds: by an identifier (the NHS number first), or
+    by demographics (names, date of birth and postcode all agreeing, and only one person doing so)."""
+
+    identifier = "identifier"
+    demographics = "demographics"
+
+
+class ContributionDecision(enum.StrEnum):
+    """The statuses council staff move a contribution to (R15): triaged, then accepted, declined or redirected."""
+
+    triaged = "triaged"
+    accepted = "accepted"
+    declined = "declined"
+    redirected = "redirected"
 
 
 # --- value objects --------------------------------------------------------------------------------
@@ -371,6 +392,15 @@ class ContributionBase(Shareable, kw_only=True, tag_field="kind"):
 
     visibility: Visibility = Visibility.professionals_only
     withheld_reason: Text | None = _DEFAULT_WITHHELD
+    la_code: Annotated[
+        LaCode | None,
+        Meta(
+            description=(
+                "The council to receive it (3-digit DfE number). Required from health, police and other agencies; "
+                "a council's own practitioner may leave it out (their council receives it) or name their own."
+            )
+        ),
+    ] = None
     subject: ContributionSubject | None = None
     child_ids: Annotated[
         list[PersonRef], Meta(max_length=FEW, description="Ids of children already known to the contributor.")
@@ -545,6 +575,18 @@ class Contribution(Output, kw_only=True):
     replaces_id: Annotated[UUID | None, Meta(description="The version this one replaces.")] = None
     replacement_reason: Text | None = None
     content: ContributionCreate
+    received_from: Annotated[
+        Annotated[str, Meta(max_length=60)] | None,
+        Meta(description="The organisation whose token sent it (`ods:RX1`, `police:01`, `la:845`): it may follow it."),
+    ] = None
+    matched_person_id: Annotated[
+        PersonRef | None, Meta(description="The child the council matched it to. Council staff only.")
+    ] = None
+    matched_by: Annotated[ContributionMatch | None, Meta(description="How it was matched. Council staff only.")] = None
+    status_reason: Annotated[Text | None, Meta(description="Why it was declined or redirected, or a triage note.")] = (
+        None
+    )
+    redirected_to: Annotated[ShortText | None, Meta(description="Where it was redirected (another council).")] = None
 
     def __post_init__(self) -> None:
         require(
@@ -562,6 +604,33 @@ class Contribution(Output, kw_only=True):
                 "not_for_family needs chair_informed true once the report is submitted: "
                 "the chair must be told before the meeting",
             )
+
+
+class ContributionMove(Input, kw_only=True):
+    """Council staff move a contribution on (R15, If-Match): received or matched -> triaged -> accepted, declined or
+    redirected. A decline needs a reason, a redirect where it went."""
+
+    status: ContributionDecision
+    reason: Annotated[
+        Text | None,
+        Meta(
+            description=(
+                "Required to decline or redirect. The contributor reads it: say why in terms of the referral, never "
+                "what the council holds about the child (R15)."
+            )
+        ),
+    ] = None
+    redirected_to: Annotated[
+        ShortText | None, Meta(description="Required to redirect, e.g. the council the child lives in.")
+    ] = None
+
+    def __post_init__(self) -> None:
+        decided = self.status in (ContributionDecision.declined, ContributionDecision.redirected)
+        require(not decided or self.reason is not None, "reason is required to decline or redirect")
+        require(
+            (self.status is ContributionDecision.redirected) == (self.redirected_to is not None),
+            "redirected_to is required to redirect, and only then",
+        )
 
 
 class ContributionReceipt(Output, kw_only=True):

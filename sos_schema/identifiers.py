@@ -25,6 +25,7 @@ __all__ = [
     "is_test_nhs_number",
     "nhs_number_is_valid",
     "normalise_identifier",
+    "parse_identifier_token",
     "pnc_id_is_valid",
     "upn_is_valid",
 ]
@@ -181,6 +182,22 @@ def normalise_identifier(system: IdentifierSystem, value: str) -> str:
         match = _PNC_SHAPE.fullmatch(pnc)
         return f"{match[1]}/{match[2]}{match[3]}" if match else pnc
     return value.strip()
+
+
+def parse_identifier_token(token: str) -> tuple[IdentifierSystem, str]:
+    """`system|value` (the FHIR token syntax of interop R1, e.g. an NHS number's system and the number) -> the system
+    and the value in canonical form. The one parser of identifier queries (people, flags); ValueError with a
+    plain-English message when the token is unreadable."""
+    system_text, sep, raw = token.partition("|")
+    try:
+        system = IdentifierSystem(system_text)
+    except ValueError as exc:
+        allowed = ", ".join(s.value for s in IdentifierSystem)
+        raise ValueError(f"the identifier must be system|value with system one of: {allowed}") from exc
+    if not sep or not raw.strip():
+        example = f"{IdentifierSystem.nhs_number.value}|9434765919"
+        raise ValueError(f"the identifier must be system|value, e.g. {example}")
+    return system, normalise_identifier(system, raw)
 
 
 def _value_problem(system: IdentifierSystem, value: str) -> str | None:

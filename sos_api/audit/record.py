@@ -81,8 +81,10 @@ async def record(
     la_code: str | None = None,
 ) -> None:
     at = dt.datetime.now(dt.UTC)
+    # Inline: no RETURNING, which row-level security would refuse for an event filed under no council (a flag
+    # lookup that found nobody, flags.py); nothing reads the new row's key back.
     await conn.execute(
-        access_events.insert(),
+        access_events.insert().inline(),
         [_row(actor, action, object_type, object_id, object_version, case_id, child_ids, outcome, at, la_code)],
     )
 

@@ -39,7 +39,7 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sos_schema import Case, CaseInvolvement, InvolvementKind, InvolvementStatus
 
 from ..db.tables import case_access, records
-from ..problems import Forbidden, NotFound
+from ..problems import Forbidden, NotFound, NotYourCouncil
 from .roles import Principal, Role
 
 R = Role
@@ -56,6 +56,8 @@ COUNCIL_WIDE = frozenset({R.practice_lead, R.auditor})
 AUDITORS = COUNCIL_WIDE
 SYNC_CLIENTS = frozenset({R.integration_client})
 PARTNERS = frozenset({R.partner_practitioner})
+# An NHS or police system (no person): nothing of case content; contributions and flags within its scopes (4.1).
+PARTNER_SYSTEMS = frozenset({R.partner_system})
 FAMILY = frozenset({R.parent_carer, R.family_member, R.network_member})
 CHILD = frozenset({R.child})
 
@@ -81,6 +83,9 @@ class Rule(msgspec.Struct, frozen=True):
     resource: str
     access: str
     purpose: str = "direct_work"
+    # Roles besides integration clients that need the SMART scope as well as the role (R21: a partner system
+    # sends contributions with system/contributions.c; a flag lookup needs system/flags.s, Entra `Flags.Search`).
+    scoped: frozenset[Role] = frozenset()
 
 
 class Access(msgspec.Struct, frozen=True, kw_only=True):
@@ -188,6 +193,9 @@ def scope_for(who: Principal, role: Role) -> Scope:
             grants=frozenset({f"org:{who.organisation}"}),
             agency=True,
         )
+    if role in PARTNER_SYSTEMS:
+        # No case content at all: its own contributions and flag lookups are reached by their own rules below.
+        return Scope(la_code=la_code, visibilities=frozenset(), grants=frozenset(), agency=True)
     if la_code is None:
         raise NotFound("No such record.")
     if role in CASE_WORKERS:
@@ -344,6 +352,51 @@ def view_for(scope: Scope, holds_addresses: bool) -> Callable[[bytes], bytes] | 
     return None
 
 
+# --- contributions and flags (interop R14, R15, R17, R18) ---------------------------------------------------
+
+# Who sends contributions: partner agencies' practitioners and systems, and the council's own practitioners.
+CONTRIBUTORS = PARTNERS | PARTNER_SYSTEMS | CASE_WORKERS
+# Who reads one: its contributor (the organisation that sent it, its own view) and the council's professionals
+# within their usual reach (the front-door pool until matched to a case, then with that case).
+CONTRIBUTION_READERS = CONTRIBUTORS | PROFESSIONALS
+# Council staff move it through triage to a decision (R15).
+CONTRIBUTION_TRIAGERS = CASE_WORKERS
+# A flag lookup needs the flag-search permission as well as the role (R17).
+FLAG_SEARCHERS = PARTNERS | PARTNER_SYSTEMS
+# The council's staff who may list a child's latest flag lookups (R18).
+FLAG_ACCESS_READERS = CASE_WORKERS | INDEPENDENT | COUNCIL_WIDE
+
+
+def is_council_caller(who: Principal) -> bool:
+    return who.la_code is not None
+
+
+def receiving_council(who: Principal, named: str | None) -> str | None:
+    """The council a contribution goes to: the one the contributor names, or a council caller's own. A council's
+    practitioner contributes to their own council only. None when an agency named none (the caller must)."""
+    if who.la_code is not None and named is not None and named != who.la_code:
+        raise NotYourCouncil("A council's practitioners send contributions to their own council only.")
+    return named or who.la_code
+
+
+def receiving_scope(la_code: str) -> Scope:
+    """What the server itself may look at to match a contribution in the receiving council (its people and their
+    cases). The server's matching only: nothing found through it is returned to the contributor (R15)."""
+    return Scope(la_code=la_code, visibilities=ALL_VISIBILITIES, person_register=True, redact_confidential=False)
+
+
+def contributor_view(doc: dict[str, Any]) -> dict[str, Any]:
+    """What the contributor sees of its own contribution (R15): what it sent, and the council's decision, never
+    whether or to whom it was matched. `matched` shows as `received`, so following the status cannot tell a
+    contributor whether the child is known."""
+    shown = dict(doc)
+    shown["status"] = "received" if shown.get("status") == "matched" else shown.get("status")
+    shown["matched_person_id"] = None
+    shown["matched_by"] = None
+    shown["meta"] = dict(shown["meta"]) | {"case_id": None}
+    return shown
+
+
 # --- roles ---------------------------------------------------------------------------------------------
 
 
@@ -365,7 +418,7 @@ def acting_role(operation_id: str, who: Principal) -> Role:
     for role in who.roles:
         if role not in rule.roles:
             continue
-        if role in SYNC_CLIENTS and not scope_covers(who.scopes, rule):
+        if (role in SYNC_CLIENTS or role in rule.scoped) and not scope_covers(who.scopes, rule):
             raise Forbidden(f"Your client's scopes do not include system/{rule.resource}.{rule.access}.")
         return role
     raise Forbidden("Your role may not do this.")

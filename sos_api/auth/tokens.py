@@ -296,9 +296,9 @@ class TokenVerifier:
 
 def scope_from_app_role(value: str) -> str | None:
     """Entra app-role values to SMART v2 scopes (interop R21): "People.ReadWrite" -> "system/people.cruds",
-    "AssessmentMaps.Read" -> "system/assessment-maps.rs"."""
+    "AssessmentMaps.Read" -> "system/assessment-maps.rs", "Flags.Search" -> "system/flags.s"."""
     resource, _, access = value.rpartition(".")
-    letters = {"Read": "rs", "ReadWrite": "cruds", "Create": "c"}.get(access)
+    letters = {"Read": "rs", "ReadWrite": "cruds", "Create": "c", "Search": "s"}.get(access)
     if not resource or letters is None or not resource.isalpha():
         return None
     kebab = "".join(f"-{c.lower()}" if c.isupper() else c for c in resource).lstrip("-")

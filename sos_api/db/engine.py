@@ -8,7 +8,7 @@ forgot its filter. `begin(scope)` needs the caller's Scope: a request cannot ope
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -18,12 +18,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from ..auth.policy import Scope, councils_of
 from .embedded import async_url
 
+ENTER_COUNCILS = sa.text("SELECT set_config('sos.la_codes', :codes, true)")
 ENTER_TENANT = sa.text("SELECT set_config('sos.la_codes', :codes, true), set_config('role', 'sos_app', true)")
 
 
 def _json_serializer(value: Any) -> str:
     # Documents arrive already encoded by msgspec: pass them through untouched.
     return value if isinstance(value, str) else json.dumps(value)
+
+
+async def enter_councils(conn: AsyncConnection, codes: Sequence[str]) -> None:
+    """Let this transaction touch these councils' rows, once the policy has decided the caller may reach them: the
+    council a contribution is sent to, the councils holding an identifier a flag lookup names. Queries stay
+    scoped by the policy as before; this only moves row-level security's wall to match."""
+    await conn.execute(ENTER_COUNCILS, {"codes": ",".join(sorted(set(codes)))})
 
 
 class Database:

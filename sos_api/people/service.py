@@ -14,7 +14,7 @@ from sos_schema import (
     Person,
     PersonCreate,
     is_test_nhs_number,
-    normalise_identifier,
+    parse_identifier_token,
 )
 
 from .. import problems
@@ -67,15 +67,11 @@ async def keep_identifiers(conn: AsyncConnection, _: Actor, person: Person, __: 
 
 def parse_identifier_filter(value: str) -> tuple[str, str]:
     """`system|value` (interop R1 token syntax) -> the stored system and canonical value; 400 if unreadable."""
-    system_text, sep, raw = value.partition("|")
     try:
-        system = IdentifierSystem(system_text)
+        system, canonical = parse_identifier_token(value)
     except ValueError as exc:
-        allowed = ", ".join(s.value for s in IdentifierSystem)
-        raise problems.BadRequest(f"identifier must be system|value with system one of: {allowed}.") from exc
-    if not sep or not raw.strip():
-        raise problems.BadRequest("identifier must be system|value, e.g. nhs_number|9434765919.")
-    return system.value, normalise_identifier(system, raw)
+        raise problems.BadRequest(f"{str(exc).capitalize()}.") from exc
+    return system.value, canonical
 
 
 async def list_people(

@@ -33,7 +33,7 @@ from sos_api.auth.roles import Role
 from sos_api.settings import Settings
 from tests.api.bodies import Caller, NoBody, all_bodies, body_for, request_schema
 from tests.api.conftest import TokenFactory
-from tests.api.world import AGENCY, World, build_world, insider, involve, outsider
+from tests.api.world import AGENCY, PARTNER_SCOPES, World, build_world, insider, involve, outsider
 from tests.api.worlds import modules
 from tests.conftest import Databases
 
@@ -80,9 +80,10 @@ def test_every_write_has_a_body_builder(path: str, method: str, operation_id: st
     assert schema in all_bodies(), f"{method} {path} ({operation_id}) sends {schema}: add a builder to bodies.BODIES"
 
 
-# An allowed read answers 200; an allowed write, with a valid body and the current ETag, succeeds.
+# An allowed read answers 200; an allowed write, with a valid body and the current ETag, succeeds (202 for one
+# accepted to be worked on, a contribution).
 READ_ALLOWED = {200}
-WRITE_ALLOWED = {200, 201}
+WRITE_ALLOWED = {200, 201, 202}
 
 
 def expected(path: str, method: str, operation_id: str, role: Role, inside: bool) -> set[int]:
@@ -203,10 +204,13 @@ ON_SPARE = {
 # Of those, the ones whose success leaves the spare unusable for the next role.
 USES_UP = {"closeCase", "endCaseInvolvement", "finaliseMap", "createDangerScalingQuestion"}
 # The practice-tool areas add their own (tests/api/worlds).
+# Query strings an operation needs (a flag lookup's subject), by operationId.
+QUERIES: dict[str, dict[str, str]] = {}
 for _module in modules():
     SPARE_MAKERS |= _module.SPARE_MAKERS
     ON_SPARE |= _module.ON_SPARE
     USES_UP |= _module.USES_UP
+    QUERIES |= getattr(_module, "QUERIES", {})
 
 
 def is_soft_delete(operation_id: str) -> bool:
@@ -278,7 +282,7 @@ def headers_for(auth: TokenFactory, world: World, role: Role, inside: bool, nurs
         return outsider(auth, role)
     if role is Role.partner_practitioner:
         # world.insider gives the agency's practitioner no person_id, so they could not speak for themselves.
-        return auth(role.value, AGENCY, sub=f"{role.value}-insider", person_id=nurse)
+        return auth(role.value, AGENCY, sub=f"{role.value}-insider", person_id=nurse, scp=PARTNER_SCOPES)
     return insider(auth, world, role)
 
 
@@ -356,7 +360,7 @@ async def test_role_matrix(
             except NoBody as missing:
                 wrong.append(f"{method} {path} ({operation_id}): {missing}")
                 continue
-        response = await world_client.request(method, url, headers=send, json=body)
+        response = await world_client.request(method, url, headers=send, json=body, params=QUERIES.get(operation_id))
         allowed = expected(path, method, operation_id, role, inside)
         if response.status_code not in allowed:
             detail = response.text[:300] if response.status_code not in {200, 201} else ""

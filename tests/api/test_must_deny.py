@@ -27,6 +27,7 @@ from litestar.testing import AsyncTestClient
 from sos_api.app import create_app
 from sos_api.auth.roles import Role
 from sos_api.settings import Settings
+from sos_schema import IdentifierSystem
 from tests.api.bodies import Caller, body_for
 from tests.api.conftest import COUNCIL_A, COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, make_danger, make_family, make_person
@@ -302,6 +303,21 @@ def every_danger(page: Any, dw: DenyWorld) -> None:
     assert {dw.world.danger_id, dw.p_danger, dw.r_danger} <= ids_of(page)
 
 
+def no_match_shown(doc: Any, dw: DenyWorld) -> None:
+    """R15: the contributor sees what it sent, never whether or to whom the council matched it."""
+    assert (doc["status"], doc["matched_person_id"], doc["matched_by"], doc["meta"]["case_id"]) == (
+        "received",
+        None,
+        None,
+        None,
+    )
+
+
+def matched_child(doc: Any, dw: DenyWorld) -> None:
+    """The control for the row above: the council sees the match."""
+    assert (doc["status"], doc["matched_person_id"], doc["meta"]["case_id"]) == ("matched", dw.f.child, dw.f.case_id)
+
+
 def signed_off_by_the_finaliser(doc: Any, dw: DenyWorld) -> None:
     """Sign-off fields name whoever finalised (the token), never someone the body names."""
     assert doc["status"] == "current"
@@ -352,6 +368,9 @@ FINALISE = "/v1/maps/{draft}/finalise"
 JUDGE = "/v1/scaling-questions/{question}/judgements"
 LOG = "/v1/audit-events"
 FEED = "/v1/changes?limit=1000"
+CONTRIBUTION = "/v1/contributions/{contribution_id}"
+FLAGS = f"/v1/flags?subject={IdentifierSystem.nhs_number.value}%7C9434765919"
+FLAG_ACCESSES = "/v1/people/{child}/flag-accesses"
 VOICE = "/v1/child-voice/{voice_id}"
 ALERT = "/v1/alerts/{alert_id}"
 NETWORK = "/v1/networks/{network_id}"
@@ -725,6 +744,28 @@ MUST_DENY = [
     deny("parent-reads-team-due-work", W(R.parent_carer), "GET", DUE_WORK, 403),
     deny("partner-reads-team-due-work", W(R.partner_practitioner), "GET", DUE_WORK, 403),
     deny("council-b-manager-reads-due-work", W(R.team_manager, OC), "GET", DUE_WORK, 200, check=no_due_work),
+    # 4.2 and R15: a contribution is professionals_only; an agency follows its own, never another's, and sees
+    # no match; only council staff move it on. R21: a partner system needs the contributions scope to send one.
+    deny("parent-reads-contribution", W(R.parent_carer), "GET", CONTRIBUTION, 403, audited=True),
+    deny("child-lists-contributions", W(R.child), "GET", f"{CASE}/contributions", 403),
+    deny("partner-lists-case-contributions", W(R.partner_practitioner), "GET", f"{CASE}/contributions", 403),
+    deny("uninvolved-agency-reads-contribution", W(R.partner_practitioner, OTHER_AGENCY_REL), "GET", CONTRIBUTION,
+         404),
+    deny("other-team-worker-reads-contribution", W(R.social_worker, OT), "GET", CONTRIBUTION, 404),
+    deny("council-b-auditor-reads-contribution", W(R.auditor, OC), "GET", CONTRIBUTION, 404),
+    deny("partner-moves-contribution", W(R.partner_practitioner), "POST", f"{CONTRIBUTION}/status", 403,
+         "ContributionMove"),
+    deny("partner-system-without-scope-contributes", W(R.partner_system), "POST", "/v1/contributions", 403,
+         "ContributionCreate"),
+    deny("partner-contribution-hides-the-match", W(R.partner_practitioner), "GET", CONTRIBUTION, 200,
+         check=no_match_shown),
+    # R17, R18: flags are for agencies with the flag-search permission; who looked is for council staff who
+    # work with the child.
+    deny("worker-searches-flags", W(R.social_worker), "GET", FLAGS, 403),
+    deny("partner-system-without-scope-searches-flags", W(R.partner_system), "GET", FLAGS, 403),
+    deny("partner-reads-flag-accesses", W(R.partner_practitioner), "GET", FLAG_ACCESSES, 403),
+    deny("parent-reads-flag-accesses", W(R.parent_carer), "GET", FLAG_ACCESSES, 403),
+    deny("other-team-worker-reads-flag-accesses", W(R.social_worker, OT), "GET", FLAG_ACCESSES, 404),
 ]
 
 MUST_ALLOW = [
@@ -772,6 +813,8 @@ MUST_ALLOW = [
          "FamilySurveyResponseCreate"),
     deny("manager-reads-survey-response", W(R.team_manager), "GET", SURVEY, 200),
     deny("worker-records-court-work", W(R.social_worker), "POST", f"{CASE}/court-work", 201, "CourtWorkCreate"),
+    deny("worker-reads-matched-contribution", W(R.social_worker), "GET", CONTRIBUTION, 200, check=matched_child),
+    deny("auditor-reads-flag-accesses", W(R.auditor), "GET", FLAG_ACCESSES, 200),
 ]
 # fmt: on
 

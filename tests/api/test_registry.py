@@ -50,12 +50,14 @@ def test_every_kind_has_the_standard_operations_and_rules() -> None:
 
 def test_each_kind_declares_its_default_visibility_from_domain_4_2() -> None:
     """Shared Signs of Safety work (conferences and plans included: the family attend and sign them) is
-    family_shareable by default; involvements, alerts and strategy discussions are professionals' records; court
+    family_shareable by default; involvements, alerts, strategy discussions and partner agencies' contributions are
+    professionals' records; court
     work, audits and supervision are restricted."""
     expected = {
         "case_involvement": "professionals_only",
         "alert": "professionals_only",
         "strategy_discussion": "professionals_only",
+        "contribution": "professionals_only",
         "court_work": "restricted",
         "case_audit": "restricted",
         "group_supervision": "restricted",

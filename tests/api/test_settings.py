@@ -89,7 +89,8 @@ class TestFromEnv:
         )
 
     def test_every_field_has_a_good_row(self) -> None:
-        fields = {f.name for f in msgspec.structs.fields(Settings)} - {"issuers"}
+        # Lists read from files (SOS_ISSUERS_FILE, SOS_COUNCILS_FILE) have tests of their own.
+        fields = {f.name for f in msgspec.structs.fields(Settings)} - {"issuers", "councils"}
         assert fields == {row[2] for row in GOOD}
         assert all(env_name(row[2]) == row[0] for row in GOOD), "a row names the wrong variable for its field"
 
@@ -218,6 +219,27 @@ class TestIssuersFile:
         path = write(tmp_path, [{**ENTRA, "jwks_url": None, "jwks_file": str(jwks)}])
         with pytest.raises(SettingsError, match=r"^SOS_ISSUERS_FILE \(.*\): issuer 0 \(.*\): jwks_file .*"):
             Settings.from_env({"SOS_ISSUERS_FILE": str(path)})
+
+
+class TestCouncilsFile:
+    """SOS_COUNCILS_FILE: each council's contact routes for flag lookups (interop R17)."""
+
+    def test_councils_load_and_an_unlisted_council_is_named_by_its_code(self, tmp_path: Path) -> None:
+        council = {"code": "845", "name": "Example City Council", "out_of_hours_phone": "0113 496 0999"}
+        settings = Settings.from_env({"SOS_COUNCILS_FILE": str(write(tmp_path, [council], "councils.json"))})
+        assert settings.council("845").out_of_hours_phone == "0113 496 0999"
+        assert (settings.council("846").name, settings.council("846").office_hours_phone) == (
+            "Local authority 846",
+            None,
+        )
+
+    def test_a_council_listed_twice_or_a_bad_number_is_refused(self, tmp_path: Path) -> None:
+        twice = write(tmp_path, [{"code": "845", "name": "A"}, {"code": "845", "name": "B"}], "councils.json")
+        with pytest.raises(SettingsError, match=r"^SOS_COUNCILS_FILE \(.*\): a council is listed twice$"):
+            Settings.from_env({"SOS_COUNCILS_FILE": str(twice)})
+        bad = write(tmp_path, [{"code": "845", "name": "A", "office_hours_phone": "call us"}], "bad.json")
+        with pytest.raises(SettingsError, match=r"^SOS_COUNCILS_FILE \(.*\): not a list of council contacts"):
+            Settings.from_env({"SOS_COUNCILS_FILE": str(bad)})
 
 
 # --- documentation ---------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from tests.api.test_maps import finalise, make_map, scaled_danger
 
 TEAM = "Team North"
 AGENCY = "ods:RX1"
+# What an agency's system and practitioners may do beyond their role: send contributions, look flags up (R21).
+PARTNER_SCOPES = "system/contributions.cr system/flags.s"
 
 
 class World(msgspec.Struct, frozen=True, kw_only=True):
@@ -134,6 +136,8 @@ def insider(auth: TokenFactory, world: World, role: Role) -> dict[str, str]:
         Role.conference_chair: {"person_id": world.chair},
         Role.iro: {"person_id": world.iro},
         Role.integration_client: {"scp": "system/*.cruds"},
+        # An agency's system sends contributions and looks flags up within its scopes (interop R21).
+        Role.partner_system: {"scp": PARTNER_SCOPES},
         Role.parent_carer: {"person_id": f.mum},
         Role.family_member: {"person_id": f.dad},
         Role.network_member: {"person_id": f.dad},
@@ -149,5 +153,7 @@ def outsider(auth: TokenFactory, role: Role) -> dict[str, str]:
     claims: dict[str, Any] = {"person_id": stranger, "teams": ["Team South"]}
     if role is Role.integration_client:
         claims["scp"] = "system/*.cruds"
+    if role in {Role.partner_practitioner, Role.partner_system}:
+        claims["scp"] = PARTNER_SCOPES
     org = "ods:ZZ9" if role in {Role.partner_practitioner, Role.partner_system} else COUNCIL_A
     return auth(role.value, org, sub=f"{role.value}-outsider", **claims)

@@ -56,8 +56,10 @@ TokenFactory = Callable[..., dict[str, str]]
 def auth(settings: Settings) -> TokenFactory:
     """auth("social_worker") -> headers with a bearer token for that role in council A (minted, never bypassed)."""
 
-    def make(role: str = "social_worker", org: str = COUNCIL_A, sub: str | None = None) -> dict[str, str]:
-        token = mint_token(settings, roles=[role], organisation=org, subject=sub or f"{role}-contract")
+    def make(role: str = "social_worker", org: str = COUNCIL_A, sub: str | None = None, **extra: Any) -> dict[str, str]:
+        token = mint_token(
+            settings, roles=[role], organisation=org, subject=sub or f"{role}-contract", extra=extra or None
+        )
         return {"Authorization": f"Bearer {token}"}
 
     return make

@@ -72,11 +72,15 @@ def token_headers(auth: TokenFactory) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def role_headers(auth: TokenFactory) -> dict[Role, dict[str, str]]:
-    """Operations a social worker may not call (the access log is the auditors', finalising the team manager's)
-    run with the token of a role that may, so they are fuzzed past the role check rather than all answered 403."""
-    return {
+    """Operations a social worker may not call (the access log is the auditors', finalising the team manager's, a
+    flag lookup an agency's) run with the token of a role that may, so they are fuzzed past the role check rather
+    than all answered 403."""
+    council = {
         role: auth(role.value, "la:845", sub=f"contract-{role.value}") for role in (Role.team_manager, Role.auditor)
     }
+    # The flag lookup is an agency's, with the flag-search permission (interop R17, R21).
+    agency = auth("partner_system", "ods:RX1", sub="contract-partner-system", scp="system/flags.s")
+    return council | {Role.partner_system: agency}
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ Each module has:
   return the world with their path values added to `world.more` (e.g. {"network_id": ...});
 - `ids(world) -> dict`: placeholder names of tests/schema/examples it fills (e.g. {"NAN": ...});
 - `BODIES`: valid request bodies for its writes, by request schema name (see tests/api/bodies.py);
-- `SPARE_MAKERS`, `ON_SPARE`, `USES_UP`: spares for the access matrix (see tests/api/test_access_matrix.py).
+- `SPARE_MAKERS`, `ON_SPARE`, `USES_UP`: spares for the access matrix (see tests/api/test_access_matrix.py);
+- optionally `QUERIES`: the query string an operation needs, by operationId (a flag lookup's `subject`).
 
 Modules run in MODULES order, so a later one finds an earlier one's records in `world.more`.
 """
@@ -29,6 +30,7 @@ MODULES = (
     "plans",
     "court",
     "practice_quality",
+    "contributions",
 )
 
 

@@ -10,6 +10,7 @@ from sos_schema import (
     ContributionChildVoice,
     ContributionConsent,
     ContributionCreate,
+    ContributionMove,
     ContributionReceipt,
     ContributionReplace,
     ContributionSubject,
@@ -118,6 +119,24 @@ REPORT: dict[str, Any] = {
 NOT_TOLD: dict[str, Any] = {"parts": ["Paragraph 3"], "reason": "Another child's information.", "chair_informed": False}
 
 VALID: list[tuple[type, dict[str, Any]]] = [
+    (ContributionMove, {"status": "triaged"}),
+    (ContributionMove, {"status": "declined", "reason": "Already known to the council's early help team."}),
+    (
+        ContributionMove,
+        {"status": "redirected", "reason": "Amira lives in another council.", "redirected_to": "Council 846"},
+    ),
+    (
+        Contribution,
+        {
+            "id": ID,
+            "meta": META,
+            "status": "matched",
+            "content": {**ATTENDANCE, "la_code": "845"},
+            "received_from": "ods:RR8",
+            "matched_person_id": CHILD,
+            "matched_by": "identifier",
+        },
+    ),
     (ContributionSubject, SUBJECT),
     (
         ContributionSubject,
@@ -318,4 +337,9 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
         True,
     ),
     (ContributionReceipt, {"id": ID, "status": "matched", "received_at": "2026-11-02T10:00:00Z"}, "$.status", False),
+    (ContributionMove, {"status": "declined"}, "reason is required to decline or redirect", True),
+    (ContributionMove, {"status": "redirected", "reason": "Moved."}, "redirected_to is required", True),
+    (ContributionMove, {"status": "accepted", "redirected_to": "Council 846"}, "redirected_to is required", True),
+    (ContributionMove, {"status": "matched"}, "$.status", False),
+    (HealthAttendance, {**ATTENDANCE, "la_code": "84"}, "$.la_code", False),
 ]
