@@ -29,6 +29,7 @@ from . import (
     safety_plans,
     scaling,
     strategy,
+    supervision,
     voice,
 )
 from .resources.routes import all_standard_routes
@@ -48,6 +49,7 @@ AREAS = (
     plans,
     court,
     practice_quality,
+    supervision,
     network,
     safety_plans,
     explanations,

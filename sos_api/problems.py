@@ -266,6 +266,11 @@ class ModeratorIsAuditor(
 ): ...  # domain 2.24: moderation is a second auditor's check
 
 
+class NotTheSupervisor(
+    ProblemError, status=403, slug="not-the-supervisor", title="You are not this supervision's supervisor"
+): ...
+
+
 def problem_type(slug: str) -> str:
     return PROBLEM_BASE + slug
 

@@ -6,7 +6,9 @@ Each module has:
   return the world with their path values added to `world.more` (e.g. {"network_id": ...});
 - `ids(world) -> dict`: placeholder names of tests/schema/examples it fills (e.g. {"NAN": ...});
 - `BODIES`: valid request bodies for its writes, by request schema name (see tests/api/bodies.py);
-- `SPARE_MAKERS`, `ON_SPARE`, `USES_UP`: spares for the access matrix (see tests/api/test_access_matrix.py).
+- `SPARE_MAKERS`, `ON_SPARE`, `USES_UP`: spares for the access matrix (see tests/api/test_access_matrix.py);
+- optionally `expect(operation_id, role, inside) -> set[int] | None`: what the matrix expects where the record, not
+  the family, decides (a record reached by the people it names).
 
 Modules run in MODULES order, so a later one finds an earlier one's records in `world.more`.
 """
@@ -29,6 +31,7 @@ MODULES = (
     "plans",
     "court",
     "practice_quality",
+    "supervision",
 )
 
 
