@@ -32,6 +32,7 @@ from . import (
     safety_plans,
     scaling,
     strategy,
+    supervision,
     voice,
 )
 from .resources.routes import all_standard_routes
@@ -51,6 +52,7 @@ AREAS = (
     plans,
     court,
     practice_quality,
+    supervision,
     network,
     safety_plans,
     explanations,

@@ -6,7 +6,11 @@ its status and version chain. A draft is edited in place (If-Match); the team ma
 its type are met, each rule its own problem type; an agreed version is read-only, and `revisions` copies it into a
 new draft, whose agreement ends the old version, so one version is agreed at a time. Reviews are recorded on the
 agreed version and move its next review date; ending needs what the law asks of each type (an RCPC decision, the
-child no longer looked after, the young person 21 or declining support).
+child no longer looked after, the young person 21 or declining support). BR-18: early help is voluntary, so the
+family's withdrawal of consent ends the plan (`closure_outcome: consent_withdrawn`); when worry statements the plan
+addresses are still active, the same transaction records a front-door contact about its children, on their case,
+with those worries carried over and the plan named as its source (`raised_by`), through the referral kind's own
+rules (so its decision clock and re-referral flag are the front door's).
 
 The due date (placement and care plans) and the next review are worked out on every read (domain 3.5).
 """
@@ -30,8 +34,11 @@ from sos_schema import (
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceDecision,
+    DangerStatement,
+    DangerStatus,
     DueWork,
     DueWorkKind,
+    EarlyHelpClosure,
     EarlyHelpPlan,
     FieldError,
     PathwayCategory,
@@ -43,6 +50,12 @@ from sos_schema import (
     PlanEnd,
     PlanRecord,
     PlanStatus,
+    ReferralChannel,
+    ReferralConsent,
+    ReferralCreate,
+    ReferralSource,
+    Referrer,
+    ReferrerType,
     StatutoryPlanReview,
     StatutoryPlanReviewCreate,
 )
@@ -71,6 +84,7 @@ from .resources.registry import (
 from .resources.service import (
     Written,
     error,
+    insert,
     load,
     new_id,
     new_meta,
@@ -559,6 +573,61 @@ def end_fields(plan: PlanCreate, body: PlanEnd) -> list[FieldError]:
     return errors
 
 
+async def active_worries(conn: AsyncConnection, actor: Actor, record: PlanRecord) -> list[DangerStatement]:
+    """The worry (danger) statements of the plan's case that the plan addresses and that are still active."""
+    if not record.plan.danger_ids:
+        return []
+    dangers = resource("danger_statement")
+    found = await q.select_where(conn, actor.scope, dangers, q.having_ids(record.plan.danger_ids))
+    statements = [msgspec.json.decode(d.doc, type=DangerStatement) for d in found if d.case_id == record.meta.case_id]
+    return [d for d in statements if d.status is DangerStatus.active]
+
+
+def clipped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def refer_on_withdrawal(conn: AsyncConnection, actor: Actor, record: PlanRecord, body: PlanEnd) -> UUID | None:
+    """BR-18: consent to early help withdrawn while its worries are still active is a front-door contact, recorded
+    here in the plan's transaction through the referral kind's own rules; None when nothing is left to worry about."""
+    worries = await active_worries(conn, actor, record)
+    if not worries:
+        return None
+    happened = (
+        f"The family withdrew consent to early help on {body.ended_on.isoformat()} ({body.reason}). The worries the "
+        "early help plan was addressing are still active: "
+        + " ".join(f"{i}. {w.text}" for i, w in enumerate(worries, 1))
+    )
+    contact = ReferralCreate(
+        received_at=now(),
+        channel=ReferralChannel.other,
+        referrer=Referrer(
+            type=ReferrerType.la_service,
+            name=clipped(actor.name, 100),
+            organisation="Early help",
+            relationship_to_child="Manager of the child's early help plan",
+        ),
+        subjects=list(record.plan.child_ids),
+        # Nobody has told the family of this contact yet: the front door decides whether and how.
+        parents_aware=False,
+        consent=ReferralConsent.refused,
+        consent_note="The family withdrew consent to early help; safeguarding worries remain (BR-18).",
+        worried_what_happened=clipped(happened, 10_000),
+        worried_what_might_happen=clipped(" ".join(w.likely_impact for w in worries), 2000),
+        immediate_danger=False,
+        case_id=record.meta.case_id,
+    )
+    referrals = resource("referral")
+    assert referrals.create is not None
+    referral = await referrals.create.build(conn, actor, None, contact, new_id())
+    source = ReferralSource(rule="BR-18", kind=KIND, record_id=record.id, record_version=record.meta.version + 1)
+    referral = msgspec.structs.replace(referral, raised_by=source)
+    await insert(conn, actor, referrals, referral, referral.meta.created_at)
+    if referrals.after is not None:
+        await referrals.after(conn, actor, referral, None)
+    return UUID(str(referral.id))
+
+
 async def end(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: PlanEnd) -> PlanRecord:
     """An agreed plan ends with its date and reason; each type's law decides when."""
     record = decode(stored)
@@ -585,9 +654,11 @@ async def end(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: P
     closed = (
         msgspec.structs.replace(plan, closure_outcome=body.closure_outcome) if isinstance(plan, EarlyHelpPlan) else plan
     )
+    withdrawn = isinstance(plan, EarlyHelpPlan) and body.closure_outcome is EarlyHelpClosure.consent_withdrawn
     return msgspec.structs.replace(
         record,
         plan=closed,
+        referral_id=await refer_on_withdrawal(conn, actor, record, body) if withdrawn else None,
         status=S.ended,
         end_reason=body.reason,
         ended_on=body.ended_on,
@@ -689,7 +760,10 @@ END_RULES = (
     "Refused (422) with `no-conference-decision-to-end` for a child protection plan no review conference of "
     "the case, held since the plan was agreed, decided to end; `still-looked-after` (BR-16) for a care plan "
     "while the child has an open looked_after episode; `pathway-support-continues` (BR-17) for a pathway plan "
-    "before 21 (25 for former_relevant_21_to_25) unless support_declined. Early help plans need closure_outcome."
+    "before 21 (25 for former_relevant_21_to_25) unless support_declined. Early help plans need closure_outcome. "
+    "BR-18: an early help plan ended with closure_outcome consent_withdrawn while a worry statement it addresses "
+    "is still active records a front-door contact about its children on the case, in the same transaction "
+    "(referral_id; the referral's raised_by names the plan)."
 )
 
 STATUTORY_PLANS = register(

@@ -301,6 +301,11 @@ class InvalidUnscheduledFlag(
 ): ...
 
 
+class NotTheSupervisor(
+    ProblemError, status=403, slug="not-the-supervisor", title="You are not this supervision's supervisor"
+): ...  # domain 2.24: a supervisor records supervision as themselves (the token says who)
+
+
 def problem_type(slug: str) -> str:
     return PROBLEM_BASE + slug
 

@@ -24,6 +24,7 @@ from ._base import (
     Instant,
     LongText,
     Name,
+    Output,
     OwnWords,
     PersonRef,
     PractitionerRef,
@@ -48,6 +49,7 @@ __all__ = [
     "ReferralCreate",
     "ReferralDecision",
     "ReferralDecisionCreate",
+    "ReferralSource",
     "Referrer",
     "ReferrerType",
 ]
@@ -308,6 +310,16 @@ class ReferralDecisionCreate(Input, kw_only=True):
         )
 
 
+class ReferralSource(Output, kw_only=True):
+    """The record whose change raised a contact the system recorded by itself, and the rule that made it (BR-18:
+    consent to early help withdrawn while the plan's worries were still active)."""
+
+    rule: Annotated[str, Meta(pattern=r"^BR-[0-9]{2}$", examples=["BR-18"])]
+    kind: Annotated[str, Meta(min_length=1, max_length=40, examples=["statutory_plan"])]
+    record_id: UUID
+    record_version: Annotated[int, Meta(ge=1, le=1_000_000)]
+
+
 class Referral(ReferralCreate, kw_only=True, forbid_unknown_fields=False):
     """A stored referral, with its decision once made.
 
@@ -358,6 +370,10 @@ class Referral(ReferralCreate, kw_only=True, forbid_unknown_fields=False):
     referrer_informed_at: Annotated[
         Instant | None,
         Meta(description="When the referrer was told the outcome (professional referrers should be)."),
+    ] = None
+    raised_by: Annotated[
+        ReferralSource | None,
+        Meta(description="Set when the system raised the contact itself: the record and rule that raised it."),
     ] = None
 
     def __post_init__(self) -> None:

@@ -65,6 +65,7 @@ __all__ = [
     "SupervisionRecord",
     "SupervisionRecordCreate",
     "SupervisionSignature",
+    "SupervisionSummary",
     "SurveyAnswer",
     "SurveyRespondentRole",
 ]
@@ -236,11 +237,22 @@ _SUPERVISION_WITHHELD = "Supervision records are restricted (domain 4.2)."
 
 
 class SupervisedCase(Input, kw_only=True):
-    """One case discussed in supervision: the map, the judgement, decisions and actions."""
+    """One case discussed in supervision, in the Signs of Safety questions: what we are worried about, what is
+    working well, what needs to happen, where we are on the scale, and what was decided, by whom and when.
+
+    The decisions, actions, map, judgement and scale are copied to the case as a `SupervisionSummary` for its
+    workers; the three columns stay in the supervision record."""
 
     case_id: UUID
+    worries: Annotated[Text | None, Meta(description="What we are worried about.")] = None
+    working_well: Annotated[Text | None, Meta(description="What is working well.")] = None
+    needs_to_happen: Annotated[Text | None, Meta(description="What needs to happen.")] = None
+    scale: Annotated[
+        Score | None,
+        Meta(description="The supervisor's and worker's safety scale for the case today (0 most worried, 10 safe)."),
+    ] = None
     map_id: Annotated[UUID | None, Meta(description="The three-column map used in the discussion.")] = None
-    judgement_id: UUID | None = None
+    judgement_id: Annotated[UUID | None, Meta(description="A scaling judgement of the case discussed.")] = None
     decisions: Text | None = None
     actions: Annotated[list[Action], Meta(max_length=FEW)] = []
 
@@ -277,10 +289,37 @@ class SupervisionRecordCreate(Shareable, kw_only=True):
 
 
 class SupervisionRecord(SupervisionRecordCreate, kw_only=True, forbid_unknown_fields=False):
-    """A stored supervision record."""
+    """A stored supervision record. Read by its supervisor and supervisee and by the council's quality staff;
+    changed only by its supervisor."""
 
     id: UUID
     meta: RecordMeta
+    child_ids: Annotated[
+        list[PersonRef],
+        Meta(
+            max_length=SOME * FEW,
+            description="The children of the cases discussed (set by the server): each read is in their access log.",
+        ),
+    ] = []
+
+
+class SupervisionSummary(Output, kw_only=True):
+    """What an individual supervision decided about one case, kept with the case for its workers (domain 2.24):
+    the decisions and actions, never the reflective conversation. The server writes it with the supervision record,
+    in the same transaction, and changes it with it; a case taken off the record has its summary marked entered in
+    error. Professionals only."""
+
+    id: UUID
+    meta: RecordMeta
+    supervision_id: Annotated[UUID, Meta(description="The supervision record it summarises.")]
+    held_on: dt.date
+    supervisor: PractitionerRef
+    supervisee: PractitionerRef
+    scale: Score | None = None
+    map_id: UUID | None = None
+    judgement_id: UUID | None = None
+    decisions: Text | None = None
+    actions: Annotated[list[Action], Meta(max_length=FEW)] = []
 
 
 class DangerGoalDraft(Input, kw_only=True):

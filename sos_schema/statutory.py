@@ -1683,6 +1683,15 @@ class PlanRecord(Output, kw_only=True):
     status: PlanStatus
     end_reason: Annotated[Text | None, Meta(description="Set when the plan has ended.")] = None
     ended_on: dt.date | None = None
+    referral_id: Annotated[
+        UUID | None,
+        Meta(
+            description=(
+                "BR-18: the front-door contact raised, in the same transaction, when the family withdrew consent to "
+                "early help while worries the plan addresses were still active."
+            )
+        ),
+    ] = None
     previous_version_id: UUID | None = None
     due_by: Annotated[
         dt.date | None,

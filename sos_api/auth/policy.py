@@ -10,7 +10,8 @@ for access rules (domain 4).
    visibilities, case grants), and `row_filter` turns a scope and a kind's `Reach` into the conditions every
    query starts from (db/records.py asks, it has no kind branches of its own). PostgreSQL row-level security
    checks the council again (`councils_of` for agencies). Records outside the scope are 404, so a caller
-   cannot learn that another family's record exists.
+   cannot learn that another family's record exists. A record that belongs to no case (an individual supervision)
+   has a reach of its own, `Reach.named`: the people it names see it, and only the first of them changes it.
 3. View: `view_for` picks what a caller sees of a record it may see (BR-27: confidential addresses removed).
 4. Sign-off: finalising a map or agreeing a plan is the team manager's (`SIGNERS`), and the signer is always
    the caller's token (`signed_by`), never a body field.
@@ -39,7 +40,7 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sos_schema import Case, CaseInvolvement, InvolvementKind, InvolvementStatus
 
 from ..db.tables import case_access, records
-from ..problems import Forbidden, NotFound, NotYourCouncil
+from ..problems import Forbidden, NotFound, NotTheSupervisor, NotYourCouncil
 from .roles import Principal, Role
 
 R = Role
@@ -54,6 +55,8 @@ INDEPENDENT = frozenset({R.conference_chair, R.iro})
 # Quality and audit staff: every case of the council, read only, purpose `audit`.
 COUNCIL_WIDE = frozenset({R.practice_lead, R.auditor})
 AUDITORS = COUNCIL_WIDE
+# Domain 2.24: individual supervision is given by a team manager or a practice lead (the record says which person).
+SUPERVISORS = MANAGERS | frozenset({R.practice_lead})
 SYNC_CLIENTS = frozenset({R.integration_client})
 PARTNERS = frozenset({R.partner_practitioner})
 # An NHS or police system (no person): nothing of case content; contributions and flags within its scopes (4.1).
@@ -108,6 +111,9 @@ class Reach(enum.Enum):
     # A referral: in the council's front-door pool (seen like an unallocated case) until linked to a case, then
     # seen with that case.
     front_door = "front_door"
+    # A record of no case, about people (an individual supervision, domain 2.24): seen by the people it names (its
+    # `audience` column) and by council-wide readers; changed only by the first person it names, its author.
+    named = "named"
 
 
 # Every operation's rule. Kinds add theirs when they register (resources/registry.py).
@@ -138,7 +144,8 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
     agency: a partner agency: `professionals_only` records only where shared with agencies (domain 4.1).
     sees_entered_in_error: records marked entered in error stay visible (auditors, domain 3.6).
     family: a family, network or child caller, who sees a record with an `audience` only when named in it
-        (BR-11: a child's tool goes to the parents and network the child agreed to); `person` is who they are.
+        (BR-11: a child's tool goes to the parents and network the child agreed to).
+    person: who the caller is (the token's person_id), for records that name people (`audience`).
     """
 
     la_code: str | None
@@ -205,10 +212,15 @@ def scope_for(who: Principal, role: Role) -> Scope:
             grants=practitioner_grants(who) | {"unallocated"},
             person_register=True,
             redact_confidential=False,
+            person=who.person_id,
         )
     if role in INDEPENDENT:
         return Scope(
-            la_code=la_code, visibilities=ALL_VISIBILITIES, grants=practitioner_grants(who), redact_confidential=False
+            la_code=la_code,
+            visibilities=ALL_VISIBILITIES,
+            grants=practitioner_grants(who),
+            redact_confidential=False,
+            person=who.person_id,
         )
     if role in COUNCIL_WIDE:
         return Scope(
@@ -217,6 +229,7 @@ def scope_for(who: Principal, role: Role) -> Scope:
             person_register=True,
             redact_confidential=False,
             sees_entered_in_error=True,
+            person=who.person_id,
         )
     if role in SYNC_CLIENTS:
         return Scope(la_code=la_code, visibilities=ALL_VISIBILITIES, person_register=True, redact_confidential=False)
@@ -267,6 +280,8 @@ def row_filter(scope: Scope, reach: Reach, *, write: bool = False) -> list[sa.Co
         conditions.append(sa.or_(records.c.audience.is_(None), named))
     if scope.la_code is not None:
         conditions.append(records.c.la_code == scope.la_code)
+    if reach is Reach.named:
+        return [*conditions, _named(scope, write)]
     if scope.grants is None:
         return conditions
     if reach is Reach.case:
@@ -287,6 +302,19 @@ def row_filter(scope: Scope, reach: Reach, *, write: bool = False) -> list[sa.Co
     else:
         conditions.append(records.c.case_id.in_(visible_cases(scope)))
     return conditions
+
+
+def _named(scope: Scope, write: bool) -> sa.ColumnElement[bool]:
+    """A record of no case (Reach.named): changed only by the first person it names, whatever the caller's role;
+    read by the people it names, or by a caller who reads the whole council. Never by a family or an agency."""
+    if scope.family or scope.agency:
+        return sa.false()
+    me = sa.literal(scope.person, PG_UUID(as_uuid=True)) if scope.person is not None else None
+    if write:
+        return records.c.audience[1] == me if me is not None else sa.false()
+    if scope.grants is None:
+        return sa.true()
+    return me == sa.any_(records.c.audience) if me is not None else sa.false()
 
 
 def councils_of(scope: Scope) -> sa.Select[Any]:
@@ -447,6 +475,12 @@ def check_own_voice(role: Role, who: Principal, perspective_role: str, person_id
     expected = OWN_VOICE_ROLES.get(role, role.value)
     if perspective_role != expected or person_id is None or person_id != who.person_id:
         raise Forbidden("You may record only your own view, in your own name.")
+
+
+def check_supervisor(who: Principal, supervisor: UUID) -> None:
+    """Domain 2.24: a supervision record is written by its supervisor, as themselves (the token says who)."""
+    if who.person_id is None or who.person_id != supervisor:
+        raise NotTheSupervisor("A supervision record is written by its supervisor: name yourself as the supervisor.")
 
 
 # Domain 2.2: who works a case (worker, team, manager) and whether it is restricted are the manager's to set.

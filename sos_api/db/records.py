@@ -31,7 +31,8 @@ class Columns(msgspec.Struct, frozen=True, kw_only=True):
     case_id: UUID | None = None
     parent_id: UUID | None = None
     chain_no: int | None = None
-    # BR-11: the family members a record may be shown to (None: all the family may see it).
+    # BR-11: the family members a record may be shown to (None: all the family may see it); for a record of no
+    # case (Reach.named), the people it names, its author first.
     audience: tuple[UUID, ...] | None = None
 
 

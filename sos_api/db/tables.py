@@ -57,7 +57,9 @@ records = Table(
     Column("shared_with_agencies", Boolean, nullable=False, server_default=text("false")),
     Column("child_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
     # The family members (people) a record may be shown to, when it may not go to all of them: a child's voice
-    # tool shared as far as the child agreed (BR-11). NULL for every other record. Professionals are not limited.
+    # tool shared as far as the child agreed (BR-11); professionals are not limited by it. A record of no case
+    # (Reach.named: an individual supervision) keeps here the people it names, its author first.
+    # NULL for every other record.
     Column("audience", ARRAY(UUID(as_uuid=True))),
     # Maps only: position in the case's chain of map versions (1, 2, 3...).
     Column("chain_no", Integer),

@@ -86,10 +86,20 @@ READ_ALLOWED = {200}
 WRITE_ALLOWED = {200, 201, 202}
 
 
+# Kinds whose records are reached by the people they name rather than by the family (an individual supervision,
+# Reach.named) say what each caller gets: a world module's `expect(operation_id, role, inside)`, None for the rule
+# below.
+EXPECT = [module.expect for module in modules() if hasattr(module, "expect")]
+
+
 def expected(path: str, method: str, operation_id: str, role: Role, inside: bool) -> set[int]:
     rule = OPERATIONS[operation_id]
     if role not in rule.roles:
         return {403}
+    for expect in EXPECT:
+        found = expect(operation_id, role, inside)
+        if found is not None:
+            return set(found)
     write = method != "GET"
     # Case workers read the council's person register; changing a person needs one of the person's cases.
     register = role in CASE_WORKERS and not write and REGISTER.match(path)

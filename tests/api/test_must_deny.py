@@ -390,6 +390,8 @@ COURT = "/v1/court-work/{court_work_id}"
 AUDIT = "/v1/case-audits/{audit_id}"
 GROUP_SUP = "/v1/group-supervisions/{group_supervision_id}"
 SURVEY = "/v1/family-survey-responses/{survey_response_id}"
+SUPERVISION = "/v1/supervision-records/{supervision_id}"
+SUPERVISION_SUMMARY = "/v1/supervision-summaries/{supervision_summary_id}"
 # fmt: off
 MUST_DENY = [
     # 4.1 practice_lead, auditor: every case of the council, read only.
@@ -687,6 +689,22 @@ MUST_DENY = [
     deny("worker-reads-survey-response", W(R.social_worker), "GET", SURVEY, 403),
     deny("other-family-parent-answers-survey", W(R.parent_carer, OTHER_FAMILY), "POST",
          f"{CASE}/family-survey-responses", 404, "FamilySurveyResponseCreate"),
+    # 2.24, 4.1, 4.2: an individual supervision is its supervisor's (who alone changes it), its supervisee's and
+    # quality staff's: not the family, not agencies, not chairs or the record system, not another manager, not
+    # another council. The case keeps a summary of what was decided, for its professionals, never the family.
+    deny("parent-reads-supervision", W(R.parent_carer), "GET", SUPERVISION, 403, audited=True),
+    deny("child-lists-supervision", W(R.child), "GET", "/v1/supervision-records", 403),
+    deny("involved-partner-reads-supervision", W(R.partner_practitioner), "GET", SUPERVISION, 403),
+    deny("chair-reads-supervision", W(R.conference_chair), "GET", SUPERVISION, 403),
+    deny("sync-client-reads-supervision", W(R.integration_client), "GET", SUPERVISION, 403),
+    deny("unnamed-team-manager-reads-supervision", W(R.team_manager), "GET", SUPERVISION, 404, audited=True),
+    deny("other-team-worker-reads-supervision", W(R.social_worker, OT), "GET", SUPERVISION, 404),
+    deny("council-b-auditor-reads-supervision", W(R.auditor, OC), "GET", SUPERVISION, 404),
+    deny("supervisee-edits-supervision", W(R.social_worker), "PUT", SUPERVISION, 403, "SupervisionRecordCreate"),
+    deny("practice-lead-edits-supervision", W(R.practice_lead), "PUT", SUPERVISION, 404, "SupervisionRecordCreate"),
+    deny("parent-reads-supervision-summary", W(R.parent_carer), "GET", SUPERVISION_SUMMARY, 403),
+    deny("involved-partner-reads-supervision-summary", W(R.partner_practitioner), "GET", SUPERVISION_SUMMARY, 403),
+    deny("other-team-worker-reads-supervision-summary", W(R.social_worker, OT), "GET", SUPERVISION_SUMMARY, 404),
     # The case summary is the case's records as the caller may read them: nothing more, nobody more.
     deny("admin-reads-summary", W(R.admin), "GET", SUMMARY, 403),
     deny("partner-system-reads-summary", W(R.partner_system), "GET", SUMMARY, 403),
@@ -815,6 +833,9 @@ MUST_ALLOW = [
     deny("worker-records-court-work", W(R.social_worker), "POST", f"{CASE}/court-work", 201, "CourtWorkCreate"),
     deny("worker-reads-matched-contribution", W(R.social_worker), "GET", CONTRIBUTION, 200, check=matched_child),
     deny("auditor-reads-flag-accesses", W(R.auditor), "GET", FLAG_ACCESSES, 200),
+    deny("supervisee-reads-supervision", W(R.social_worker), "GET", SUPERVISION, 200),
+    deny("auditor-reads-supervision", W(R.auditor), "GET", SUPERVISION, 200),
+    deny("team-worker-reads-supervision-summary", W(R.early_help_worker), "GET", SUPERVISION_SUMMARY, 200),
 ]
 # fmt: on
 

@@ -18,7 +18,7 @@ from sos_api.plans import looked_after_review_by
 from sos_api.timescales import add_months, add_working_days
 from sos_schema import StatutoryPlanReview
 from tests.api.conftest import TokenFactory
-from tests.api.test_dangers import Family, if_match, make_family, make_person
+from tests.api.test_dangers import Family, if_match, make_danger, make_family, make_person
 from tests.api.worlds.plans import (
     TODAY,
     care_plan,
@@ -209,6 +209,40 @@ class TestEarlyHelp:
         body = early_help_plan(plans.f.child, plans.f.worker, plans.f.mum)
         del body["consent"]
         assert "consent" in (await plans.create(body, expect=422))["detail"]
+
+    async def withdrawn(self, plans: Plans, danger_ids: list[str], outcome: str = "consent_withdrawn") -> JSON:
+        f = plans.f
+        plan = await plans.agreed(early_help_plan(f.child, f.worker, f.mum) | {"danger_ids": danger_ids})
+        body = {
+            "ended_on": TODAY.isoformat(),
+            "reason": "Grace asked the family worker to stop.",
+            "closure_outcome": outcome,
+        }
+        return await plans.post(plan, "end", body)
+
+    async def referrals_of_case(self, plans: Plans) -> list[JSON]:
+        got = await plans.client.get("/v1/referrals", headers=plans.worker)
+        assert got.status_code == 200, got.text
+        return [r for r in got.json()["items"] if r["case_id"] == plans.f.case_id]
+
+    async def test_br18_withdrawn_consent_with_active_worries_is_a_front_door_contact(self, plans: Plans) -> None:
+        danger = await make_danger(plans.client, plans.auth, plans.f)
+        ended = await self.withdrawn(plans, [danger["id"]])
+        assert (ended["status"], ended["plan"]["closure_outcome"]) == ("ended", "consent_withdrawn")
+        [referral] = await self.referrals_of_case(plans)
+        assert referral["id"] == ended["referral_id"]
+        source = {"rule": "BR-18", "kind": "statutory_plan", "record_id": ended["id"], "record_version": 3}
+        assert (referral["raised_by"], ended["meta"]["version"]) == (source, 3)
+        assert (referral["subjects"], referral["consent"], referral["decision"]) == ([plans.f.child], "refused", None)
+        assert danger["text"] in referral["worried_what_happened"]
+        assert referral["worried_what_might_happen"] == danger["likely_impact"]
+
+    async def test_br18_no_contact_without_active_worries_or_a_withdrawal(self, plans: Plans) -> None:
+        achieved = await make_danger(plans.client, plans.auth, plans.f, status="achieved")
+        assert (await self.withdrawn(plans, [achieved["id"]]))["referral_id"] is None
+        active = await make_danger(plans.client, plans.auth, plans.f)
+        assert (await self.withdrawn(plans, [active["id"]], outcome="needs_met"))["referral_id"] is None
+        assert await self.referrals_of_case(plans) == []
 
 
 # --- child protection: the conference's decision ----------------------------------------------------------

@@ -43,16 +43,19 @@ def test_every_kind_has_the_standard_operations_and_rules() -> None:
     for res in REGISTRY.values():
         for op in (f"get{res.names.noun}", f"list{res.names.noun}Versions", f"get{res.names.noun}Version"):
             assert op in OPERATIONS, op
-        assert OPERATIONS[f"mark{res.names.noun}EnteredInError"].access == "u"
+        if "entered_in_error" in res.standard:
+            assert OPERATIONS[f"mark{res.names.noun}EnteredInError"].access == "u"
+        else:
+            # A kind written only with another record follows it (a supervision summary, its supervision record).
+            assert f"mark{res.names.noun}EnteredInError" not in OPERATIONS, res.kind
         if res.listing is not None:
             assert OPERATIONS[res.listing.operation_id].access == "s"
 
 
 def test_each_kind_declares_its_default_visibility_from_domain_4_2() -> None:
     """Shared Signs of Safety work (conferences and plans included: the family attend and sign them) is
-    family_shareable by default; involvements, alerts, strategy discussions and partner agencies' contributions are
-    professionals' records; court
-    work, audits and supervision are restricted."""
+    family_shareable by default; involvements, alerts, strategy discussions, partner agencies' contributions and
+    supervision summaries are professionals' records; court work, audits and supervision are restricted."""
     expected = {
         "case_involvement": "professionals_only",
         "alert": "professionals_only",
@@ -62,6 +65,9 @@ def test_each_kind_declares_its_default_visibility_from_domain_4_2() -> None:
         "case_audit": "restricted",
         "group_supervision": "restricted",
         "family_survey_response": "restricted",
+        "supervision_record": "restricted",
+        # 2.24: what supervision decided is copied to the child's file, professionals only.
+        "supervision_summary": "professionals_only",
     }
     for res in REGISTRY.values():
         assert res.record.default_visibility == expected.get(res.kind, "family_shareable"), res.kind

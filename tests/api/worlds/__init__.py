@@ -8,6 +8,8 @@ Each module has:
 - `BODIES`: valid request bodies for its writes, by request schema name (see tests/api/bodies.py);
 - `SPARE_MAKERS`, `ON_SPARE`, `USES_UP`: spares for the access matrix (see tests/api/test_access_matrix.py);
 - optionally `QUERIES`: the query string an operation needs, by operationId (a flag lookup's `subject`).
+- optionally `expect(operation_id, role, inside) -> set[int] | None`: what the matrix expects where the record, not
+  the family, decides (a record reached by the people it names).
 
 Modules run in MODULES order, so a later one finds an earlier one's records in `world.more`.
 """
@@ -31,6 +33,7 @@ MODULES = (
     "court",
     "practice_quality",
     "contributions",
+    "supervision",
 )
 
 

@@ -8,6 +8,7 @@ from sos_schema import (
     Referral,
     ReferralCreate,
     ReferralDecisionCreate,
+    ReferralSource,
     Referrer,
 )
 
@@ -116,6 +117,17 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     ),
     (ReferralDecisionCreate, {"decision": "nfa_advice_given", "decision_rationale": "Advice given to the school."}),
     (Referral, {**REFERRAL, "id": ID, "meta": META, "decision_due_by": "2026-11-03"}),
+    (ReferralSource, {"rule": "BR-18", "kind": "statutory_plan", "record_id": ID, "record_version": 3}),
+    (
+        Referral,
+        {
+            **REFERRAL,
+            "id": ID,
+            "meta": META,
+            "decision_due_by": "2026-11-03",
+            "raised_by": {"rule": "BR-18", "kind": "statutory_plan", "record_id": ID, "record_version": 3},
+        },
+    ),
     (
         Referral,
         {
@@ -136,6 +148,7 @@ VALID: list[tuple[type, dict[str, Any]]] = [
 ]
 
 INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
+    (ReferralSource, {"rule": "18", "kind": "statutory_plan", "record_id": ID, "record_version": 3}, "$.rule", False),
     (Referrer, {"type": "anonymous", "name": "Someone"}, "an anonymous referrer has no name or contact", True),
     (Referrer, {"type": "public"}, "name is required unless the referrer is anonymous", True),
     (Referrer, {"type": "gp", "name": "Dr Example"}, "organisation is required for a professional referrer", True),

@@ -22,6 +22,7 @@ from sos_schema import (
     SupervisionRecord,
     SupervisionRecordCreate,
     SupervisionSignature,
+    SupervisionSummary,
     SurveyAnswer,
 )
 
@@ -67,6 +68,10 @@ SUPERVISION_FULL: dict[str, Any] = {
     "cases": [
         {
             "case_id": ID,
+            "worries": "Dad drinks when he has the children on Saturdays.",
+            "working_well": "Grandma collects the children from school.",
+            "needs_to_happen": "Grandma sees the danger statement.",
+            "scale": 4,
             "map_id": ID2,
             "judgement_id": ID,
             "decisions": "Hold a network meeting before the review.",
@@ -196,7 +201,21 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     (SupervisionSignature, {"both": False, "on": "2026-11-10"}),
     (SupervisionRecordCreate, SUPERVISION),
     (SupervisionRecordCreate, SUPERVISION_FULL),
-    (SupervisionRecord, {**SUPERVISION_FULL, "id": ID, "meta": META}),
+    (SupervisionRecord, {**SUPERVISION_FULL, "id": ID, "meta": META, "child_ids": [ID2]}),
+    (
+        SupervisionSummary,
+        {
+            "id": ID2,
+            "meta": META,
+            "supervision_id": ID,
+            "held_on": "2026-11-10",
+            "supervisor": MANAGER,
+            "supervisee": WORKER,
+            "scale": 4,
+            "decisions": "Hold a network meeting with grandma.",
+            "actions": [ACTION],
+        },
+    ),
     (DangerGoalDraft, GROUP_FULL["danger_goal_drafts"][0]),
     (GroupSupervisionCreate, GROUP),
     (GroupSupervisionCreate, GROUP_FULL),
@@ -292,6 +311,7 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
         True,
     ),
     (SupervisionRecordCreate, {**SUPERVISION, "held_on": "10/11/2026"}, "$.held_on", False),
+    (SupervisedCase, {"case_id": ID, "scale": 11}, "$.scale", False),
     (
         GroupSupervisionCreate,
         {**GROUP, "decisions": ["Close the case."]},
