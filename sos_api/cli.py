@@ -1,4 +1,4 @@
-"""`sos-api`: serve, migrate, openapi, token, demo."""
+"""`sos-api`: serve, migrate, openapi, token, demo, prune-idempotency-keys."""
 
 from __future__ import annotations
 
@@ -111,6 +111,25 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prune_idempotency_keys(settings: Settings, _: argparse.Namespace) -> int:
+    import asyncio
+
+    from .db.engine import Database
+    from .idempotency import prune_expired
+
+    url = migrated_database(settings)
+
+    async def prune() -> int:
+        db = Database(url, pool_size=1)
+        try:
+            return await prune_expired(db)
+        finally:
+            await db.dispose()
+
+    print(f"pruned {asyncio.run(prune())} expired idempotency keys")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sos-api", description="Signs of Safety casework API")
     sub = p.add_subparsers(dest="command", required=True)
@@ -134,6 +153,9 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load a small synthetic family")
     demo.add_argument("--org", default="la:845")
     demo.set_defaults(run=cmd_demo)
+    sub.add_parser(
+        "prune-idempotency-keys", help="delete Idempotency-Keys older than SOS_IDEMPOTENCY_KEY_HOURS (run it hourly)"
+    ).set_defaults(run=cmd_prune_idempotency_keys)
     return p
 
 

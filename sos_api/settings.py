@@ -24,6 +24,8 @@ LeewaySeconds = Annotated[int, msgspec.Meta(ge=0, le=60)]
 # At least a minute, so cache expiry cannot fetch more often than the unknown-kid cooldown (auth/tokens.py) allows.
 JwksCacheSeconds = Annotated[int, msgspec.Meta(ge=60, le=86_400)]
 ScaleNumber = Annotated[int, msgspec.Meta(ge=0, le=10)]
+# Interop R12: long enough for a client's retries overnight, short enough that copies of records do not linger.
+KeyHours = Annotated[int, msgspec.Meta(ge=1, le=168)]
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -76,6 +78,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # SOS_UNSAFE_SCALE_AT_OR_BELOW: a child's own safety number at or below this (0 to 10) raises an alert for the
     # worker, as a worry the child marks unsafe does.
     unsafe_scale_at_or_below: ScaleNumber = 3
+    # SOS_IDEMPOTENCY_KEY_HOURS: how long a write's Idempotency-Key and its response are kept for replay (1 to 168);
+    # expired keys are pruned by `sos-api prune-idempotency-keys`.
+    idempotency_key_hours: KeyHours = 24
 
     @property
     def embedded(self) -> bool:
