@@ -117,7 +117,8 @@ def cmd_prune_idempotency_keys(settings: Settings, _: argparse.Namespace) -> int
     from .db.engine import Database
     from .idempotency import prune_expired
 
-    url = migrated_database(settings)
+    # The workers' own login is enough (it may delete expired keys only); the embedded server is started first.
+    url = settings.database_url or migrated_database(settings)
 
     async def prune() -> int:
         db = Database(url, pool_size=1)

@@ -38,6 +38,7 @@ GOOD: list[tuple[str, str, str, Any]] = [
     ("SOS_PRODUCTION", "off", "production", False),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "0", "unsafe_scale_at_or_below", 0),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "10", "unsafe_scale_at_or_below", 10),
+    ("SOS_IDEMPOTENCY_KEY_HOURS", "168", "idempotency_key_hours", 168),
 ]
 
 # (variable, value, the whole message)
@@ -61,6 +62,7 @@ BAD: list[tuple[str, str, str]] = [
     ("SOS_JWKS_CACHE_SECONDS", "86401", "SOS_JWKS_CACHE_SECONDS: expected an integer from 60 to 86400, got '86401'"),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "11", "SOS_UNSAFE_SCALE_AT_OR_BELOW: expected an integer from 0 to 10, got '11'"),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "-1", "SOS_UNSAFE_SCALE_AT_OR_BELOW: expected an integer from 0 to 10, got '-1'"),
+    ("SOS_IDEMPOTENCY_KEY_HOURS", "0", "SOS_IDEMPOTENCY_KEY_HOURS: expected an integer from 1 to 168, got '0'"),
     (
         "SOS_UNSAFE_SCALE_AT_OR_BELOW",
         "3.5",
