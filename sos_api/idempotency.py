@@ -43,9 +43,10 @@ _ESCAPE = re.compile(r"\\([\"\\])")
 DESCRIPTION = (
     "Makes the write safe to retry (interop R12): a string of at most 255 printable ASCII characters, unique per "
     'request (a UUID), sent as an RFC 8941 string (`"…"`) or bare. A retry with the same key, method, path and body '
-    "within 24 hours (SOS_IDEMPOTENCY_KEY_HOURS) gets the first response again, with `Idempotency-Replayed: true`, "
-    "and writes nothing; the same key with a different request is 422 `idempotency-key-reused`; while the first is "
-    "still running, 409 `idempotency-key-in-flight`. A refused request stores nothing, so its key may be used again."
+    "within `limits.idempotency_key_hours` (/.well-known/api-configuration; 24 by default) gets the first response "
+    "again, with `Idempotency-Replayed: true`, and writes nothing; the same key with a different request is 422 "
+    "`idempotency-key-reused`; while the first is still running, 409 `idempotency-key-in-flight`. A refused request "
+    "stores nothing, so its key may be used again."
 )
 
 
