@@ -5,7 +5,8 @@ key. The request runs in one transaction with its key (`Database.begin_request`)
 advisory lock, so a duplicate sent while the first is still running gets 409 at once rather than waiting), the write
 runs, and its response is stored before the one commit. A crash therefore leaves either the write and its key or
 neither. A retry of the same method, path and body (SHA-256 fingerprint) gets the stored status, body, Location and
-ETag with `Idempotency-Replayed: true`, recorded in the access log as a read of the record; the same key with
+ETag with `Idempotency-Replayed: true`, recorded in the access log as a read of the record (only ever to the caller
+who wrote it, and after the route's role check; the write's own rules are not run again); the same key with
 another request is 422. A refused request (any 4xx) writes nothing and stores nothing: its key stays free, so the
 client may correct the request and send it again with the same key. Keys are kept SOS_IDEMPOTENCY_KEY_HOURS (24)
 and then pruned (`prune_expired`, `sos-api prune-idempotency-keys`).

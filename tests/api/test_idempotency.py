@@ -5,17 +5,18 @@ One database for the module: every test uses keys and records of its own."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 import pytest
 import sqlalchemy as sa
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from sos_api import cli
 from sos_api.db.embedded import async_url
-from sos_api.db.engine import Database
-from sos_api.idempotency import prune_expired
 from tests.api.conftest import TokenFactory
 from tests.conftest import Databases
 from tests.contract.conftest import load_committed_document
@@ -139,20 +140,27 @@ async def test_a_put_is_replayed_without_a_second_version(
 
 
 async def test_expired_keys_are_pruned_and_others_kept(
-    module_client: AsyncTestClient[Any], auth: TokenFactory, owner: AsyncEngine, module_database: str
+    module_client: AsyncTestClient[Any],
+    auth: TokenFactory,
+    owner: AsyncEngine,
+    module_database: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
 ) -> None:
-    for key in ("old-1", "new-1"):
+    for key in ("old-1", "new-1", "stale-1"):
         made = await module_client.post("/v1/people", json=person(f"Prune {key}"), headers=keyed(auth(), key))
         assert made.status_code == 201
+    expire = "UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key IN ('old-1', 'stale-1')"
     async with owner.begin() as conn:
-        await conn.execute(
-            sa.text("UPDATE idempotency_keys SET expires_at = now() - interval '1 minute' WHERE key = 'old-1'")
-        )
-    db = Database(module_database, pool_size=1)  # the app's own login, outside any tenant, as the CLI runs it
-    try:
-        assert await prune_expired(db) >= 1
-    finally:
-        await db.dispose()
+        await conn.execute(sa.text(expire))
+    # An expired key not yet pruned is free again: a new request, not a replay nor a reuse.
+    fresh = await module_client.post("/v1/people", json=person("Prune again"), headers=keyed(auth(), "stale-1"))
+    assert fresh.status_code == 201, fresh.text
+    assert "idempotency-replayed" not in fresh.headers
+    # As an operator runs it: the workers' own login, outside any tenant.
+    monkeypatch.setenv("SOS_DATABASE_URL", module_database)
+    assert await anyio.to_thread.run_sync(lambda: cli.main(["prune-idempotency-keys"])) == 0
+    assert re.search(r"pruned [1-9]\d* expired", capsys.readouterr().out)
     assert await stored_keys(owner, "old-1") == 0
     assert await stored_keys(owner, "new-1") == 1
 
