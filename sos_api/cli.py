@@ -1,4 +1,4 @@
-"""`sos-api`: serve, migrate, openapi, token, demo, prune-changes."""
+"""`sos-api`: serve, migrate, openapi, token, demo, prune-changes, prune-idempotency-keys."""
 
 from __future__ import annotations
 
@@ -8,10 +8,17 @@ import signal
 import sys
 import tempfile
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING, TypeVar
 
 from .settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from .db.engine import Database
+
+T = TypeVar("T")
 
 
 def migrated_database(settings: Settings) -> str:
@@ -111,28 +118,41 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_prune_changes(settings: Settings, _: argparse.Namespace) -> int:
-    """Remove changes older than SOS_CHANGES_RETENTION_DAYS from the feed: run it daily from a scheduler (any
-    worker's image; it holds no state)."""
+def on_database(settings: Settings, job: Callable[[Database], Awaitable[T]]) -> T:
+    """Run one maintenance job on the workers' own login (the embedded server is started first): pruning needs no
+    owner's rights and keeps no state, so a scheduler runs it from any worker's image."""
     import asyncio
 
-    from .changes.service import prune_changes
-    from .db.embedded import embedded_app_url
     from .db.engine import Database
 
-    url = settings.database_url or embedded_app_url(settings.data_dir)
-    days = settings.changes_retention_days
+    url = settings.database_url or migrated_database(settings)
 
-    async def prune() -> dict[str, int]:
+    async def run() -> T:
         db = Database(url, pool_size=1)
         try:
-            return await prune_changes(db, days)
+            return await job(db)
         finally:
             await db.dispose()
 
-    pruned = asyncio.run(prune())
+    return asyncio.run(run())
+
+
+def cmd_prune_changes(settings: Settings, _: argparse.Namespace) -> int:
+    """Remove changes older than SOS_CHANGES_RETENTION_DAYS from the feed (run it daily)."""
+    from .changes.service import prune_changes
+
+    days = settings.changes_retention_days
+    pruned = on_database(settings, lambda db: prune_changes(db, days))
     councils = ", ".join(f"{la}: {n}" for la, n in pruned.items())
     print(f"pruned {sum(pruned.values())} changes older than {days} days" + (f" ({councils})" if councils else ""))
+    return 0
+
+
+def cmd_prune_idempotency_keys(settings: Settings, _: argparse.Namespace) -> int:
+    """Delete Idempotency-Keys older than SOS_IDEMPOTENCY_KEY_HOURS (run it hourly)."""
+    from .idempotency import prune_expired
+
+    print(f"pruned {on_database(settings, prune_expired)} expired idempotency keys")
     return 0
 
 
@@ -162,6 +182,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "prune-changes", help="remove changes older than SOS_CHANGES_RETENTION_DAYS from the changes feed"
     ).set_defaults(run=cmd_prune_changes)
+    sub.add_parser(
+        "prune-idempotency-keys", help="delete Idempotency-Keys older than SOS_IDEMPOTENCY_KEY_HOURS (run it hourly)"
+    ).set_defaults(run=cmd_prune_idempotency_keys)
     return p
 
 

@@ -32,6 +32,8 @@ class Limits(msgspec.Struct, kw_only=True):
     default_page_size: int
     max_page_size: int
     jwt_leeway_seconds: int
+    # How long an Idempotency-Key's response is kept for replay (interop R12: the server publishes its expiry).
+    idempotency_key_hours: int
 
 
 class ApiConfiguration(msgspec.Struct, kw_only=True):
@@ -85,6 +87,7 @@ def configuration(settings: Settings, base_url: str) -> ApiConfiguration:
             default_page_size=DEFAULT_LIMIT,
             max_page_size=MAX_LIMIT,
             jwt_leeway_seconds=settings.jwt_leeway_seconds,
+            idempotency_key_hours=settings.idempotency_key_hours,
         ),
         webhook_signing_keys=[],
     )

@@ -69,12 +69,16 @@ def api_route(
     public: bool = False,
     location: bool = False,
     raw: bool = False,
+    idempotent: bool = False,
     description: str | None = None,
 ) -> Callable[[Callable[..., Any]], Any]:
     """Declare a route: its operationId, what it takes and returns, and every problem status it can send.
 
-    `raw` documents a JSON object response that has no schema of ours (the JWKS)."""
+    `raw` documents a JSON object response that has no schema of ours (the JWKS). `idempotent` says the handler
+    honours `Idempotency-Key` (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused)."""
     statuses = set(problems_) | {400, 500}
+    if idempotent:
+        statuses |= {409, 422}
     if not public:
         statuses |= {401, 403}
     if body is not None:
@@ -103,6 +107,7 @@ def api_route(
                 "location": location,
                 "public": public,
                 "raw": raw,
+                "idempotent": idempotent,
             }
         },
     )

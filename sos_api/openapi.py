@@ -15,6 +15,10 @@ from litestar.openapi.spec import Components, SecurityScheme
 from sos_schema import Problem
 from sos_schema.export import public_types
 
+from .idempotency import DESCRIPTION as IDEMPOTENCY_DESCRIPTION
+from .idempotency import HEADER as IDEMPOTENCY_HEADER
+from .idempotency import PATTERN as IDEMPOTENCY_PATTERN
+from .idempotency import REPLAYED as REPLAYED_HEADER
 from .problems import GENERIC, PROBLEM_MEDIA_TYPE
 
 TITLE = "Signs of Safety casework API"
@@ -28,6 +32,9 @@ danger statements with safety goals, and 0-10 scaling judgements over time.
 * Versioned records return `ETag: W/"<version>"`; updates need `If-Match` (428 without it, 412 when stale).
 * Lists use cursor pagination: `limit` (default 50, at most 500) and the opaque `cursor` from `next_cursor`.
 * Send `X-Request-ID` to correlate; `X-Purpose-Of-Use` to declare why you are reading (audited).
+* Send `Idempotency-Key` on a POST or PUT to make it safe to retry: a retry gets the first response again
+  (`Idempotency-Replayed: true`) for 24 hours; the same key with another request is 422, while the first still
+  runs 409.
 """
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE.parent / "openapi" / "openapi.json"
@@ -127,6 +134,16 @@ def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: di
                 "schema": {"type": "string", "pattern": '^(W/)?"[0-9]{1,9}"$'},
             }
         )
+    if api.get("idempotent"):
+        params.append(
+            {
+                "name": IDEMPOTENCY_HEADER,
+                "in": "header",
+                "required": False,
+                "description": IDEMPOTENCY_DESCRIPTION,
+                "schema": {"type": "string", "pattern": IDEMPOTENCY_PATTERN},
+            }
+        )
     if params:
         operation["parameters"] = params
     success: dict[str, Any] = {"description": "Success"}
@@ -142,6 +159,12 @@ def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: di
         headers["ETag"] = {"description": 'Version of the record, e.g. W/"3".', "schema": {"type": "string"}}
     if api.get("location"):
         headers["Location"] = {"description": "Where the new record can be read.", "schema": {"type": "string"}}
+    if api.get("idempotent"):
+        headers[REPLAYED_HEADER] = {
+            "description": "`true` when this is the stored response to an earlier request with the same "
+            "Idempotency-Key; nothing was written this time.",
+            "schema": {"type": "string", "enum": ["true"]},
+        }
     if headers:
         success["headers"] = headers
     responses: dict[str, Any] = {str(status): success}

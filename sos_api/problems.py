@@ -116,6 +116,17 @@ class RuleBroken(ProblemError, status=422, slug="rule-broken", title="A business
 class PreconditionRequired(ProblemError, status=428): ...
 
 
+# Safe retries (interop R12, sos_api/idempotency.py).
+class IdempotencyKeyReused(
+    ProblemError, status=422, slug="idempotency-key-reused", title="This Idempotency-Key was used for another request"
+): ...  # the same key with a different method, path or body: a new request needs a new key
+
+
+class IdempotencyKeyInFlight(
+    ProblemError, status=409, slug="idempotency-key-in-flight", title="A request with this Idempotency-Key is running"
+): ...  # the first is still being written: retry shortly and get its response
+
+
 # Signs of Safety rules with a problem type of their own (domain 3.7), so a client can tell the family which.
 class DangerNotCovered(
     ProblemError, status=422, slug="danger-not-covered", title="An active danger statement has no safety rule"

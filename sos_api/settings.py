@@ -26,6 +26,8 @@ JwksCacheSeconds = Annotated[int, msgspec.Meta(ge=60, le=86_400)]
 ScaleNumber = Annotated[int, msgspec.Meta(ge=0, le=10)]
 # Interop R5: the changes feed is kept at least 35 days (the database refuses to prune anything younger).
 RetentionDays = Annotated[int, msgspec.Meta(ge=35, le=3650)]
+# Interop R12: long enough for a client's retries overnight, short enough that copies of records do not linger.
+KeyHours = Annotated[int, msgspec.Meta(ge=1, le=168)]
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -96,6 +98,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # SOS_COUNCILS_FILE: path of a JSON list of CouncilContact (code, name, office_hours_phone,
     # out_of_hours_phone): the contact routes a flag lookup gives for each council's plans.
     councils: tuple[CouncilContact, ...] = ()
+    # SOS_IDEMPOTENCY_KEY_HOURS: how long a write's Idempotency-Key and its response are kept for replay (1 to 168);
+    # expired keys are pruned by `sos-api prune-idempotency-keys`.
+    idempotency_key_hours: KeyHours = 24
 
     @property
     def embedded(self) -> bool:

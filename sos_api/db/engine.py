@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +21,12 @@ from .embedded import async_url
 
 ENTER_COUNCILS = sa.text("SELECT set_config('sos.la_codes', :codes, true)")
 ENTER_TENANT = sa.text("SELECT set_config('sos.la_codes', :codes, true), set_config('role', 'sos_app', true)")
+
+
+# The transaction a whole request runs in, when it runs in one (`begin_request`): every `begin` inside joins it.
+_request_transaction: ContextVar[tuple[AsyncConnection, Scope] | None] = ContextVar(
+    "sos_request_transaction", default=None
+)
 
 
 def _json_serializer(value: Any) -> str:
@@ -49,11 +56,32 @@ class Database:
 
     @asynccontextmanager
     async def begin(self, scope: Scope) -> AsyncIterator[AsyncConnection]:
+        joined = _request_transaction.get()
+        if joined is not None:
+            conn, outer = joined
+            if scope != outer:
+                raise RuntimeError("a transaction inside a request's own must be for the same caller")
+            # Inside the request's transaction: no commit here; it commits (or rolls back) once, as a whole.
+            yield conn
+            return
         async with self.engine.begin() as conn:
             # An agency spans the councils whose cases involve it, and no others (the policy says which).
             codes = scope.la_code if scope.la_code is not None else await conn.scalar(councils_of(scope))
             await conn.execute(ENTER_TENANT, {"codes": codes})
             yield conn
+
+    @asynccontextmanager
+    async def begin_request(self, scope: Scope) -> AsyncIterator[AsyncConnection]:
+        """One transaction for a whole request: the services' own `begin` calls inside it join it, so whatever
+        the request writes commits together with what is written here (an idempotency key and its response)."""
+        if _request_transaction.get() is not None:
+            raise RuntimeError("a request transaction is already open")
+        async with self.begin(scope) as conn:
+            token = _request_transaction.set((conn, scope))
+            try:
+                yield conn
+            finally:
+                _request_transaction.reset(token)
 
     def begin_system(self) -> Any:
         """A transaction outside any caller's tenant, for the server's own bookkeeping (recording a denied

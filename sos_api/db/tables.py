@@ -20,6 +20,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -208,3 +209,28 @@ case_access = Table(
     ForeignKeyConstraint(["case_id"], ["records.id"]),
 )
 Index("ix_case_access_grant", case_access.c.grant, case_access.c.la_code, case_access.c.case_id)
+
+# Safe retries (interop R12): the response a caller's `Idempotency-Key` got, written in the same transaction as the
+# write it answered, so a key never exists without its write nor a write without its key. Kept until `expires_at`
+# (SOS_IDEMPOTENCY_KEY_HOURS), then pruned. `caller` is a SHA-256 of who sent it (issuer, subject, organisation).
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("caller", String(64), nullable=False),
+    Column("key", String(255), nullable=False),
+    # The caller's council; NULL for a partner agency, whose keys are its own whichever council it wrote to.
+    Column("la_code", String(3)),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("location", Text),
+    Column("etag", String(20)),
+    # The record the write answered with, so a replay is recorded as a read of it.
+    Column("object_type", String(40), nullable=False),
+    Column("object_id", UUID(as_uuid=True), nullable=False),
+    Column("object_version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("caller", "key"),
+)
+Index("ix_idempotency_keys_expires_at", idempotency_keys.c.expires_at)

@@ -17,6 +17,7 @@ from litestar import Request, Response
 
 from sos_schema import EnteredInErrorCreate
 
+from .. import idempotency
 from ..context import Actor
 from ..http import (
     DEFAULT_LIMIT,
@@ -88,7 +89,9 @@ def _declare(
 ) -> Handler:
     """One route of a kind: its OpenAPI declaration (http.api_route) over a generated handler."""
     handler = _handler(operation_id, params, run)
-    return _route(method, path, operation_id=operation_id, tag=res.names.tag, **doc)(handler)
+    # Every write made here runs through `_once`, so it takes an Idempotency-Key.
+    idempotent = method in {"POST", "PUT"}
+    return _route(method, path, operation_id=operation_id, tag=res.names.tag, idempotent=idempotent, **doc)(handler)
 
 
 def _item(res: Resource) -> Params:
@@ -223,9 +226,11 @@ def _create(res: Resource) -> Handler:
     path, params = _parent_path(res)
 
     async def run(request: Request[Any, Any, Any], actor: Actor, **ids: UUID) -> Response[bytes]:
-        body = await read_body(request, body_type)
-        written = await service.create(db_of(request), actor, res, _parent_id(res, ids), body)
-        return _written(res, written, created=True)
+        async def write() -> service.Written:
+            body = await read_body(request, body_type)
+            return await service.create(db_of(request), actor, res, _parent_id(res, ids), body)
+
+        return await _once(request, actor, res, write, created=True)
 
     doc = {"summary": spec.summary, "description": spec.description, "body": body_type, "returns": res.record.stored}
     problems = (404, *spec.problems) if res.record.parent else spec.problems
@@ -249,10 +254,12 @@ def _replace(res: Resource) -> Handler:
     assert spec is not None
 
     async def run(request: Request[Any, Any, Any], actor: Actor, **ids: UUID) -> Response[bytes]:
-        expected = expected_version(request)
-        body = await read_body(request, body_type)
-        written = await service.change(db_of(request), actor, res, ids[res.names.id_param], expected, body, spec.build)
-        return _written(res, written)
+        async def write() -> service.Written:
+            expected = expected_version(request)
+            body = await read_body(request, body_type)
+            return await service.change(db_of(request), actor, res, ids[res.names.id_param], expected, body, spec.build)
+
+        return await _once(request, actor, res, write)
 
     doc = {"summary": spec.summary, "description": spec.description, "body": body_type, "returns": res.record.stored}
     return _declare(
@@ -271,15 +278,17 @@ def _replace(res: Resource) -> Handler:
 
 def _action(res: Resource, action: Action) -> Handler:
     async def run(request: Request[Any, Any, Any], actor: Actor, **ids: UUID) -> Response[bytes]:
-        expected = expected_version(request) if action.if_match else None
-        body = await read_body(request, action.body) if action.body is not None else None
-        record_id = ids[res.names.id_param]
-        if action.change is not None:
-            written = await service.change(db_of(request), actor, res, record_id, expected or 0, body, action.change)
-        else:
+        async def write() -> service.Written:
+            expected = expected_version(request) if action.if_match else None
+            body = await read_body(request, action.body) if action.body is not None else None
+            record_id = ids[res.names.id_param]
+            if action.change is not None:
+                return await service.change(db_of(request), actor, res, record_id, expected or 0, body, action.change)
             assert action.run is not None
-            written = await action.run(db_of(request), actor, record_id, expected, body)
-        return _written(res, written, created=action.creates)
+            written: service.Written = await action.run(db_of(request), actor, record_id, expected, body)
+            return written
+
+        return await _once(request, actor, res, write, created=action.creates)
 
     doc = {
         "summary": action.summary,
@@ -302,6 +311,22 @@ def _action(res: Resource, action: Action) -> Handler:
         if_match=action.if_match,
         problems_=action.problems,
     )
+
+
+async def _once(
+    request: Request[Any, Any, Any],
+    actor: Actor,
+    res: Resource,
+    write: Callable[[], Awaitable[service.Written]],
+    *,
+    created: bool = False,
+) -> Response[bytes]:
+    """A write, run at most once per Idempotency-Key (interop R12), answered with what it saved."""
+
+    def respond(written: Any) -> Response[bytes]:
+        return _written(res, written, created=created)
+
+    return await idempotency.once(request, actor, res.kind, write, respond)
 
 
 def _written(res: Resource, written: service.Written, *, created: bool = False) -> Response[bytes]:

@@ -852,6 +852,7 @@ async def test_discovery_document_lists_the_issuer_roles_scopes_and_limits(
         "default_page_size": DEFAULT_LIMIT,
         "max_page_size": MAX_LIMIT,
         "jwt_leeway_seconds": prod_settings.jwt_leeway_seconds,
+        "idempotency_key_hours": prod_settings.idempotency_key_hours,
     }
     assert jwks.fetches == 0, "discovery needs no token and fetches nothing"
 

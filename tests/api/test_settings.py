@@ -39,6 +39,7 @@ GOOD: list[tuple[str, str, str, Any]] = [
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "0", "unsafe_scale_at_or_below", 0),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "10", "unsafe_scale_at_or_below", 10),
     ("SOS_CHANGES_RETENTION_DAYS", "90", "changes_retention_days", 90),
+    ("SOS_IDEMPOTENCY_KEY_HOURS", "168", "idempotency_key_hours", 168),
 ]
 
 # (variable, value, the whole message)
@@ -63,6 +64,7 @@ BAD: list[tuple[str, str, str]] = [
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "11", "SOS_UNSAFE_SCALE_AT_OR_BELOW: expected an integer from 0 to 10, got '11'"),
     ("SOS_CHANGES_RETENTION_DAYS", "34", "SOS_CHANGES_RETENTION_DAYS: expected an integer from 35 to 3650, got '34'"),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "-1", "SOS_UNSAFE_SCALE_AT_OR_BELOW: expected an integer from 0 to 10, got '-1'"),
+    ("SOS_IDEMPOTENCY_KEY_HOURS", "0", "SOS_IDEMPOTENCY_KEY_HOURS: expected an integer from 1 to 168, got '0'"),
     (
         "SOS_UNSAFE_SCALE_AT_OR_BELOW",
         "3.5",
