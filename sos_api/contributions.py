@@ -39,7 +39,7 @@ from sos_schema import (
     RecordMeta,
 )
 
-from . import problems
+from . import idempotency, problems
 from .audit import record as audit
 from .auth.policy import (
     CONTRIBUTION_READERS,
@@ -334,6 +334,22 @@ RECEIPT = (
 )
 
 
+class Received(msgspec.Struct, frozen=True):
+    """A receipt as idempotency.once keeps it: the contribution written, at its first version."""
+
+    receipt: ContributionReceipt
+    version: int = 1
+
+    @property
+    def id(self) -> UUID:
+        return self.receipt.id
+
+
+def acknowledge(received: Received) -> Response[bytes]:
+    location = f"{CONTRIBUTIONS.names.path}/{received.id}"
+    return json_response(msgspec.json.encode(received.receipt), status=202, location=location)
+
+
 @api_route(
     "POST",
     "/v1/contributions",
@@ -346,11 +362,16 @@ RECEIPT = (
     status=202,
     location=True,
     problems_=(422,),
+    idempotent=True,
 )
 async def create_contribution(request: Request[Any, Any, Any], actor: Actor) -> Response[bytes]:
     body = await read_body(request, ContributionCreate)
-    receipt = await receive(db_of(request), actor, body)
-    return json_response(msgspec.json.encode(receipt), status=202, location=f"{CONTRIBUTIONS.names.path}/{receipt.id}")
+
+    async def write() -> Received:
+        return Received(await receive(db_of(request), actor, body))
+
+    # A partner system that lost the 202 retries with the same Idempotency-Key and gets the same receipt (R12, R14).
+    return await idempotency.once(request, actor, KIND, write, acknowledge)
 
 
 async def _find(db: Database, actor: Actor, contribution_id: UUID) -> StoredRecord:

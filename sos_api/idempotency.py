@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from litestar import Request, Response
@@ -59,6 +59,9 @@ class Answer(Protocol):
 
     @property
     def version(self) -> int: ...
+
+
+A = TypeVar("A", bound=Answer)
 
 
 def parse_key(values: list[str]) -> str:
@@ -108,8 +111,8 @@ async def once(
     request: Request[Any, Any, Any],
     actor: Actor,
     kind: str,
-    write: Callable[[], Awaitable[Answer]],
-    respond: Callable[[Answer], Response[bytes]],
+    write: Callable[[], Awaitable[A]],
+    respond: Callable[[A], Response[bytes]],
 ) -> Response[bytes]:
     """Run `write` and answer with `respond`, at most once per Idempotency-Key (without one, simply run it)."""
     values = request.headers.getall(HEADER, [])

@@ -4,6 +4,7 @@ passing and one failing example per rule; each test makes its own family, so the
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -140,6 +141,17 @@ async def test_the_receipt_is_the_same_whether_or_not_the_child_is_known(
     [item] = listed.json()["items"]
     assert item["id"] == first["id"]
     assert item["content"]["worries"]["harm"] == "A bruise to the cheek, the second this month."
+
+
+async def test_a_retried_contribution_gets_its_first_receipt_and_is_stored_once(c: Contributions) -> None:
+    """A partner system that lost the 202 retries with its Idempotency-Key (interop R12)."""
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    body = contribution("9434765927", reason="Fell from a climbing frame.")
+    first = await c.send(body, c.hospital | key)
+    again = await c.send(body, c.hospital | key)
+    assert again.headers["idempotency-replayed"] == "true"
+    assert (again.json(), again.headers["location"]) == (first.json(), first.headers["location"])
+    await c.send(body | {"reason": "Another visit."}, c.hospital | key, expect=422)
 
 
 async def test_a_child_is_matched_by_names_birth_date_and_postcode_only_when_all_agree(
