@@ -347,7 +347,7 @@ async def check_late(conn: AsyncConnection, conference: ChildProtectionConferenc
 async def check_arranged(conn: AsyncConnection, actor: Actor, case_id: UUID | None, body: Any) -> None:
     """What the case team sends: never the chair's decision (BR-14; minutes past draft carry one, so they are the
     chair's too), and only records of this case: its children, a finalised strategy discussion that started the
-    s47, its map and judgements."""
+    s47, its map, judgements and agency reports."""
     decided = [
         error(f"/{f}", "chair_decides", f"{f} is recorded by the chair (POST /v1/conferences/{{id}}/decision)")
         for f in DECISION_FIELDS
@@ -362,6 +362,9 @@ async def check_arranged(conn: AsyncConnection, actor: Actor, case_id: UUID | No
     )
     judged = [(f"/judgements/{i}", j) for i, j in enumerate(body.judgements)]
     errors += await outside_case(conn, actor, case_id, "scaling_judgement", judged)
+    # Agency reports are contributions the council matched to this case (domain 2.22, POST /v1/contributions).
+    reported = [(f"/reports/{i}", r) for i, r in enumerate(body.reports)]
+    errors += await outside_case(conn, actor, case_id, "contribution", reported)
     if body.held_at is not None and body.held_at > now():
         errors.append(error("/held_at", "in_the_future", "a conference is recorded as held once it has been"))
     refuse(errors, "The conference cannot be recorded:")

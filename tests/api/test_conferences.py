@@ -214,6 +214,24 @@ class TestArrange:
         ahead = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).isoformat()
         assert pointers(await cc.create(cc.icpc(strategy, held_at=ahead), expect=422)) == ["/held_at"]
 
+    async def test_agency_reports_are_contributions_about_the_case(self, cc: Conferences) -> None:
+        """Domain 2.22: a report named on the conference is a contribution the council matched to this case."""
+        body = {
+            "kind": "professional_view",
+            "child_ids": [cc.family.child],
+            "contributor": {"name": "Riverside NHS Trust", "code": "RX1", "code_system": "ods"},
+            "author": {"name": "Hana Visitor", "role": "Health visitor", "phone": "0113 496 0000"},
+            "agency_type": "health_visitor",
+            "narrative": "Seen at home twice this month; the baby is thriving, Mum is tired.",
+        }
+        health = cc.auth("partner_practitioner", "ods:RX1", sub="conf-hv")
+        sent = await cc.client.post("/v1/contributions", json=body | {"la_code": "845"}, headers=health)
+        assert sent.status_code == 202, sent.text
+        strategy = await cc.strategy()
+        await cc.create(cc.icpc(strategy, reports=[sent.json()["id"]]))
+        refused = await cc.create(cc.icpc(strategy, reports=[sent.json()["id"], strategy]), expect=422)
+        assert [(e["pointer"], e["code"]) for e in refused["errors"]] == [("/reports/1", "not_of_case")]
+
     async def test_an_edit_keeps_the_chair_s_decision_until_the_minutes_go_out(self, cc: Conferences) -> None:
         decided = await cc.decided()
         body = cc.icpc(decided["strategy_discussion_id"], held_at=ON_TIME, parents_participation="part")
