@@ -70,10 +70,12 @@ def api_route(
     location: bool = False,
     raw: bool = False,
     description: str | None = None,
+    alternate: int | None = None,
 ) -> Callable[[Callable[..., Any]], Any]:
     """Declare a route: its operationId, what it takes and returns, and every problem status it can send.
 
-    `raw` documents a JSON object response that has no schema of ours (the JWKS)."""
+    `raw` documents a JSON object response that has no schema of ours (the JWKS); `alternate` a second success
+    status with the same body (an upsert's 200 or 201)."""
     statuses = set(problems_) | {400, 500}
     if not public:
         statuses |= {401, 403}
@@ -103,6 +105,7 @@ def api_route(
                 "location": location,
                 "public": public,
                 "raw": raw,
+                "alternate": alternate,
             }
         },
     )
