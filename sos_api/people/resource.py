@@ -5,6 +5,7 @@ from __future__ import annotations
 from sos_schema import Person, PersonCreate
 
 from ..auth.policy import CASE_WRITERS, PROFESSIONALS, SHARED_WORK_READERS, Access, Reach
+from ..auth.roles import Role
 from ..resources.registry import Create, Names, Record, Replace, Resource, register
 from . import service
 
@@ -45,6 +46,11 @@ PEOPLE = register(
         after=service.keep_identifiers,
         # Searching the person register is for council professionals; others reach people through a case.
         # Upserting by identifier creates or updates: the roles that may do both (interop R2).
-        special={"listPeople": (PROFESSIONALS, "s"), "upsertPersonByIdentifier": (CASE_WRITERS, "u")},
+        # The identifier system registry holds no one's data: every signed-in caller may read it.
+        special={
+            "listPeople": (PROFESSIONALS, "s"),
+            "upsertPersonByIdentifier": (CASE_WRITERS, "cu"),
+            "listIdentifierSystems": (frozenset(Role), "r"),
+        },
     )
 )

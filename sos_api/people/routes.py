@@ -23,7 +23,6 @@ from ..http import (
     json_response,
     page_of,
     read_body,
-    service_route,
 )
 from . import service
 
@@ -124,13 +123,15 @@ async def upsert_person(
 REGISTRY = encode(IdentifierSystemList(items=list(IDENTIFIER_SYSTEMS)))
 
 
-@service_route(
+@api_route(
+    "GET",
     "/v1/identifier-systems",
-    "listIdentifierSystems",
-    "The identifier systems a person's identifiers may use",
+    operation_id="listIdentifierSystems",
+    tag="people",
+    summary="The identifier systems a person's identifiers may use",
     returns=IdentifierSystemList,
     description="Interop R1: each system's URI, the alias accepted for it on input, its format and whether it is "
-    "unique only within its issuer. Public: it holds no one's data.",
+    "unique only within its issuer. Any signed-in caller may read it: it holds no one's data.",
 )
 async def list_identifier_systems() -> Response[bytes]:
     return json_response(REGISTRY)
