@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
 from typing import Any
 
 import msgspec
 from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from sos_api.app import create_app
+from sos_api.db.embedded import async_url
+from sos_api.people import queries
 from sos_api.settings import Settings
 from tests.api.conftest import TokenFactory
 
@@ -191,8 +197,42 @@ async def test_two_forces_may_issue_the_same_reference(module_client: AsyncTestC
     assert no_force.status_code == 400, no_force.text
 
 
-async def test_the_identifier_system_registry_is_published(module_client: AsyncTestClient[Any]) -> None:
-    registry = {s["alias"]: s for s in (await module_client.get("/v1/identifier-systems")).json()["items"]}
+async def test_the_identifier_system_registry_is_published(
+    module_client: AsyncTestClient[Any], auth: TokenFactory
+) -> None:
+    listed = await module_client.get("/v1/identifier-systems", headers=auth("child"))
+    registry = {s["alias"]: s for s in listed.json()["items"]}
     assert (registry["nhs_number"]["uri"], registry["nhs_number"]["per_issuer"]) == (NHS, False)
     assert (registry["police_crime_ref"]["uri"], registry["police_crime_ref"]["per_issuer"]) == (CRIME_REF, True)
     assert registry["la_person_id"]["uri"] == "https://sos-casework.org.uk/id/la/{la_code}/person"
+
+
+async def test_an_upsert_waits_for_another_on_the_same_identifier(
+    module_client: AsyncTestClient[Any], module_database: str, auth: TokenFactory
+) -> None:
+    """Two upserts racing on a new identifier would both create: the identifier is locked for the transaction, so
+    the second waits for the first (here another connection holding the lock for a second) and then goes on."""
+    number = nhs_number(110)
+    locked = threading.Event()
+
+    async def hold_the_lock() -> None:
+        engine = create_async_engine(async_url(module_database))
+        try:
+            async with engine.begin() as other:
+                await queries.lock_identifier(other, "845", NHS, "", number)
+                locked.set()
+                await asyncio.sleep(1.0)
+        finally:
+            await engine.dispose()
+
+    holder = threading.Thread(target=asyncio.run, args=(hold_the_lock(),))
+    holder.start()
+    try:
+        assert locked.wait(10)
+        started = time.monotonic()
+        made = await module_client.put(upsert_url(NHS, number), json=person(number), headers=auth())
+        waited = time.monotonic() - started
+    finally:
+        holder.join()
+    assert made.status_code == 201, made.text
+    assert waited > 0.8, "the upsert did not wait for the identifier's lock"
