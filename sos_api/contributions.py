@@ -38,6 +38,7 @@ from sos_schema import (
     ContributionSubject,
     RecordMeta,
 )
+from sos_schema.identifiers import in_council
 
 from . import idempotency, problems
 from .audit import record as audit
@@ -85,9 +86,11 @@ def _live_people(la_code: str) -> sa.Select[Any]:
 
 
 async def by_identifier(conn: AsyncConnection, la_code: str, subject: ContributionSubject | None) -> set[UUID]:
-    """The council's people holding any identifier the contributor sent (each system's own value)."""
-    pairs = [(i.system.value, i.value) for i in subject.identifiers] if subject else []
-    held = sa.tuple_(person_identifiers.c.system, person_identifiers.c.value)
+    """The council's people holding any identifier the contributor sent (each system's own value; the issuer too
+    where the system is issued per force or council)."""
+    sent = in_council(subject.identifiers, la_code) if subject else []
+    pairs = [(str(i.system), i.key_issuer, i.value) for i in sent]
+    held = sa.tuple_(person_identifiers.c.system, person_identifiers.c.issuer, person_identifiers.c.value)
     query = sa.select(person_identifiers.c.person_id).where(
         person_identifiers.c.la_code == la_code,
         held.in_(pairs) if pairs else sa.false(),

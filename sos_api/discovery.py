@@ -71,7 +71,7 @@ def configuration(settings: Settings, base_url: str) -> ApiConfiguration:
         )
     access: dict[str, set[str]] = {}
     for rule in OPERATIONS.values():
-        access.setdefault(rule.resource, set()).add(rule.access)
+        access.setdefault(rule.resource, set()).update(rule.access)
     scopes = [
         f"system/{resource}.{''.join(sorted(letters, key='cruds'.index))}" for resource, letters in access.items()
     ]

@@ -71,11 +71,13 @@ def api_route(
     raw: bool = False,
     idempotent: bool = False,
     description: str | None = None,
+    alternate: int | None = None,
 ) -> Callable[[Callable[..., Any]], Any]:
     """Declare a route: its operationId, what it takes and returns, and every problem status it can send.
 
-    `raw` documents a JSON object response that has no schema of ours (the JWKS). `idempotent` says the handler
-    honours `Idempotency-Key` (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused)."""
+    `raw` documents a JSON object response that has no schema of ours (the JWKS); `alternate` a second success
+    status with the same body (an upsert's 200 or 201). `idempotent` says the handler honours `Idempotency-Key`
+    (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused)."""
     statuses = set(problems_) | {400, 500}
     if idempotent:
         statuses |= {409, 422}
@@ -108,6 +110,7 @@ def api_route(
                 "public": public,
                 "raw": raw,
                 "idempotent": idempotent,
+                "alternate": alternate,
             }
         },
     )

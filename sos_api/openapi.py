@@ -123,8 +123,9 @@ def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: di
         }
     else:
         operation.pop("requestBody", None)
-    params = [p for p in operation.get("parameters", []) if p.get("name", "").lower() != "if-match"]
+    params = operation.get("parameters", [])
     if api.get("if_match"):
+        params = [p for p in params if p.get("name", "").lower() != "if-match"]
         params.append(
             {
                 "name": "If-Match",
@@ -148,26 +149,28 @@ def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: di
         operation["parameters"] = params
     success: dict[str, Any] = {"description": "Success"}
     status = int(api.get("status", 200))
-    if status == 201:
-        success["description"] = "Created"
     if api.get("returns") is not None:
         success["content"] = {"application/json": {"schema": _ref(_name_of(api["returns"], names))}}
     elif api.get("raw"):
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
-    headers: dict[str, Any] = {}
-    if api.get("etag"):
-        headers["ETag"] = {"description": 'Version of the record, e.g. W/"3".', "schema": {"type": "string"}}
-    if api.get("location"):
-        headers["Location"] = {"description": "Where the new record can be read.", "schema": {"type": "string"}}
-    if api.get("idempotent"):
-        headers[REPLAYED_HEADER] = {
-            "description": "`true` when this is the stored response to an earlier request with the same "
-            "Idempotency-Key; nothing was written this time.",
-            "schema": {"type": "string", "enum": ["true"]},
-        }
-    if headers:
-        success["headers"] = headers
-    responses: dict[str, Any] = {str(status): success}
+    responses: dict[str, Any] = {}
+    for code in sorted({status, api.get("alternate") or status}):
+        answer = dict(success, description="Created" if code == 201 else "Success")
+        headers: dict[str, Any] = {}
+        if api.get("etag"):
+            headers["ETag"] = {"description": 'Version of the record, e.g. W/"3".', "schema": {"type": "string"}}
+        # Only a response that made something says where it is (an upsert's 200 made nothing).
+        if api.get("location") and (code == 201 or not api.get("alternate")):
+            headers["Location"] = {"description": "Where the new record can be read.", "schema": {"type": "string"}}
+        if api.get("idempotent"):
+            headers[REPLAYED_HEADER] = {
+                "description": "`true` when this is the stored response to an earlier request with the same "
+                "Idempotency-Key; nothing was written this time.",
+                "schema": {"type": "string", "enum": ["true"]},
+            }
+        if headers:
+            answer["headers"] = headers
+        responses[str(code)] = answer
     for problem_status in api.get("problems", []):
         _, title = GENERIC.get(problem_status, ("error", "Error"))
         responses[str(problem_status)] = {

@@ -127,6 +127,11 @@ class IdempotencyKeyInFlight(
 ): ...  # the first is still being written: retry shortly and get its response
 
 
+class AmbiguousIdentifier(
+    ProblemError, status=412, slug="ambiguous-identifier", title="More than one person holds this identifier"
+): ...  # interop R2: an upsert by identifier never picks one of several, and names none of them
+
+
 # Signs of Safety rules with a problem type of their own (domain 3.7), so a client can tell the family which.
 class DangerNotCovered(
     ProblemError, status=422, slug="danger-not-covered", title="An active danger statement has no safety rule"

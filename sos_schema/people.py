@@ -180,7 +180,7 @@ Ethnicity = Annotated[
 ]
 
 # Systems where a person holds one current value at a time; police, court and former-UPN references
-# legitimately run several at once. la_person_id is unique per issuing system, so it is keyed by issuer.
+# legitimately run several at once. A council's own systems hold one current value per council.
 _ONE_CURRENT = frozenset(
     {
         IdentifierSystem.nhs_number,
@@ -188,6 +188,7 @@ _ONE_CURRENT = frozenset(
         IdentifierSystem.uln,
         IdentifierSystem.pnc_id,
         IdentifierSystem.la_person_id,
+        IdentifierSystem.legacy_person_id,
     }
 )
 
@@ -253,19 +254,20 @@ class PersonCreate(Shareable, kw_only=True):
         )
         if self.date_of_death is not None and self.date_of_birth is not None:
             require(self.date_of_death >= self.date_of_birth, "date_of_death is before date_of_birth")
-        seen_values: set[tuple[IdentifierSystem, str]] = set()
+        seen_values: set[tuple[str, str, str]] = set()
         current: set[tuple[IdentifierSystem, str | None]] = set()
         for ident in self.identifiers:
-            value_key = (ident.system, ident.value)
-            require(value_key not in seen_values, f"identifiers lists {ident.system.value} {ident.value} twice")
+            scheme = ident.scheme
+            value_key = (ident.system, ident.key_issuer, ident.value)
+            require(value_key not in seen_values, f"identifiers lists {scheme.alias} {ident.value} twice")
             seen_values.add(value_key)
-            if ident.valid_to is None and ident.system in _ONE_CURRENT:
-                issuer = ident.issuer if ident.system is IdentifierSystem.la_person_id else None
+            if ident.valid_to is None and scheme in _ONE_CURRENT:
+                issuer = ident.issuer if scheme.per_council else None
                 require(
-                    (ident.system, issuer) not in current,
-                    f"more than one current {ident.system.value} identifier; end the old one with valid_to",
+                    (scheme, issuer) not in current,
+                    f"more than one current {scheme.alias} identifier; end the old one with valid_to",
                 )
-                current.add((ident.system, issuer))
+                current.add((scheme, issuer))
         require(
             self.nhs_number_absent_reason is None or (IdentifierSystem.nhs_number, None) not in current,
             "nhs_number_absent_reason is only for a person without a current NHS number",

@@ -79,8 +79,8 @@ FAMILY_VISIBILITIES = frozenset({"family_shareable"})
 
 
 class Rule(msgspec.Struct, frozen=True):
-    """Who may call one operation. `resource` and `access` (one SMART letter: c r u d s) are what an
-    integration client's scopes must cover, e.g. `system/cases.r`."""
+    """Who may call one operation. `resource` and `access` (SMART letters: c r u d s; every one needed) are what
+    an integration client's scopes must cover, e.g. `system/cases.r`."""
 
     roles: frozenset[Role]
     resource: str
@@ -433,7 +433,8 @@ def scope_covers(scopes: frozenset[str], rule: Rule) -> bool:
     for scope in scopes:
         context, _, rest = scope.partition("/")
         resource, _, letters = rest.rpartition(".")
-        if context == "system" and resource in {rule.resource, "*"} and rule.access in letters:
+        # Every letter the rule needs: an upsert that may create needs both `c` and `u` (interop R2).
+        if context == "system" and resource in {rule.resource, "*"} and all(a in letters for a in rule.access):
             return True
     return False
 

@@ -107,15 +107,19 @@ person_identifiers = Table(
     metadata,
     Column("person_id", UUID(as_uuid=True), nullable=False),
     Column("la_code", String(3), nullable=False),
-    Column("system", String(40), nullable=False),
+    # The system's URI (a council's own systems name the council) and, for systems unique only within their
+    # issuer (a force's crime reference), the issuer; empty for national ones (interop R1).
+    Column("system", String(120), nullable=False),
+    Column("issuer", String(200), nullable=False, server_default=""),
     Column("value", String(64), nullable=False),
-    PrimaryKeyConstraint("person_id", "system", "value"),
+    PrimaryKeyConstraint("person_id", "system", "issuer", "value"),
     ForeignKeyConstraint(["person_id"], ["records.id"]),
 )
 Index(
     "ix_person_identifiers_lookup",
     person_identifiers.c.la_code,
     person_identifiers.c.system,
+    person_identifiers.c.issuer,
     person_identifiers.c.value,
 )
 

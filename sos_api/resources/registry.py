@@ -31,6 +31,8 @@ from ..problems import ProblemError
 NewDoc = Callable[[AsyncConnection, Any, StoredRecord | None, Any, UUID], Awaitable[Any]]
 NextDoc = Callable[[AsyncConnection, Any, StoredRecord, Any], Awaitable[Any]]
 AfterWrite = Callable[[AsyncConnection, Any, Any, StoredRecord | None], Awaitable[None]]
+# A create's `If-None-Exist` condition (interop R2) -> the id of the record that already meets it, or None.
+FindExisting = Callable[[AsyncConnection, Any, str], Awaitable[UUID | None]]
 # What a reader is shown of current records, worked out when they are read (a safety plan is stale when its
 # danger statements changed after it was agreed, BR-09): the records in, the records to show out.
 Present = Callable[[AsyncConnection, Any, list[StoredRecord]], Awaitable[list[StoredRecord]]]
@@ -107,6 +109,10 @@ class Create(Operation):
     lock_parent: bool = False
     # Unique indexes a concurrent writer can trip, and the problem that losing the race is.
     conflicts: Mapping[str, Callable[[], ProblemError]] = field(default_factory=dict)
+    # Create-if-absent (interop R2): with an `If-None-Exist` header, the record already meeting it is answered
+    # (200) instead of a new one made; the hook finds it, inside the create's transaction.
+    if_none_exist: FindExisting | None = None
+    if_none_exist_doc: str = ""
 
 
 @dataclass(frozen=True)

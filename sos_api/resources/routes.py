@@ -10,10 +10,11 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 from uuid import UUID
 
 from litestar import Request, Response
+from litestar.params import HeaderParameter
 
 from sos_schema import EnteredInErrorCreate
 
@@ -225,15 +226,23 @@ def _create(res: Resource) -> Handler:
     assert spec is not None
     path, params = _parent_path(res)
 
-    async def run(request: Request[Any, Any, Any], actor: Actor, **ids: UUID) -> Response[bytes]:
+    async def run(
+        request: Request[Any, Any, Any], actor: Actor, if_none_exist: str | None = None, **ids: UUID
+    ) -> Response[bytes]:
         async def write() -> service.Written:
             body = await read_body(request, body_type)
-            return await service.create(db_of(request), actor, res, _parent_id(res, ids), body)
+            parent_id = _parent_id(res, ids)
+            return await service.create(db_of(request), actor, res, parent_id, body, if_none_exist=if_none_exist)
 
         return await _once(request, actor, res, write, created=True)
 
     doc = {"summary": spec.summary, "description": spec.description, "body": body_type, "returns": res.record.stored}
     problems = (404, *spec.problems) if res.record.parent else spec.problems
+    conditional: dict[str, Any] = {}
+    if spec.if_none_exist is not None:
+        header = HeaderParameter(name="If-None-Exist", max_length=300, description=spec.if_none_exist_doc)
+        params = [*params, ("if_none_exist", Annotated[str | None, header], None)]
+        conditional = {"alternate": 200}
     return _declare(
         res,
         "POST",
@@ -242,6 +251,7 @@ def _create(res: Resource) -> Handler:
         params,
         run,
         **doc,
+        **conditional,
         status=201,
         location=True,
         etag=True,
@@ -324,7 +334,8 @@ async def _once(
     """A write, run at most once per Idempotency-Key (interop R12), answered with what it saved."""
 
     def respond(written: Any) -> Response[bytes]:
-        return _written(res, written, created=created)
+        # A conditional create (If-None-Exist) that found the record made nothing: 200, not 201.
+        return _written(res, written, created=created and written.created)
 
     return await idempotency.once(request, actor, res.kind, write, respond)
 

@@ -41,6 +41,8 @@ class Written(msgspec.Struct, frozen=True):
     id: UUID
     version: int
     doc: bytes
+    # False when a create found the record already there (If-None-Exist) and made none.
+    created: bool = True
 
 
 def error(pointer: str, code: str, detail: str) -> FieldError:
@@ -409,12 +411,28 @@ async def as_read(conn: AsyncConnection, actor: Actor, res: Resource, written: W
     return msgspec.structs.replace(written, doc=shown.doc)
 
 
-async def create(db: Database, actor: Actor, res: Resource, parent_id: UUID | None, body: Any) -> Written:
-    """The standard create: the parent must be visible (404), the kind's rules build version 1."""
+async def create(
+    db: Database, actor: Actor, res: Resource, parent_id: UUID | None, body: Any, *, if_none_exist: str | None = None
+) -> Written:
+    """The standard create: the parent must be visible (404), the kind's rules build version 1. With
+    `if_none_exist` (a kind that declares the hook), the record already meeting it is read instead (interop R2):
+    nothing made, the read recorded; 409 when it exists but the caller may not see it."""
     spec = res.create
     assert spec is not None
     with races(spec.conflicts):
         async with db.begin(actor.scope) as conn:
+            if if_none_exist is not None and spec.if_none_exist is not None:
+                existing = await spec.if_none_exist(conn, actor, if_none_exist)
+                if existing is not None:
+                    stored = await q.select_record(conn, actor.scope, res, existing)
+                    if stored is None:
+                        raise problems.Duplicate(
+                            f"{res.a_title.capitalize()} meeting If-None-Exist is already recorded."
+                        )
+                    await audit.record_rows(conn, actor, "read", [stored])
+                    if res.present is not None:
+                        [stored] = await res.present(conn, actor, [stored])
+                    return Written(stored.id, stored.version, _view(actor, res)(stored.doc), created=False)
             parent = None
             if res.record.parent is not None:
                 parent = await load(conn, actor, resource(res.record.parent), parent_id, lock=spec.lock_parent)

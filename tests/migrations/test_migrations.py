@@ -8,8 +8,10 @@ security, policies, grants, triggers, functions, CHECK constraints) is compared 
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from alembic import command
@@ -195,3 +197,98 @@ def test_downgrade_of_the_newest_revision_leaves_the_previous_schema(empty_datab
             expected[kind] |= {row for row in actual[kind] if "alembic_version" in str(row)}
     difference = schema_difference(expected, actual)
     assert not difference, f"downgrading {head} differs from upgrading to {previous}:\n" + "\n".join(difference)
+
+
+# --- 0010 (interop R1): stored identifiers move from the short codes to the system URIs, in current documents,
+# their history and the lookup rows, with the issuer in the key where the system is issued locally; and back.
+
+OLD_IDENTIFIERS = [
+    {"system": "nhs_number", "value": "9434765919"},
+    {"system": "la_person_id", "value": "PERS01", "issuer": "Mosaic"},
+    {"system": "police_crime_ref", "value": "CR/1/26", "issuer": "Kent"},
+]
+LOOKUP = [("nhs_number", "9434765919"), ("la_person_id", "PERS01"), ("police_crime_ref", "CR/1/26")]
+
+
+def _run(url: str, statements: list[tuple[str, dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+    async def go() -> list[list[tuple[Any, ...]]]:
+        engine = create_async_engine(async_url(url))
+        try:
+            async with engine.begin() as conn:
+                found = []
+                for sql, params in statements:
+                    result = await conn.exec_driver_sql(sql, params)
+                    found.append([tuple(r) for r in result] if result.returns_rows else [])
+                return found
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def test_stored_identifiers_move_to_uris_and_back(empty_database: Callable[[], str]) -> None:
+    url = empty_database()
+    upgrade(url, "0007")
+    person = uuid.uuid4()
+    doc = json.dumps({"id": str(person), "given_names": "Ada", "identifiers": OLD_IDENTIFIERS})
+    insert = [
+        (
+            "INSERT INTO records (id, la_code, kind, version, doc, created_at, updated_at) "
+            "VALUES ($1, '845', 'person', 1, $2::jsonb, now(), now())",
+            (person, doc),
+        ),
+        (
+            "INSERT INTO record_versions (record_id, version, la_code, doc, recorded_at, recorded_by) "
+            "VALUES ($1, 1, '845', $2::jsonb, now(), 'test')",
+            (person, doc),
+        ),
+        *[
+            (
+                "INSERT INTO person_identifiers (person_id, la_code, system, value) VALUES ($1, '845', $2, $3)",
+                (person, s, v),
+            )
+            for s, v in LOOKUP
+        ],
+    ]
+    _run(url, insert)  # type: ignore[arg-type]
+    upgrade(url, "0010")
+    [[(current,)], [(history,)], lookup] = _run(
+        url,
+        [
+            ("SELECT doc FROM records WHERE id = $1", (person,)),  # type: ignore[list-item]
+            ("SELECT doc FROM record_versions WHERE record_id = $1", (person,)),  # type: ignore[list-item]
+            ("SELECT system, issuer, value FROM person_identifiers WHERE person_id = $1", (person,)),  # type: ignore[list-item]
+        ],
+    )
+    expected = [
+        {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"},
+        # The council's own id names the council; the system name it carried as issuer is kept as the source.
+        {
+            "system": "https://sos-casework.org.uk/id/la/845/person",
+            "value": "PERS01",
+            "issuer": "845",
+            "source": "Mosaic",
+        },
+        {"system": "https://sos-casework.org.uk/id/police-crime-ref", "value": "CR/1/26", "issuer": "Kent"},
+    ]
+    for stored in (current, history):
+        assert (json.loads(stored) if isinstance(stored, str) else stored)["identifiers"] == expected
+    assert sorted(lookup) == [
+        ("https://fhir.nhs.uk/Id/nhs-number", "", "9434765919"),
+        ("https://sos-casework.org.uk/id/la/845/person", "", "PERS01"),
+        ("https://sos-casework.org.uk/id/police-crime-ref", "Kent", "CR/1/26"),
+    ]
+    downgrade(url, "0007")
+    [[(back,)], lookup] = _run(
+        url,
+        [
+            ("SELECT doc FROM records WHERE id = $1", (person,)),  # type: ignore[list-item]
+            ("SELECT system, value FROM person_identifiers WHERE person_id = $1", (person,)),  # type: ignore[list-item]
+        ],
+    )
+    assert [i["system"] for i in (json.loads(back) if isinstance(back, str) else back)["identifiers"]] == [
+        "nhs_number",
+        "la_person_id",
+        "police_crime_ref",
+    ]
+    assert sorted(lookup) == sorted(LOOKUP)

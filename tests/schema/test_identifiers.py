@@ -10,8 +10,10 @@ import msgspec
 import pytest
 
 from sos_schema import (
+    IDENTIFIER_SYSTEMS,
     Identifier,
     IdentifierSystem,
+    in_council,
     is_test_nhs_number,
     nhs_number_is_valid,
     normalise_identifier,
@@ -116,3 +118,57 @@ def test_identifier_is_stored_in_canonical_form(system: str, value: str, stored:
     assert decoded.value == stored
     again = msgspec.json.decode(msgspec.json.encode(decoded), type=Identifier)
     assert again == decoded
+
+
+@pytest.mark.parametrize(
+    ("sent", "answered", "issuer"),
+    [
+        ({"system": "nhs_number", "value": "9434765919"}, "https://fhir.nhs.uk/Id/nhs-number", None),
+        (
+            {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"},
+            "https://fhir.nhs.uk/Id/nhs-number",
+            None,
+        ),
+        ({"system": "upn", "value": "B801200005001"}, "https://sos-casework.org.uk/id/upn", None),
+        (
+            {"system": "la_person_id", "value": "P1", "issuer": "845"},
+            "https://sos-casework.org.uk/id/la/845/person",
+            "845",
+        ),
+        (
+            {"system": "https://sos-casework.org.uk/id/la/846/legacy-person", "value": "P1"},
+            "https://sos-casework.org.uk/id/la/846/legacy-person",
+            "846",
+        ),
+    ],
+)
+def test_aliases_are_accepted_and_uris_answered(sent: dict[str, str], answered: str, issuer: str | None) -> None:
+    """Interop R1: the short codes are input aliases; what is stored and returned is the system's URI."""
+    decoded = msgspec.convert(sent, type=Identifier)
+    encoded = msgspec.to_builtins(decoded)
+    assert (encoded["system"], encoded["issuer"]) == (answered, issuer)
+    assert msgspec.convert(encoded, type=Identifier) == decoded
+
+
+def test_the_registry_names_every_system_once() -> None:
+    uris = [s.uri for s in IDENTIFIER_SYSTEMS]
+    assert len(set(uris)) == len(uris) == len(IdentifierSystem)
+    by_alias = {s.alias: s for s in IDENTIFIER_SYSTEMS}
+    assert by_alias["nhs_number"].uri == "https://fhir.nhs.uk/Id/nhs-number"
+    assert by_alias["la_person_id"].per_council
+    assert by_alias["la_person_id"].per_issuer
+    assert by_alias["police_crime_ref"].per_issuer
+    assert not by_alias["police_crime_ref"].per_council
+    assert not by_alias["nhs_number"].per_issuer
+
+
+def test_a_councils_own_id_with_no_council_is_bound_to_the_persons() -> None:
+    unbound = msgspec.convert({"system": "la_person_id", "value": "P1"}, type=Identifier)
+    assert unbound.issuer is None
+    assert unbound.scheme is IdentifierSystem.la_person_id
+    [bound] = in_council([unbound], "845")
+    assert (bound.system, bound.issuer, bound.scheme) == (
+        "https://sos-casework.org.uk/id/la/845/person",
+        "845",
+        IdentifierSystem.la_person_id,
+    )

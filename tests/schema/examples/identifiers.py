@@ -8,7 +8,9 @@ from 1900-1903 (before the PNC existed).
 
 from typing import Any
 
-from sos_schema import Identifier
+import msgspec
+
+from sos_schema import IDENTIFIER_SYSTEMS, Identifier, IdentifierSystemInfo, IdentifierSystemList
 
 # --- NHS number: weights 10..2 on digits 1-9; check = 11 - (total mod 11); 11 -> 0; 10 -> never issued ---
 NHS_VALID: list[str] = [
@@ -130,6 +132,9 @@ PNC_INVALID: list[str] = [
 ]
 
 VALID: list[tuple[type, dict[str, Any]]] = [
+    # the registry as GET /v1/identifier-systems publishes it
+    (IdentifierSystemList, msgspec.to_builtins(IdentifierSystemList(items=list(IDENTIFIER_SYSTEMS)))),
+    (IdentifierSystemInfo, msgspec.to_builtins(IDENTIFIER_SYSTEMS[0])),
     *[(Identifier, {"system": "nhs_number", "value": v}) for v in NHS_VALID],
     *[(Identifier, {"system": "upn", "value": v}) for v in UPN_VALID],
     *[(Identifier, {"system": "pnc_id", "value": v, "issuer": "Synthetic Constabulary"}) for v in PNC_VALID],
@@ -149,6 +154,11 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     (Identifier, {"system": "uln", "value": "1234567890"}),
     (Identifier, {"system": "la_person_id", "value": "PERS0001234", "issuer": "845"}),
     (Identifier, {"system": "la_person_id", "value": "  PERS0001234  "}),
+    # interop R1: the registered URIs, a council's own naming the council
+    (Identifier, {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"}),
+    (Identifier, {"system": "https://sos-casework.org.uk/id/la/845/person", "value": "PERS0001234"}),
+    (Identifier, {"system": "https://sos-casework.org.uk/id/la/845/legacy-person", "value": "A1", "issuer": "845"}),
+    (Identifier, {"system": "https://sos-casework.org.uk/id/police-crime-ref", "value": "CR/1", "issuer": "Kent"}),
     (Identifier, {"system": "police_crime_ref", "value": "CR/0012345/26", "issuer": "Synthetic Constabulary"}),
     (Identifier, {"system": "police_ppn_ref", "value": "PPN-26-000123", "issuer": "Synthetic Constabulary"}),
     (Identifier, {"system": "court_case_no", "value": "ZZ26C00001"}),
@@ -187,7 +197,16 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
     ),
     (Identifier, {"system": "other", "value": "   "}, "start with a letter or digit", True),
     (Identifier, {"system": "other", "value": "x" * 65}, "$.value", False),
-    (Identifier, {"system": "passport", "value": "123"}, "$.system", False),
+    (Identifier, {"system": "passport", "value": "123"}, "not a registered identifier system", True),
+    (Identifier, {"system": "https://example.org/id/x", "value": "123"}, "not a registered identifier system", True),
+    (Identifier, {"system": "ftp://x", "value": "123"}, "$.system", False),
+    (Identifier, {"system": "la_person_id", "value": "P1", "issuer": "Mosaic"}, "3-digit LA code", True),
+    (
+        Identifier,
+        {"system": "https://sos-casework.org.uk/id/la/845/person", "value": "P1", "issuer": "846"},
+        "not the council named in the system URI",
+        True,
+    ),
     (
         Identifier,
         {"system": "upn", "value": "B801200005001", "verification": "01"},

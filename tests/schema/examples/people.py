@@ -101,9 +101,13 @@ VALID: list[tuple[type, dict[str, Any]]] = [
                 # an old NHS number ended, a new one current: history is kept
                 {"system": "nhs_number", "value": "9990000182", "valid_to": "2020-01-01"},
                 {"system": "nhs_number", "value": "9434765919", "valid_from": "2020-01-02"},
-                {"system": "la_person_id", "value": "PERS01", "issuer": "Mosaic"},
-                {"system": "la_person_id", "value": "A99", "issuer": "Legacy CMS"},
+                {"system": "https://sos-casework.org.uk/id/la/845/person", "value": "PERS01", "issuer": "845"},
+                {"system": "legacy_person_id", "value": "A99", "issuer": "845"},
+                # another council's person id for them too: one current per council
+                {"system": "la_person_id", "value": "PERS01", "issuer": "846"},
                 {"system": "police_crime_ref", "value": "CR/1/26", "issuer": "Synthetic Constabulary"},
+                # two forces may issue the same reference
+                {"system": "police_crime_ref", "value": "CR/1/26", "issuer": "Another Constabulary"},
                 {"system": "police_crime_ref", "value": "CR/2/26", "issuer": "Synthetic Constabulary"},
             ],
             "visibility": "professionals_only",
@@ -168,8 +172,8 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
         {
             **CHILD_PERSON,
             "identifiers": [
-                {"system": "la_person_id", "value": "PERS01", "issuer": "Mosaic"},
-                {"system": "la_person_id", "value": "PERS02", "issuer": "Mosaic"},
+                {"system": "la_person_id", "value": "PERS01", "issuer": "845"},
+                {"system": "https://sos-casework.org.uk/id/la/845/person", "value": "PERS02"},
             ],
         },
         "more than one current la_person_id",

@@ -8,7 +8,7 @@ Neither returns a row of data; the caller's transaction then enters those counci
 `enter_councils`) and reads through the policy as always.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-03 10:30:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sos_api.db.kind_check import add_kinds, remove_kinds
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
