@@ -10,6 +10,7 @@ from litestar.params import HeaderParameter, Parameter
 
 from sos_schema import IDENTIFIER_SYSTEMS, IdentifierSystemList, Person, PersonCreate
 
+from .. import idempotency
 from ..context import Actor
 from ..http import (
     DEFAULT_LIMIT,
@@ -24,6 +25,7 @@ from ..http import (
     page_of,
     read_body,
 )
+from ..resources.service import Written
 from . import service
 
 IDENTIFIER_HELP = (
@@ -104,6 +106,7 @@ UPSERT = (
     location=True,
     etag=True,
     problems_=(404, 412, 428),
+    idempotent=True,
 )
 async def upsert_person(
     request: Request[Any, Any, Any],
@@ -112,12 +115,19 @@ async def upsert_person(
     issuer: IssuerFilter = None,
     if_match: OptionalIfMatch = None,
 ) -> Response[bytes]:
-    expected = expected_version(request) if if_match is not None else None
-    body = await read_body(request, PersonCreate)
-    written = await service.upsert_person(db_of(request), actor, identifier, issuer, expected, body)
-    if written.created:
-        return json_response(written.doc, status=201, version=written.version, location=f"/v1/people/{written.id}")
-    return json_response(written.doc, version=written.version)
+    async def write() -> Written:
+        expected = expected_version(request) if if_match is not None else None
+        body = await read_body(request, PersonCreate)
+        return await service.upsert_person(db_of(request), actor, identifier, issuer, expected, body)
+
+    def respond(written: Written) -> Response[bytes]:
+        if written.created:
+            location = f"/v1/people/{written.id}"
+            return json_response(written.doc, status=201, version=written.version, location=location)
+        return json_response(written.doc, version=written.version)
+
+    # A nightly sync that lost the answer retries with its Idempotency-Key (interop R12) and gets it again.
+    return await idempotency.once(request, actor, "person", write, respond)
 
 
 REGISTRY = encode(IdentifierSystemList(items=list(IDENTIFIER_SYSTEMS)))

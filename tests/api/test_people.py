@@ -102,6 +102,19 @@ async def test_upsert_creates_then_updates_under_if_match(
     assert [p["id"] for p in found.json()["items"]] == [made.json()["id"]]
 
 
+async def test_a_retried_upsert_is_answered_as_the_first_was(
+    module_client: AsyncTestClient[Any], auth: TokenFactory
+) -> None:
+    """A nightly sync that lost the 201 retries with its Idempotency-Key (interop R12): the same 201, one person."""
+    number, key = nhs_number(120), {"Idempotency-Key": "sync-2026-12-01-000120"}
+    made = await module_client.put(upsert_url(NHS, number), json=person(number), headers=auth() | key)
+    again = await module_client.put(upsert_url(NHS, number), json=person(number), headers=auth() | key)
+    assert (made.status_code, again.status_code, again.headers["idempotency-replayed"]) == (201, 201, "true")
+    assert (again.json(), again.headers["location"]) == (made.json(), made.headers["location"])
+    found = await module_client.get(f"/v1/people?identifier={NHS}%7C{number}", headers=auth())
+    assert [p["id"] for p in found.json()["items"]] == [made.json()["id"]]
+
+
 async def test_upsert_refuses_if_match_when_no_one_holds_it(
     module_client: AsyncTestClient[Any], auth: TokenFactory
 ) -> None:
