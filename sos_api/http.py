@@ -75,12 +75,13 @@ def api_route(
     """Declare a route: its operationId, what it takes and returns, and every problem status it can send.
 
     `raw` documents a JSON object response that has no schema of ours (the JWKS). `idempotent` says the handler
-    honours `Idempotency-Key` (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused)."""
+    honours `Idempotency-Key` (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused). Every
+    route needing a token is rate limited (429, sos_api/rate_limit.py); public ones never are."""
     statuses = set(problems_) | {400, 500}
     if idempotent:
         statuses |= {409, 422}
     if not public:
-        statuses |= {401, 403}
+        statuses |= {401, 403, 429}
     if body is not None:
         statuses |= {413, 415, 422}
     if if_match:
