@@ -107,12 +107,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     idempotency_key_hours: KeyHours = 24
     # SOS_RATE_LIMIT_WINDOW_SECONDS: the rate-limit window (1 to 3600), aligned to the clock (sos_api/rate_limit.py).
     rate_limit_window_seconds: WindowSeconds = 60
-    # SOS_RATE_LIMIT_USER_REQUESTS: requests per window for each interactive caller (at least 1). High enough for
-    # a busy screen and for the contract suite; it stops runaway scripts, not people.
-    rate_limit_user_requests: Requests = 6000
+    # SOS_RATE_LIMIT_USER_REQUESTS: requests per window for each interactive caller (at least 1). A ceiling that
+    # stops runaway scripts, not people, and well above the contract suite (thousands a minute from one token).
+    rate_limit_user_requests: Requests = 12_000
     # SOS_RATE_LIMIT_CLIENT_REQUESTS: requests per window for each integration client or partner system (at least
     # the user allowance): nightly batches send ~100 records a request, so this is room for large councils.
-    rate_limit_client_requests: Requests = 30000
+    rate_limit_client_requests: Requests = 60_000
     # SOS_RATE_LIMIT_WORKERS: worker processes across all replicas (at least 1); each enforces its share.
     rate_limit_workers: Workers = 1
 

@@ -78,8 +78,8 @@ BAD: list[tuple[str, str, str]] = [
     ("SOS_RATE_LIMIT_WORKERS", "0", "SOS_RATE_LIMIT_WORKERS: expected an integer from 1 to 10000, got '0'"),
     (
         "SOS_RATE_LIMIT_CLIENT_REQUESTS",
-        "5999",
-        "SOS_RATE_LIMIT_CLIENT_REQUESTS: must be at least SOS_RATE_LIMIT_USER_REQUESTS (6000), got 5999",
+        "11999",
+        "SOS_RATE_LIMIT_CLIENT_REQUESTS: must be at least SOS_RATE_LIMIT_USER_REQUESTS (12000), got 11999",
     ),
     (
         "SOS_UNSAFE_SCALE_AT_OR_BELOW",
