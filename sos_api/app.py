@@ -27,6 +27,7 @@ from .db.embedded import embedded_app_url, stop_embedded
 from .db.engine import Database
 from .discovery import api_configuration
 from .http import Cursors, encode, json_response, service_route
+from .rate_limit import RateLimiter, RateLimitMiddleware
 from .request_log import RequestLogMiddleware
 from .settings import Settings
 
@@ -146,7 +147,12 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
         ],
         after_exception=[record_denial],
         lifespan=[lifespan],
-        middleware=[RequestLogMiddleware, RequestIdMiddleware, DefineMiddleware(BearerAuthMiddleware)],
+        middleware=[
+            RequestLogMiddleware,
+            RequestIdMiddleware,
+            DefineMiddleware(BearerAuthMiddleware),
+            RateLimitMiddleware,  # after authentication: it counts the verified caller
+        ],
         exception_handlers=problems.EXCEPTION_HANDLERS,
         dependencies={"actor": Provide(provide_actor)},
         request_max_body_size=settings.max_body_bytes,
@@ -156,6 +162,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
                 "settings": settings,
                 "verifier": TokenVerifier(settings),
                 "cursors": Cursors(cursor_secret(settings)),
+                "rate_limiter": RateLimiter(settings),
             }
         ),
         debug=False,

@@ -34,6 +34,10 @@ class Limits(msgspec.Struct, kw_only=True):
     jwt_leeway_seconds: int
     # How long an Idempotency-Key's response is kept for replay (interop R12: the server publishes its expiry).
     idempotency_key_hours: int
+    # Interop R29: requests per window for each caller; integration clients and partner systems get the larger.
+    rate_limit_window_seconds: int
+    rate_limit_user_requests: int
+    rate_limit_client_requests: int
 
 
 class ApiConfiguration(msgspec.Struct, kw_only=True):
@@ -88,6 +92,9 @@ def configuration(settings: Settings, base_url: str) -> ApiConfiguration:
             max_page_size=MAX_LIMIT,
             jwt_leeway_seconds=settings.jwt_leeway_seconds,
             idempotency_key_hours=settings.idempotency_key_hours,
+            rate_limit_window_seconds=settings.rate_limit_window_seconds,
+            rate_limit_user_requests=settings.rate_limit_user_requests,
+            rate_limit_client_requests=settings.rate_limit_client_requests,
         ),
         webhook_signing_keys=[],
     )

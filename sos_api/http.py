@@ -77,12 +77,13 @@ def api_route(
 
     `raw` documents a JSON object response that has no schema of ours (the JWKS); `alternate` a second success
     status with the same body (an upsert's 200 or 201). `idempotent` says the handler honours `Idempotency-Key`
-    (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused)."""
+    (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused). Every route needing a token is rate
+    limited (429, sos_api/rate_limit.py); public ones never are."""
     statuses = set(problems_) | {400, 500}
     if idempotent:
         statuses |= {409, 422}
     if not public:
-        statuses |= {401, 403}
+        statuses |= {401, 403, 429}
     if body is not None:
         statuses |= {413, 415, 422}
     if if_match:

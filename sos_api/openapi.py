@@ -20,6 +20,7 @@ from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import PATTERN as IDEMPOTENCY_PATTERN
 from .idempotency import REPLAYED as REPLAYED_HEADER
 from .problems import GENERIC, PROBLEM_MEDIA_TYPE
+from .rate_limit import LIMIT, REMAINING, RESET, RETRY_AFTER
 
 TITLE = "Signs of Safety casework API"
 VERSION = "1.0.0"
@@ -35,7 +36,34 @@ danger statements with safety goals, and 0-10 scaling judgements over time.
 * Send `Idempotency-Key` on a POST or PUT to make it safe to retry: a retry gets the first response again
   (`Idempotency-Replayed: true`) for 24 hours; the same key with another request is 422, while the first still
   runs 409.
+* Each caller has a quota of requests per window (`limits` in `/.well-known/api-configuration`; integration
+  clients get more). Responses carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds);
+  over the quota the answer is 429 `rate-limited` with `Retry-After` (seconds).
 """
+# The quota headers (sos_api/rate_limit.py) on every response of a rate-limited operation that the limiter lets
+# through, and on its 429 with Retry-After.
+QUOTA_HEADERS: dict[str, Any] = {
+    LIMIT: {
+        "description": "Requests allowed to this caller in the current window.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    REMAINING: {
+        "description": "Requests this caller has left in the current window.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    RESET: {
+        "description": "Seconds until the window ends and the quota is whole again.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    },
+}
+RETRY_AFTER_HEADER: dict[str, Any] = {
+    "description": "Seconds to wait before trying again.",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = HERE.parent / "openapi" / "openapi.json"
 
@@ -153,6 +181,7 @@ def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: di
         success["content"] = {"application/json": {"schema": _ref(_name_of(api["returns"], names))}}
     elif api.get("raw"):
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
+    limited = not api.get("public")
     responses: dict[str, Any] = {}
     for code in sorted({status, api.get("alternate") or status}):
         answer = dict(success, description="Created" if code == 201 else "Success")
@@ -168,8 +197,10 @@ def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: di
                 "Idempotency-Key; nothing was written this time.",
                 "schema": {"type": "string", "enum": ["true"]},
             }
+        if limited:
+            headers.update(QUOTA_HEADERS)
         if headers:
-            answer["headers"] = headers
+            answer["headers"] = dict(sorted(headers.items()))
         responses[str(code)] = answer
     for problem_status in api.get("problems", []):
         _, title = GENERIC.get(problem_status, ("error", "Error"))
@@ -177,6 +208,8 @@ def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: di
             "description": title,
             "content": {PROBLEM_MEDIA_TYPE: {"schema": _ref("Problem")}},
         }
+        if problem_status == 429:
+            responses["429"]["headers"] = dict(sorted({**QUOTA_HEADERS, RETRY_AFTER: RETRY_AFTER_HEADER}.items()))
     operation["responses"] = dict(sorted(responses.items()))
     if api.get("public"):
         operation["security"] = []

@@ -132,6 +132,10 @@ class AmbiguousIdentifier(
 ): ...  # interop R2: an upsert by identifier never picks one of several, and names none of them
 
 
+# Interop R29 (sos_api/rate_limit.py): carries Retry-After and the RateLimit headers.
+class RateLimited(ProblemError, status=429): ...
+
+
 # Signs of Safety rules with a problem type of their own (domain 3.7), so a client can tell the family which.
 class DangerNotCovered(
     ProblemError, status=422, slug="danger-not-covered", title="An active danger statement has no safety rule"

@@ -28,6 +28,10 @@ ScaleNumber = Annotated[int, msgspec.Meta(ge=0, le=10)]
 RetentionDays = Annotated[int, msgspec.Meta(ge=35, le=3650)]
 # Interop R12: long enough for a client's retries overnight, short enough that copies of records do not linger.
 KeyHours = Annotated[int, msgspec.Meta(ge=1, le=168)]
+# Interop R29: a window from a second to an hour; quotas and the worker count at least 1.
+WindowSeconds = Annotated[int, msgspec.Meta(ge=1, le=3600)]
+Requests = Annotated[int, msgspec.Meta(ge=1)]
+Workers = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -101,6 +105,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # SOS_IDEMPOTENCY_KEY_HOURS: how long a write's Idempotency-Key and its response are kept for replay (1 to 168);
     # expired keys are pruned by `sos-api prune-idempotency-keys`.
     idempotency_key_hours: KeyHours = 24
+    # SOS_RATE_LIMIT_WINDOW_SECONDS: the rate-limit window (1 to 3600), aligned to the clock (sos_api/rate_limit.py).
+    rate_limit_window_seconds: WindowSeconds = 60
+    # SOS_RATE_LIMIT_USER_REQUESTS: requests per window for each interactive caller (at least 1). A ceiling that
+    # stops runaway scripts, not people: 2,000 a second for a minute, above what one worker serves one caller (a
+    # load test, the contract suite), so only a loop on several replicas meets it. Lower it for a quota.
+    rate_limit_user_requests: Requests = 120_000
+    # SOS_RATE_LIMIT_CLIENT_REQUESTS: requests per window for each integration client or partner system (at least
+    # the user allowance): nightly batches send ~100 records a request, so this is room for large councils.
+    rate_limit_client_requests: Requests = 600_000
+    # SOS_RATE_LIMIT_WORKERS: worker processes across all replicas (at least 1); each enforces its share.
+    rate_limit_workers: Workers = 1
+
+    def __post_init__(self) -> None:
+        if self.rate_limit_client_requests < self.rate_limit_user_requests:
+            raise SettingsError(
+                "SOS_RATE_LIMIT_CLIENT_REQUESTS: must be at least SOS_RATE_LIMIT_USER_REQUESTS "
+                f"({self.rate_limit_user_requests}), got {self.rate_limit_client_requests}"
+            )
 
     @property
     def embedded(self) -> bool:

@@ -40,6 +40,10 @@ GOOD: list[tuple[str, str, str, Any]] = [
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "10", "unsafe_scale_at_or_below", 10),
     ("SOS_CHANGES_RETENTION_DAYS", "90", "changes_retention_days", 90),
     ("SOS_IDEMPOTENCY_KEY_HOURS", "168", "idempotency_key_hours", 168),
+    ("SOS_RATE_LIMIT_WINDOW_SECONDS", "3600", "rate_limit_window_seconds", 3600),
+    ("SOS_RATE_LIMIT_USER_REQUESTS", "1", "rate_limit_user_requests", 1),
+    ("SOS_RATE_LIMIT_CLIENT_REQUESTS", "100000", "rate_limit_client_requests", 100_000),
+    ("SOS_RATE_LIMIT_WORKERS", "8", "rate_limit_workers", 8),
 ]
 
 # (variable, value, the whole message)
@@ -65,6 +69,18 @@ BAD: list[tuple[str, str, str]] = [
     ("SOS_CHANGES_RETENTION_DAYS", "34", "SOS_CHANGES_RETENTION_DAYS: expected an integer from 35 to 3650, got '34'"),
     ("SOS_UNSAFE_SCALE_AT_OR_BELOW", "-1", "SOS_UNSAFE_SCALE_AT_OR_BELOW: expected an integer from 0 to 10, got '-1'"),
     ("SOS_IDEMPOTENCY_KEY_HOURS", "0", "SOS_IDEMPOTENCY_KEY_HOURS: expected an integer from 1 to 168, got '0'"),
+    (
+        "SOS_RATE_LIMIT_WINDOW_SECONDS",
+        "0",
+        "SOS_RATE_LIMIT_WINDOW_SECONDS: expected an integer from 1 to 3600, got '0'",
+    ),
+    ("SOS_RATE_LIMIT_USER_REQUESTS", "0", "SOS_RATE_LIMIT_USER_REQUESTS: expected an integer of at least 1, got '0'"),
+    ("SOS_RATE_LIMIT_WORKERS", "0", "SOS_RATE_LIMIT_WORKERS: expected an integer from 1 to 10000, got '0'"),
+    (
+        "SOS_RATE_LIMIT_CLIENT_REQUESTS",
+        "119999",
+        "SOS_RATE_LIMIT_CLIENT_REQUESTS: must be at least SOS_RATE_LIMIT_USER_REQUESTS (120000), got 119999",
+    ),
     (
         "SOS_UNSAFE_SCALE_AT_OR_BELOW",
         "3.5",

@@ -219,3 +219,21 @@ def test_operation_has_an_access_rule(operation: dict[str, Any]) -> None:
     operation_id = operation.get("operationId")
     assert operation_id in OPERATIONS or operation_id in PUBLIC_OPERATIONS, operation_id
     assert is_public(operation) == (operation_id in PUBLIC_OPERATIONS), (operation_id, operation.get("security"))
+
+
+QUOTA_HEADERS = {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}
+
+
+@pytest.mark.parametrize("operation", operation_params("rate-limit"))
+def test_rate_limit_is_documented(operation: dict[str, Any]) -> None:
+    """Interop R29: every operation needing a token documents its 429 with Retry-After, and the quota headers on
+    its success; the public service routes are never limited and say nothing of it."""
+    responses = operation["responses"]
+    if is_public(operation):
+        assert "429" not in responses
+        return
+    assert "429" in responses, "no 429 rate-limited response"
+    assert set(responses["429"].get("headers", {})) == QUOTA_HEADERS | {"Retry-After"}
+    for status, response in responses.items():
+        if status.startswith("2"):
+            assert set(response.get("headers", {})) >= QUOTA_HEADERS, status
