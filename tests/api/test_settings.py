@@ -42,7 +42,7 @@ GOOD: list[tuple[str, str, str, Any]] = [
     ("SOS_IDEMPOTENCY_KEY_HOURS", "168", "idempotency_key_hours", 168),
     ("SOS_RATE_LIMIT_WINDOW_SECONDS", "3600", "rate_limit_window_seconds", 3600),
     ("SOS_RATE_LIMIT_USER_REQUESTS", "1", "rate_limit_user_requests", 1),
-    ("SOS_RATE_LIMIT_CLIENT_REQUESTS", "100000", "rate_limit_client_requests", 100_000),
+    ("SOS_RATE_LIMIT_CLIENT_REQUESTS", "1000000", "rate_limit_client_requests", 1_000_000),
     ("SOS_RATE_LIMIT_WORKERS", "8", "rate_limit_workers", 8),
 ]
 
