@@ -54,7 +54,7 @@ from .context import Actor
 from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
-from .resources.members import not_children
+from .resources.members import not_children, not_of_case
 from .resources.registry import Action, Create, Listing, Names, Record, Replace, Resource, register, resource
 from .resources.service import error, fields_of, load, new_meta, next_meta, now, refuse, require_existing, today
 from .timescales import add_months, add_working_days, due, due_work, london_date
@@ -123,17 +123,6 @@ async def of_case(
     if ids:
         where.append(q.having_ids(ids))
     return {r.id: r for r in await q.select_where(conn, scope, resource(kind), *where)}
-
-
-async def outside_case(
-    conn: AsyncConnection, actor: Actor, case_id: UUID | None, kind: str, named: Sequence[tuple[str, UUID]]
-) -> list[FieldError]:
-    """Each id named (at its JSON Pointer) is a record of `kind` of this case."""
-    if not named:
-        return []
-    found = await of_case(conn, actor.scope, kind, case_id, [i for _, i in named])
-    title = resource(kind).names.title
-    return [error(at, "not_of_case", f"{i} is not a {title} of this case") for at, i in named if i not in found]
 
 
 async def cp_plans(conn: AsyncConnection, scope: Scope, case_id: UUID | None) -> dict[UUID, PlanRecord]:
@@ -357,14 +346,14 @@ async def check_arranged(conn: AsyncConnection, actor: Actor, case_id: UUID | No
     case = msgspec.json.decode((await load(conn, actor, resource("case"), case_id)).doc, type=Case)
     errors = await not_children(conn, actor, case, body.child_ids, "/child_ids/{i}")
     errors += await strategy_errors(conn, actor, case_id, body.strategy_discussion_id)
-    errors += await outside_case(
-        conn, actor, case_id, "assessment_map", [("/map_id", body.map_id)] if body.map_id else []
+    errors += await not_of_case(
+        conn, actor, "assessment_map", case_id, [("/map_id", body.map_id)] if body.map_id else []
     )
     judged = [(f"/judgements/{i}", j) for i, j in enumerate(body.judgements)]
-    errors += await outside_case(conn, actor, case_id, "scaling_judgement", judged)
+    errors += await not_of_case(conn, actor, "scaling_judgement", case_id, judged)
     # Agency reports are contributions the council matched to this case (domain 2.22, POST /v1/contributions).
     reported = [(f"/reports/{i}", r) for i, r in enumerate(body.reports)]
-    errors += await outside_case(conn, actor, case_id, "contribution", reported)
+    errors += await not_of_case(conn, actor, "contribution", case_id, reported)
     if body.held_at is not None and body.held_at > now():
         errors.append(error("/held_at", "in_the_future", "a conference is recorded as held once it has been"))
     refuse(errors, "The conference cannot be recorded:")
@@ -545,11 +534,11 @@ async def check_core_group(
         if body.plan_changes is not None and not later_version(plans, body.plan_changes, plan.id):
             detail = f"{body.plan_changes} is not a later version of the plan {plan.id}"
             errors.append(error("/plan_changes", "not_a_later_version", detail))
-    errors += await outside_case(
-        conn, actor, case_id, "assessment_map", [("/map_id", body.map_id)] if body.map_id else []
+    errors += await not_of_case(
+        conn, actor, "assessment_map", case_id, [("/map_id", body.map_id)] if body.map_id else []
     )
     judged = [(f"/judgements/{i}", j) for i, j in enumerate(body.judgements)]
-    errors += await outside_case(conn, actor, case_id, "scaling_judgement", judged)
+    errors += await not_of_case(conn, actor, "scaling_judgement", case_id, judged)
     if body.held_on > today():
         errors.append(error("/held_on", "in_the_future", "a meeting's notes are recorded once it has met"))
     refuse(errors, "The core group meeting cannot be recorded:")

@@ -42,7 +42,7 @@ from .context import Actor
 from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
-from .resources.members import not_children
+from .resources.members import not_children, not_of_case
 from .resources.registry import Create, Listing, Names, Record, Replace, Resource, register, resource
 from .resources.service import error, fields_of, load, new_meta, next_meta, now, refuse, today
 from .timescales import due, due_work
@@ -117,17 +117,11 @@ async def evidence_outside(
         for i, ref in enumerate(getattr(evidence, f))
     ]
     named = [(at, kind, ref) for at, kind, ref in named if ref is not None]
-    of_case: set[UUID] = set()
-    for kind in {k for _, k, _ in named}:
-        found = await q.select_where(
-            conn, actor.scope, resource(kind), q.having_ids({r for _, k, r in named if k == kind})
-        )
-        of_case |= {f.id for f in found if f.case_id == case_id}
-    errors = [
-        error(at, "not_of_case", f"{ref} is not a {resource(kind).names.title} of this case")
-        for at, kind, ref in named
-        if ref not in of_case
-    ]
+    errors: list[FieldError] = []
+    for kind in dict.fromkeys(k for _, k, _ in named):
+        errors += await not_of_case(conn, actor, kind, case_id, [(at, ref) for at, k, ref in named if k == kind])
+    order = [at for at, _, _ in named]
+    errors.sort(key=lambda e: order.index(e.pointer))
     if evidence.goal_ids:
         dangers = await q.select_where(conn, actor.scope, resource("danger_statement"), records.c.case_id == case_id)
         goals = {msgspec.json.decode(d.doc, type=DangerStatement).safety_goal.id for d in dangers}

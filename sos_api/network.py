@@ -39,6 +39,7 @@ from .context import Actor
 from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
+from .resources.members import not_of_case, records_in_case
 from .resources.registry import Create, Listing, Names, Record, Replace, Resource, register, resource
 from .resources.service import fields_of, load, new_id, new_meta, next_meta, now, refuse, require_existing, today
 
@@ -54,31 +55,12 @@ def optional(at: str, value: UUID | None) -> list[Named]:
     return [(at, value)] if value is not None else []
 
 
-async def in_case(
-    conn: AsyncConnection, actor: Actor, case_id: UUID, kind: str, named: Sequence[Named]
-) -> tuple[dict[UUID, StoredRecord], list[FieldError]]:
-    """The records of `kind` in this case that a body names, and an error for each name that is not one."""
-    if not named:
-        return {}, []
-    res = resource(kind)
-    found = await q.select_where(
-        conn, actor.scope, res, q.having_ids({i for _, i in named}), q.belonging_to("case_id", case_id)
-    )
-    by_id = {r.id: r for r in found}
-    errors = [
-        FieldError(pointer=at, code="not_in_case", detail=f"{i} is not {res.a_title} of this case")
-        for at, i in named
-        if i not in by_id
-    ]
-    return by_id, errors
-
-
 async def written_in_case(
     conn: AsyncConnection, actor: Actor, case_id: UUID, kind: str, named: Sequence[Versioned]
 ) -> list[FieldError]:
     """Each id names a record of `kind` in this case, in a version already written: nobody can have been told,
     or have signed, a version that does not exist yet."""
-    found, errors = await in_case(conn, actor, case_id, kind, [(at, i) for at, i, _, _ in named])
+    found, errors = await records_in_case(conn, actor, kind, case_id, [(at, i) for at, i, _, _ in named])
     return errors + [
         FieldError(pointer=at, code="version_not_written", detail=f"{i} is at version {found[i].version}, not {v}")
         for _, i, at, v in named
@@ -236,7 +218,7 @@ async def check_meeting(conn: AsyncConnection, actor: Actor, case_id: UUID, body
         ("scaling_judgement", [(f"/judgement_ids/{i}", j) for i, j in enumerate(body.judgement_ids)]),
         (KIND, optional("/network_id", body.network_id)),
     ):
-        errors += (await in_case(conn, actor, case_id, kind, named))[1]
+        errors += await not_of_case(conn, actor, kind, case_id, named)
     if body.safety_plan_id is not None:
         plan = ("/safety_plan_id", body.safety_plan_id, "/safety_plan_version", body.safety_plan_version or 1)
         errors += await written_in_case(conn, actor, case_id, "safety_plan", [plan])

@@ -43,9 +43,8 @@ from . import problems
 from .auth.policy import AUDITORS, CASE_WORKERS, CASE_WRITERS, CHILD, COUNCIL_WIDE, FAMILY, MANAGERS, Access, signed_by
 from .auth.roles import Role
 from .context import Actor
-from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
-from .resources.members import not_children
+from .resources.members import not_children, not_of_case
 from .resources.registry import Action, Create, Listing, Names, Record, Replace, Resource, register, resource
 from .resources.service import error, fields_of, load, new_meta, next_meta, now, refuse, require_existing, today
 
@@ -73,18 +72,6 @@ def same_case(named: UUID | None, case_id: UUID) -> list[FieldError]:
 
 def not_later_than_today(on: dt.date, pointer: str) -> list[FieldError]:
     return [error(pointer, "in_the_future", f"{on.isoformat()} is in the future")] if on > today() else []
-
-
-async def records_of_case(
-    conn: AsyncConnection, actor: Actor, kind: str, case_id: UUID, named: list[tuple[str, UUID]]
-) -> list[FieldError]:
-    """Each id names a record of `kind` in this case (a map or judgement discussed belongs to the case)."""
-    if not named:
-        return []
-    found = await q.select_where(conn, actor.scope, resource(kind), q.having_ids({i for _, i in named}))
-    mine = {f.id for f in found if f.case_id == case_id}
-    title = resource(kind).names.title
-    return [error(at, "not_of_case", f"{i} is not a {title} of this case") for at, i in named if i not in mine]
 
 
 # --- case audits ----------------------------------------------------------------------------------------------
@@ -208,9 +195,9 @@ async def checked_group(
     case_id = case_stored.id
     errors = same_case(body.case_id, case_id) + not_later_than_today(body.held_on, "/held_on")
     if body.map_id is not None:
-        errors += await records_of_case(conn, actor, "assessment_map", case_id, [("/map_id", body.map_id)])
+        errors += await not_of_case(conn, actor, "assessment_map", case_id, [("/map_id", body.map_id)])
     judgements = [(f"/judgement_ids/{i}", j) for i, j in enumerate(body.judgement_ids)]
-    errors += await records_of_case(conn, actor, "scaling_judgement", case_id, judgements)
+    errors += await not_of_case(conn, actor, "scaling_judgement", case_id, judgements)
     refuse(errors, "The group supervision cannot be recorded:")
     people = [("/facilitator", body.facilitator), ("/case_presenter", body.case_presenter)]
     people += [("/advisor", body.advisor)] if body.advisor else []

@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import (
     EnteredInError,
-    FieldError,
     RecordMeta,
     SupervisedCase,
     SupervisionRecord,
@@ -35,6 +34,7 @@ from .auth.policy import CASE_WORKERS, COUNCIL_WIDE, SUPERVISORS, Access, Reach,
 from .context import Actor
 from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
+from .resources.members import not_of_case
 from .resources.registry import Create, Listing, Names, Record, Replace, Resource, register, resource
 from .resources.service import (
     error,
@@ -68,18 +68,6 @@ def summary_columns(summary: SupervisionSummary) -> Columns:
     return columns_of(summary, parent_id=summary.supervision_id)
 
 
-async def records_of_case(
-    conn: AsyncConnection, actor: Actor, kind: str, case_id: UUID, named: list[tuple[str, UUID]]
-) -> list[FieldError]:
-    """Each id names a record of `kind` in this case (the map or judgement discussed belongs to the case)."""
-    if not named:
-        return []
-    found = await q.select_where(conn, actor.scope, resource(kind), q.having_ids({i for _, i in named}))
-    mine = {f.id for f in found if f.case_id == case_id}
-    title = resource(kind).names.title
-    return [error(at, "not_of_case", f"{i} is not a {title} of this case") for at, i in named if i not in mine]
-
-
 async def cases_discussed(
     conn: AsyncConnection, actor: Actor, body: SupervisionRecordCreate
 ) -> dict[UUID, StoredRecord]:
@@ -99,10 +87,10 @@ async def cases_discussed(
             continue
         if entry.map_id is not None:
             named = [(f"/cases/{i}/map_id", entry.map_id)]
-            errors += await records_of_case(conn, actor, "assessment_map", entry.case_id, named)
+            errors += await not_of_case(conn, actor, "assessment_map", entry.case_id, named)
         if entry.judgement_id is not None:
             named = [(f"/cases/{i}/judgement_id", entry.judgement_id)]
-            errors += await records_of_case(conn, actor, "scaling_judgement", entry.case_id, named)
+            errors += await not_of_case(conn, actor, "scaling_judgement", entry.case_id, named)
     refuse(errors, "The supervision cannot be recorded:")
     await require_existing(conn, actor, "person", [("/supervisee", body.supervisee)])
     return cases

@@ -1,4 +1,5 @@
-"""Checks every area makes against a case's members: that the people a record is about are the case's children."""
+"""Checks every area makes against its case: that the people a record is about are the case's children, and that
+the records it names (a map, judgements, dangers, reports) are the case's own."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sos_schema import Case, FieldError, MemberRole, Person
 
 from ..context import Actor
 from ..db import records as q
+from ..db.records import StoredRecord
 from .registry import resource
 
 CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
@@ -37,3 +39,34 @@ async def not_children(
             detail = f"BR-20: {child} is an unborn child with no expected date of birth"
             errors.append(FieldError(pointer=at, code="unborn_without_expected_date", detail=detail))
     return errors
+
+
+async def records_in_case(
+    conn: AsyncConnection, actor: Actor, kind: str, case_id: UUID | None, named: Sequence[tuple[str, UUID]]
+) -> tuple[dict[UUID, StoredRecord], list[FieldError]]:
+    """The records of `kind` a body names (each id at its JSON Pointer) that are this case's, as the caller may see
+    them, and a `not_of_case` error for each that is not."""
+    if not named:
+        return {}, []
+    res = resource(kind)
+    found = (
+        await q.select_where(
+            conn, actor.scope, res, q.having_ids({i for _, i in named}), q.belonging_to("case_id", case_id)
+        )
+        if case_id is not None
+        else []
+    )
+    by_id = {r.id: r for r in found}
+    errors = [
+        FieldError(pointer=at, code="not_of_case", detail=f"{i} is not {res.a_title} of this case")
+        for at, i in named
+        if i not in by_id
+    ]
+    return by_id, errors
+
+
+async def not_of_case(
+    conn: AsyncConnection, actor: Actor, kind: str, case_id: UUID | None, named: Sequence[tuple[str, UUID]]
+) -> list[FieldError]:
+    """A `not_of_case` error for each record of `kind` named that is not this case's."""
+    return (await records_in_case(conn, actor, kind, case_id, named))[1]

@@ -155,7 +155,7 @@ class TestCreateNetwork:
             "/members/1/knows_dangers/0/danger_id",
             "/members/0/knows_dangers/0/version",
         )
-        assert [e["code"] for e in problem["errors"]] == ["not_in_case", "version_not_written"]
+        assert [e["code"] for e in problem["errors"]] == ["not_of_case", "version_not_written"]
 
     async def test_told_statements_need_the_flag_true(self, client: AsyncTestClient[Any], auth: TokenFactory) -> None:
         s = await setting(client, auth)
@@ -372,7 +372,7 @@ class TestNetworkMeetings:
             "/judgement_ids/0",
             "/network_id",
         )
-        assert {e["code"] for e in problem["errors"]} == {"not_in_case"}
+        assert {e["code"] for e in problem["errors"]} == {"not_of_case"}
 
     async def test_people_must_be_the_councils(self, client: AsyncTestClient[Any], auth: TokenFactory) -> None:
         s = await setting(client, auth)
