@@ -42,12 +42,14 @@ async def test_another_council_sees_nothing(
         response = await client.request(method, url, headers=headers, json=None if method == "GET" else {})
         status = response.status_code
         # A list, or a team's due work (a team name is not council A's: council B may have a team of that name).
+        if operation_id == "listIdentifierSystems":
+            continue  # the registry of identifier systems (interop R1) is the same for everyone: nobody's data
         if status == 200 and ("{" not in path or path.startswith("/v1/teams/")):
             items = response.json()["items"]
             mine = [i for i in items if i.get("object_type") != "access_history"]
             if mine:
                 leaks.append(f"{operation_id} listed {len(mine)} of council A's items")
-        elif status not in {403, 404, 422} and not (status == 201 and "{" not in path):
+        elif status not in {400, 403, 404, 422} and not (status == 201 and "{" not in path):
             leaks.append(f"{method} {path}: {status}")
     assert not leaks, leaks
     await assert_council_a_untouched(client, auth, world)
