@@ -36,7 +36,6 @@ from sos_schema import (
     ContributionReceipt,
     ContributionStatus,
     ContributionSubject,
-    RecordMeta,
 )
 from sos_schema.identifiers import in_council
 
@@ -63,7 +62,7 @@ from .db.tables import case_access, person_identifiers, records
 from .http import api_route, db_of, json_response, read_body
 from .resources.registry import OPERATION_KINDS, Action, Listing, Names, Record, Resource, register
 from .resources.routes import NONE, read_route
-from .resources.service import insert, new_id, next_meta, now, read_one
+from .resources.service import insert, new_id, new_meta, next_meta, now, read_one
 
 KIND = "contribution"
 SCOPE = "contributions"
@@ -176,18 +175,9 @@ async def receive(db: Database, actor: Actor, body: Any) -> ContributionReceipt:
     async with db.begin(actor.scope) as conn:
         await enter_councils(conn, [la_code])
         person, how, case_id = await match(conn, la_code, body)
-        meta = RecordMeta(
-            la_code=la_code,
-            version=1,
-            created_at=at,
-            created_by=actor.name,
-            recorded_by=actor.name,
-            updated_at=at,
-            case_id=case_id,
-        )
         contribution = Contribution(
             id=new_id(),
-            meta=meta,
+            meta=new_meta(actor, at, case_id, la_code),
             status=ContributionStatus.matched if person is not None else ContributionStatus.received,
             submitted_at=at,
             content=body,
