@@ -13,8 +13,9 @@ decoding: "true" is not true, conventions pitfall 1).
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,9 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
+from sos_api.app import create_app
+from sos_api.settings import Settings
+from tests.conftest import Databases
 from tests.contract.conftest import MAX_BODY_BYTES, TokenFactory
 
 PROBLEM = "application/problem+json"
@@ -160,6 +164,32 @@ async def set_up_write(name: str, client: Client, auth: TokenFactory) -> Write:
         extra_headers={"If-Match": 'W/"1"'},
         unchanged=still_version_1,
     )
+
+
+# One database for the module, and a council of its own for each test: a council sees only its own people and
+# cases, so "the list is still empty" holds per test without a database per test (which cost ~1 s each).
+_councils = itertools.count(100)
+
+
+@pytest.fixture(scope="module")
+def module_database(databases: Databases) -> str:
+    return databases.fresh()
+
+
+@pytest.fixture(scope="module")
+async def client(settings: Settings, module_database: str) -> AsyncIterator[Client]:
+    async with AsyncTestClient(create_app(settings, database_url=module_database)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def auth(auth: TokenFactory) -> TokenFactory:
+    council = f"la:{next(_councils)}"
+
+    def in_this_tests_council(role: str = "social_worker", **claims: Any) -> dict[str, str]:
+        return auth(role, **{"org": council} | claims)
+
+    return in_this_tests_council
 
 
 @pytest.fixture(params=["createCase", "createPerson", "replaceCase"])
