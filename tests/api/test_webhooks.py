@@ -27,6 +27,7 @@ from sos_api.webhooks import signing
 from sos_api.webhooks.worker import Worker
 from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import make_family
+from tests.api.world import AGENCY, involve
 
 PATH = "/v1/webhook-subscriptions"
 CLIENT_SCOPES = "system/webhooks.crus"
@@ -213,3 +214,125 @@ async def test_private_targets_are_refused_unless_allowed(
     # Tidy: the other tests' workers allow private addresses, and should not deliver these.
     off = {"url": created["url"], "event_types": ["person.created"], "enabled": False}
     assert (await client.put(f"{PATH}/{created['id']}", json=off, headers=mine | {"If-Match": 'W/"1"'})).is_success
+
+
+async def deliveries(client: AsyncTestClient[Any], headers: dict[str, str], sub_id: str) -> list[dict[str, Any]]:
+    response = await client.get(f"{PATH}/{sub_id}/deliveries?limit=500", headers=headers)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+async def test_two_workers_deliver_each_event_once_signed_and_thin(
+    client: AsyncTestClient[Any], auth: TokenFactory, receiver: Receiver, workers: tuple[Worker, Worker]
+) -> None:
+    mine = council_client(auth)
+    created = await subscribe(client, mine, receiver.url("/once"), ["person.created", "case.*"])
+    families = [await make_family(client, auth) for _ in range(3)]
+    wanted = {f.case_id for f in families} | {p for f in families for p in (f.child, f.sibling, f.mum, f.dad, f.worker)}
+
+    async def all_delivered() -> bool:
+        items = await deliveries(client, mine, created["id"])
+        return len(items) == len(wanted) and all(d["status"] == "delivered" for d in items)
+
+    # Both workers at once, in small batches, so they compete for the same subscription and deliveries.
+    await until(all_delivered, *workers)
+    got = receiver.at("/once")
+    ids = [h["webhook-id"] for h, _ in got]
+    assert len(ids) == len(set(ids)) == len(wanted)
+    assert set(ids) == {d["id"] for d in await deliveries(client, mine, created["id"])}
+    seen = set()
+    for headers, body in got:
+        assert signing.verify(created["secret"], headers, body, now=int(time.time()))
+        event = msgspec.json.decode(body)
+        # Thin (R25): what changed and where it stands in the feed, nothing of the record's content.
+        assert set(event) == {"type", "timestamp", "data"}
+        assert set(event["data"]) == {"type", "id", "version", "op", "seq", "position", "occurred_at"}
+        assert event["type"] in {"person.created", "case.created"}
+        assert event["type"] == f"{event['data']['type']}.created"
+        assert event["data"]["op"] == "upsert"
+        seen.add(event["data"]["id"])
+    assert seen == wanted
+    # The case's later change is owed too, as case.updated; a person's would not be (not subscribed).
+    assert {d["event_type"] for d in await deliveries(client, mine, created["id"])} == {
+        "person.created",
+        "case.created",
+    }
+
+
+async def test_a_failed_attempt_is_retried_and_410_disables(
+    client: AsyncTestClient[Any], auth: TokenFactory, receiver: Receiver, workers: tuple[Worker, Worker]
+) -> None:
+    mine = council_client(auth)
+    retried = await subscribe(client, mine, receiver.url("/retry"), ["case.created"])
+    gone = await subscribe(client, mine, receiver.url("/gone"), ["case.created"])
+    receiver.answers["/retry"] = [500, 503]
+    receiver.answers["/gone"] = [410]
+    await make_family(client, auth)
+
+    async def settled() -> bool:
+        a = await deliveries(client, mine, retried["id"])
+        b = await deliveries(client, mine, gone["id"])
+        return bool(a and b) and a[0]["status"] == "delivered" and b[0]["status"] == "failed"
+
+    await until(settled, *workers)
+    [delivered] = await deliveries(client, mine, retried["id"])
+    assert delivered["attempts"] == 3
+    assert [h["webhook-id"] for h, _ in receiver.at("/retry")] == [delivered["id"]] * 3  # the same id each time
+    [failed] = await deliveries(client, mine, gone["id"])
+    assert failed["attempts"] == 1
+    assert failed["last_status"] == 410
+    sub = (await client.get(f"{PATH}/{gone['id']}", headers=mine)).json()
+    assert sub["enabled"] is False
+    assert "410" in sub["disabled_reason"]
+    # A disabled subscription is not redelivered to until it is enabled again; then it is, with the same id.
+    redeliver = f"{PATH}/{gone['id']}/deliveries/{failed['id']}/redeliver"
+    refused = await client.post(redeliver, headers=mine)
+    assert refused.status_code == 409
+    assert refused.json()["type"].endswith("/subscription-disabled")
+    body = {"url": gone["url"], "event_types": ["case.created"], "enabled": True}
+    enabled = await client.put(f"{PATH}/{gone['id']}", json=body, headers=mine | {"If-Match": f'W/"{sub["version"]}"'})
+    assert enabled.status_code == 200, enabled.text
+    again = await client.post(redeliver, headers=mine)
+    assert again.status_code == 202, again.text
+    assert again.json()["status"] == "pending"
+
+    async def redelivered() -> bool:
+        return (await deliveries(client, mine, gone["id"]))[0]["status"] == "delivered"
+
+    await until(redelivered, *workers)
+    assert [h["webhook-id"] for h, _ in receiver.at("/gone")] == [failed["id"]] * 2
+    other = council_client(auth, COUNCIL_B)
+    assert (await client.post(redeliver, headers=other)).status_code == 404
+
+
+async def test_a_partner_subscription_hears_only_of_cases_that_involve_it(
+    client: AsyncTestClient[Any], auth: TokenFactory, receiver: Receiver, workers: tuple[Worker, Worker]
+) -> None:
+    partner = auth("partner_system", AGENCY, sub="rx1-sync", scp=CLIENT_SCOPES)
+    created = await subscribe(client, partner, receiver.url("/partner"), ["*"])
+    council = await subscribe(client, council_client(auth), receiver.url("/council"), ["*"])
+    involved, other = await make_family(client, auth), await make_family(client, auth)
+    await involve(client, auth, involved.case_id, kind="agency", organisation=AGENCY, reason="invited_to_meeting")
+    # Another agency involved in each: changes the partner may or may not read, but never of the other case.
+    for family in (involved, other):
+        await involve(client, auth, family.case_id, kind="agency", organisation="ods:RX9", reason="invited_to_meeting")
+    other_ids = {other.case_id, other.child, other.sibling, other.mum, other.dad}
+
+    async def council_heard_everything() -> bool:
+        items = await deliveries(client, council_client(auth), council["id"])
+        return sum(d["event_type"] == "case_involvement.created" for d in items) >= 3 and all(
+            d["status"] == "delivered" for d in items
+        )
+
+    async def partner_settled() -> bool:
+        items = await deliveries(client, partner, created["id"])
+        return await council_heard_everything() and all(d["status"] == "delivered" for d in items)
+
+    await until(partner_settled, *workers)
+    heard = {msgspec.json.decode(b)["data"]["id"] for _, b in receiver.at("/partner")}
+    # What its practitioners may read of the case that involves it (the case, its family), nothing of the other's.
+    assert {involved.case_id, involved.child, involved.mum} <= heard
+    assert not heard & other_ids
+    told_council = {d["event_type"] for d in await deliveries(client, council_client(auth), council["id"])}
+    assert {"case.created", "person.created", "case_involvement.created"} <= told_council
+    assert all(signing.verify(created["secret"], h, b, now=int(time.time())) for h, b in receiver.at("/partner"))
