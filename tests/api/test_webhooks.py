@@ -336,3 +336,20 @@ async def test_a_partner_subscription_hears_only_of_cases_that_involve_it(
     told_council = {d["event_type"] for d in await deliveries(client, council_client(auth), council["id"])}
     assert {"case.created", "person.created", "case_involvement.created"} <= told_council
     assert all(signing.verify(created["secret"], h, b, now=int(time.time())) for h, b in receiver.at("/partner"))
+
+
+async def test_the_api_process_delivers_too_when_configured(
+    hook_settings: Settings, module_database: str, auth: TokenFactory, receiver: Receiver
+) -> None:
+    """SOS_WEBHOOKS_WORKER: `sos-api serve` runs the worker in its own lifespan (and stops it on shutdown)."""
+    serving = msgspec.structs.replace(hook_settings, webhooks_worker=True)
+    async with AsyncTestClient(create_app(serving, database_url=module_database)) as app_client:
+        created = await subscribe(app_client, council_client(auth), receiver.url("/serve"), ["case.created"])
+        family = await make_family(app_client, auth)
+        deadline = time.monotonic() + 20
+        while not receiver.at("/serve"):
+            assert time.monotonic() < deadline, "the API's own worker delivered nothing"
+            await asyncio.sleep(0.05)
+    [(headers, body)] = receiver.at("/serve")
+    assert signing.verify(created["secret"], headers, body, now=int(time.time()))
+    assert msgspec.json.decode(body)["data"]["id"] == family.case_id
