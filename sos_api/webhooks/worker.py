@@ -92,7 +92,17 @@ class Worker:
         """Claim the due deliveries no other worker holds and attempt them all at once; how many were attempted."""
         async with self.db.begin_system() as conn:
             claimed = await queries.claim_due(conn, self.batch, self.timeout + 30)
-        await asyncio.gather(*(self._attempt(row) for row in claimed))
+        if not claimed:
+            return 0
+        outcomes = await asyncio.gather(*(self._attempt(row) for row in claimed))
+        # One transaction for the batch's outcomes: each guarded by the attempt it records (queries.record_attempt).
+        async with self.db.begin_system() as conn:
+            for row, outcome in zip(claimed, outcomes, strict=True):
+                recorded = await queries.record_attempt(conn, row.id, row.attempts, outcome)
+                if not recorded:
+                    log.info("webhook delivery %s was claimed again before its attempt was recorded", row.id)
+                elif outcome.get("last_status") == 410:
+                    await queries.disable(conn, row.subscription_id, "The target answered 410 Gone.")
         return len(claimed)
 
     async def run_once(self) -> tuple[int, int]:
@@ -112,7 +122,8 @@ class Worker:
 
     # --- one attempt ---------------------------------------------------------------------------------------
 
-    async def _attempt(self, row: sa.Row[Any]) -> None:
+    async def _attempt(self, row: sa.Row[Any]) -> dict[str, Any]:
+        """Send one delivery; the columns that record how it went."""
         now = dt.datetime.now(dt.UTC)
         body = msgspec.json.encode(
             WebhookEvent(
@@ -140,9 +151,9 @@ class Worker:
             status, retry_after = await self._send(row.url, headers, body)
         except TargetNotAllowed as exc:
             error = f"target-not-allowed: {exc}"
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"
-        await self._record(row, status, retry_after, error)
+        return self._outcome(row, status, retry_after, error)
 
     async def _send(self, url: str, headers: dict[str, str], body: bytes) -> tuple[int, float | None]:
         """POST to the address checked just now (not to whatever the name resolves to next), with the name as the
@@ -157,7 +168,9 @@ class Worker:
         async with self.client.stream("POST", pinned, content=body, headers=sent, extensions=extensions) as response:
             return response.status_code, _retry_after(response.headers.get("retry-after"))
 
-    async def _record(self, row: sa.Row[Any], status: int | None, retry_after: float | None, error: str | None) -> None:
+    def _outcome(
+        self, row: sa.Row[Any], status: int | None, retry_after: float | None, error: str | None
+    ) -> dict[str, Any]:
         values: dict[str, Any] = {"last_status": status, "last_error": error[:300] if error else None}
         gone = status == 410
         if status is not None and 200 <= status < 300:
@@ -169,12 +182,7 @@ class Worker:
             if retry_after is not None and status in {429, 503}:
                 delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
             values |= {"next_attempt_at": sa.func.now() + dt.timedelta(seconds=delay)}
-        async with self.db.begin_system() as conn:
-            recorded = await queries.record_attempt(conn, row.id, row.attempts, values)
-            if recorded and gone:
-                await queries.disable(conn, row.subscription_id, "The target answered 410 Gone.")
-        if not recorded:
-            log.info("webhook delivery %s was claimed again before its attempt was recorded", row.id)
+        return values
 
 
 def _retry_after(value: str | None) -> float | None:

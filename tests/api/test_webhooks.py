@@ -59,7 +59,11 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler, bind_and_activate=False)
+        # The default listen backlog (5) drops connections a worker opens at once (each drop a 1 s SYN retry).
+        self.server.request_queue_size = 128
+        self.server.server_bind()
+        self.server.server_activate()
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
