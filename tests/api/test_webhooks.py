@@ -190,7 +190,8 @@ async def test_private_targets_are_refused_unless_allowed(
 ) -> None:
     mine = council_client(auth)
     private = (receiver.url("/private"), "http://localhost/x", "http://169.254.169.254/latest", "http://[::1]/")
-    async with AsyncTestClient(create_app(settings, database_url=module_database)) as default:
+    default_settings = msgspec.structs.replace(settings, webhooks_allow_private=False, webhooks_allow_http=False)
+    async with AsyncTestClient(create_app(default_settings, database_url=module_database)) as default:
         # By default: https only, and never a private, loopback or link-local address.
         for url in (*private, "https://127.0.0.1/x", "https://10.1.2.3/x", "https://[fe80::1]/x"):
             refused = await default.post(PATH, json={"url": url, "event_types": ["*"]}, headers=mine)
