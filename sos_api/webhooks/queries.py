@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..auth.policy import Reach, Scope, row_filter
-from ..db.tables import Xid8, outbox, records, webhook_deliveries, webhook_subscriptions
+from ..db.tables import Xid8, access_events, outbox, records, webhook_deliveries, webhook_subscriptions
 from ..resources.registry import all_resources
 
 S = webhook_subscriptions.c
@@ -275,3 +275,58 @@ async def disable(conn: AsyncConnection, sub_id: UUID, reason: str) -> None:
         .where(S.id == sub_id, S.enabled.is_(True))
         .values(enabled=False, disabled_reason=reason, version=S.version + 1, updated_at=sa.func.now())
     )
+
+
+async def record_access(conn: AsyncConnection, delivered: Sequence[UUID]) -> None:
+    """An access event for each delivered webhook, by its subscription's organisation: thin as it is, it told them
+    a child's record changed (as a changes-feed page records each change it lists). Filed under the record's council,
+    with its case and children as the record has them now."""
+    if not delivered:
+        return
+    source = (
+        sa.select(
+            sa.func.gen_random_uuid(),
+            sa.func.now(),
+            D.la_code,
+            sa.literal("webhook-subscription:") + sa.cast(S.id, sa.Text),
+            S.role,
+            S.owner,
+            S.client_app,
+            sa.literal("search_result"),
+            D.kind,
+            D.record_id,
+            D.version,
+            records.c.case_id,
+            sa.func.coalesce(records.c.child_ids, sa.text("'{}'::uuid[]")),
+            sa.literal("integration_sync"),
+            sa.cast(D.id, sa.Text),
+            sa.literal("webhook-worker"),
+            sa.literal("allowed"),
+        )
+        .select_from(
+            webhook_deliveries.join(webhook_subscriptions, S.id == D.subscription_id).outerjoin(
+                records, records.c.id == D.record_id
+            )
+        )
+        .where(D.id.in_(list(delivered)))
+    )
+    columns = [
+        "id",
+        "at",
+        "la_code",
+        "actor",
+        "role",
+        "organisation",
+        "client_app",
+        "action",
+        "object_type",
+        "object_id",
+        "object_version",
+        "case_id",
+        "child_ids",
+        "purpose",
+        "request_id",
+        "source_ip",
+        "outcome",
+    ]
+    await conn.execute(access_events.insert().from_select(columns, source))

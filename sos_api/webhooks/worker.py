@@ -96,13 +96,18 @@ class Worker:
             return 0
         outcomes = await asyncio.gather(*(self._attempt(row) for row in claimed))
         # One transaction for the batch's outcomes: each guarded by the attempt it records (queries.record_attempt).
+        delivered = []
         async with self.db.begin_system() as conn:
             for row, outcome in zip(claimed, outcomes, strict=True):
                 recorded = await queries.record_attempt(conn, row.id, row.attempts, outcome)
                 if not recorded:
                     log.info("webhook delivery %s was claimed again before its attempt was recorded", row.id)
+                elif outcome.get("status") == "delivered":
+                    delivered.append(row.id)
                 elif outcome.get("last_status") == 410:
                     await queries.disable(conn, row.subscription_id, "The target answered 410 Gone.")
+            # Audited with the outcome it records (R24, BR-25): one access event per event delivered.
+            await queries.record_access(conn, delivered)
         return len(claimed)
 
     async def run_once(self) -> tuple[int, int]:

@@ -257,10 +257,18 @@ async def test_two_workers_deliver_each_event_once_signed_and_thin(
         assert event["data"]["op"] == "upsert"
         seen.add(event["data"]["id"])
     assert seen == wanted
-    # The case's later change is owed too, as case.updated; a person's would not be (not subscribed).
     assert {d["event_type"] for d in await deliveries(client, mine, created["id"])} == {
         "person.created",
         "case.created",
+    }
+    # Each event delivered is in the access log, as the subscriber's (as a changes-feed page records what it lists).
+    by_subscription = {"actor": f"webhook-subscription:{created['id']}", "limit": 100}
+    log = await client.get("/v1/audit-events", params=by_subscription, headers=auth("auditor"))
+    assert log.status_code == 200, log.text
+    events = log.json()["items"]
+    assert sorted(str(e["object_id"]) for e in events) == sorted(wanted)
+    assert {(e["action"], e["purpose"], e["organisation"]) for e in events} == {
+        ("search_result", "integration_sync", "la:845")
     }
 
 

@@ -9,6 +9,8 @@
 - Row-level security: a request (`sos_app`) sees only its own organisation's subscriptions and deliveries
   (`sos.webhook_owner`, set by sos_api/webhooks/queries.py); the worker runs as the login outside any tenant
   (`sos_system`) and may read and update both, and add deliveries. Nothing is deleted.
+- `access_events`: the worker (`sos_system`) may add the `search_result` event a delivered webhook is (an
+  organisation was told a record changed, as a changes-feed page records each change it lists), and only that.
 
 Revision ID: 0015
 Revises: 0012
@@ -28,6 +30,13 @@ GRANTS = (
     ("webhook_subscriptions", "sos_system", "SELECT, UPDATE"),
     ("webhook_deliveries", "sos_app", "SELECT, UPDATE"),
     ("webhook_deliveries", "sos_system", "SELECT, INSERT, UPDATE"),
+)
+
+
+# Only the event of a delivered webhook: allowed, for integration sync, by a subscription (the worker's own actor).
+DELIVERED = (
+    "outcome = 'allowed' AND action = 'search_result' AND purpose = 'integration_sync' "
+    "AND actor LIKE 'webhook-subscription:%'"
 )
 
 
@@ -99,9 +108,13 @@ def upgrade() -> None:
         op.execute(f"CREATE POLICY {table}_system ON {table} TO sos_system USING (true) WITH CHECK (true)")
     for table, role, commands in GRANTS:
         op.execute(f"GRANT {commands} ON {table} TO {role}")
+    op.execute(
+        f"CREATE POLICY access_events_system_webhook ON access_events FOR INSERT TO sos_system WITH CHECK ({DELIVERED})"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DROP POLICY access_events_system_webhook ON access_events")
     for table, role, commands in GRANTS:
         op.execute(f"REVOKE {commands} ON {table} FROM {role}")
     op.execute("DROP TABLE webhook_deliveries")
