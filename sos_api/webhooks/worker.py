@@ -72,8 +72,9 @@ class Worker:
         """Owe every enabled subscription (not being scanned by another worker) its new events; how many."""
         owed = 0
         async with self.db.begin_system() as conn:
-            subscriptions = await queries.lock_subscriptions(conn, 1000)
+            # The horizon first: locking rows gives this transaction an id, which would hold its own horizon back.
             below = await queries.select_horizon(conn)
+            subscriptions = await queries.lock_subscriptions(conn, 1000)
             for sub in subscriptions:
                 after = (int(sub.after_txid), sub.after_seq)
                 council = sub.owner.startswith("la:")
