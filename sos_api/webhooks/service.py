@@ -191,7 +191,7 @@ async def rotate_secret(db: Database, actor: Actor, sub_id: UUID) -> tuple[bytes
         values = {"secret": secret, "previous_secret": current.secret, "previous_secret_until": until}
         row = await queries.update_subscription(conn, owner, sub_id, current.version, values)
         if row is None:
-            raise problems.VersionConflict("The subscription changed while its secret was rotated; try again.")
+            raise problems.Conflict("The subscription changed while its secret was rotated; try again.")
         await _audit(conn, actor, "update", row)
     return msgspec.json.encode(WebhookSecret(secret=secret, previous_secret_until=until)), row.version
 
