@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import uuid
@@ -30,6 +31,7 @@ from .http import Cursors, encode, json_response, service_route
 from .rate_limit import RateLimiter, RateLimitMiddleware
 from .request_log import RequestLogMiddleware
 from .settings import Settings
+from .webhooks.worker import run_worker
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +125,15 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
         url = database_url or settings.database_url or embedded_app_url(settings.data_dir)
         db = Database(url, pool_size=settings.pool_size)
         app.state.db = db
+        # SOS_WEBHOOKS_WORKER: deliver webhooks from this process too (safe with any number of them running).
+        stop_worker = asyncio.Event()
+        worker = asyncio.create_task(run_worker(db, settings, stop_worker)) if settings.webhooks_worker else None
         try:
             yield
         finally:
+            if worker is not None:
+                stop_worker.set()
+                await worker
             await db.dispose()
             if embedded:  # uvicorn re-raises SIGTERM after shutdown, so no exit handler would stop it (pitfall 19)
                 stop_embedded(settings.data_dir)

@@ -34,6 +34,7 @@ from . import (
     strategy,
     supervision,
     voice,
+    webhooks,
 )
 from .resources.routes import all_standard_routes
 
@@ -63,6 +64,7 @@ AREAS = (
     changes,
     contributions,
     flags,
+    webhooks,
 )
 
 

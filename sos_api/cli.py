@@ -1,4 +1,4 @@
-"""`sos-api`: serve, migrate, openapi, token, demo, prune-changes, prune-idempotency-keys."""
+"""`sos-api`: serve, worker, migrate, openapi, token, demo, prune-changes, prune-idempotency-keys."""
 
 from __future__ import annotations
 
@@ -156,6 +156,37 @@ def cmd_prune_idempotency_keys(settings: Settings, _: argparse.Namespace) -> int
     return 0
 
 
+def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
+    """Deliver webhooks until SIGTERM or Ctrl-C (run as many as needed: each event is still delivered once)."""
+    import asyncio
+
+    from .db.engine import Database
+    from .webhooks.worker import run_worker
+
+    url = settings.database_url or migrated_database(settings)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        db = Database(url, pool_size=settings.pool_size)
+        print("webhook worker running (SIGTERM or Ctrl-C stops it)", flush=True)
+        try:
+            await run_worker(db, settings, stop)
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(run())
+    finally:
+        if settings.embedded:
+            from .db.embedded import stop_embedded
+
+            stop_embedded(settings.data_dir)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sos-api", description="Signs of Safety casework API")
     sub = p.add_subparsers(dest="command", required=True)
@@ -163,6 +194,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(run=cmd_serve)
+    sub.add_parser("worker", help="deliver webhooks from the changes feed until stopped").set_defaults(run=cmd_worker)
     sub.add_parser("migrate", help="bring the database to the latest migration").set_defaults(run=cmd_migrate)
     openapi = sub.add_parser("openapi", help="write openapi/openapi.json from the code")
     openapi.add_argument("--output")

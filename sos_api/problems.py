@@ -326,6 +326,17 @@ class NotTheSupervisor(
 ): ...  # domain 2.24: a supervisor records supervision as themselves (the token says who)
 
 
+# Webhooks (interop R30, R31).
+class TargetNotAllowed(
+    ProblemError, status=422, slug="target-not-allowed", title="Events cannot be sent to this address"
+): ...  # not https, or a host resolving to a private, loopback or link-local address (SSRF)
+
+
+class SubscriptionDisabled(
+    ProblemError, status=409, slug="subscription-disabled", title="The webhook subscription is disabled"
+): ...  # enable it again (PUT with enabled: true) before asking for a redelivery
+
+
 def problem_type(slug: str) -> str:
     return PROBLEM_BASE + slug
 

@@ -117,6 +117,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # SOS_RATE_LIMIT_WORKERS: worker processes across all replicas (at least 1); each enforces its share.
     rate_limit_workers: Workers = 1
 
+    # SOS_WEBHOOKS_ALLOW_PRIVATE: webhook targets may resolve to private, loopback or link-local addresses (tests
+    # and closed networks only; otherwise refused, 422 target-not-allowed, and checked again at every delivery).
+    webhooks_allow_private: bool = False
+    # SOS_WEBHOOKS_ALLOW_HTTP: webhook targets may be plain http (tests only; https otherwise).
+    webhooks_allow_http: bool = False
+    # SOS_WEBHOOKS_WORKER: `sos-api serve` also runs the webhook delivery worker (otherwise run `sos-api worker`).
+    webhooks_worker: bool = False
+
     def __post_init__(self) -> None:
         if self.rate_limit_client_requests < self.rate_limit_user_requests:
             raise SettingsError(

@@ -49,6 +49,8 @@ from .summary import *  # noqa: F403
 from .summary import __all__ as _summary_all
 from .voice import *  # noqa: F403
 from .voice import __all__ as _voice_all
+from .webhooks import *  # noqa: F403
+from .webhooks import __all__ as _webhooks_all
 
 __all__ = sorted(
     {
@@ -74,5 +76,6 @@ __all__ = sorted(
         *_statutory_all,
         *_summary_all,
         *_voice_all,
+        *_webhooks_all,
     }
 )

@@ -425,6 +425,37 @@ def contributor_view(doc: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
+# --- webhooks (interop R30, R31) ------------------------------------------------------------------------------
+
+# A council's own systems and its administrators keep the council's subscriptions; a partner agency's system
+# keeps its agency's (with the scope system/webhooks.*, as for its other calls).
+ADMINS = frozenset({R.admin})
+SUBSCRIBERS = SYNC_CLIENTS | ADMINS | PARTNER_SYSTEMS
+
+
+def subscriber_scope(role: Role, organisation: str) -> Scope:
+    """What a webhook subscription may be told of: the records its organisation may read, by the same row filter
+    as a read. A council's subscription: every record of the council, as its sync client reads them. A partner
+    agency's: the records of cases that involve it, as its practitioners see them, in whichever council. Records
+    marked entered in error stay in reach, so the subscriber hears of the tombstone (a thin event, no content)."""
+    kind, _, code = organisation.partition(":")
+    if role in PARTNER_SYSTEMS or kind != "la":
+        return Scope(
+            la_code=None,
+            visibilities=PROFESSIONAL_VISIBILITIES,
+            grants=frozenset({f"org:{organisation}"}),
+            agency=True,
+            sees_entered_in_error=True,
+        )
+    return Scope(
+        la_code=code,
+        visibilities=ALL_VISIBILITIES,
+        person_register=True,
+        redact_confidential=False,
+        sees_entered_in_error=True,
+    )
+
+
 # --- roles ---------------------------------------------------------------------------------------------
 
 

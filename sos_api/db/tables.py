@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
@@ -238,3 +239,72 @@ idempotency_keys = Table(
     PrimaryKeyConstraint("caller", "key"),
 )
 Index("ix_idempotency_keys_expires_at", idempotency_keys.c.expires_at)
+
+# Webhooks (interop R30, R31; migration 0015). A subscription belongs to an organisation (`owner`, the wall
+# row-level security keeps for requests) and remembers how far through the outbox, in the feed's commit order,
+# its events have been owed (`after_txid`, `after_seq`).
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    Column("id", UUID(as_uuid=True), nullable=False),
+    Column("owner", String(60), nullable=False),
+    Column("la_code", String(3)),
+    Column("role", String(40), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("client_app", String(200)),
+    Column("url", Text, nullable=False),
+    Column("event_types", ARRAY(Text), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("disabled_reason", String(200)),
+    Column("secret", Text, nullable=False),
+    Column("previous_secret", Text),
+    Column("previous_secret_until", DateTime(timezone=True)),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("after_txid", Xid8(), nullable=False),
+    Column("after_seq", BigInteger, nullable=False),
+    PrimaryKeyConstraint("id"),
+)
+Index(
+    "ix_webhook_subscriptions_owner",
+    webhook_subscriptions.c.owner,
+    webhook_subscriptions.c.created_at,
+    webhook_subscriptions.c.id,
+)
+
+# One event owed to one subscription: unique per (subscription, outbox change), so however many workers enqueue
+# it, it is owed once; workers claim due rows with FOR UPDATE SKIP LOCKED and a lease (`next_attempt_at`).
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", UUID(as_uuid=True), nullable=False),
+    Column("subscription_id", UUID(as_uuid=True), nullable=False),
+    Column("owner", String(60), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("txid", Xid8(), nullable=False),
+    Column("la_code", String(3), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("record_id", UUID(as_uuid=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("op", String(20), nullable=False),
+    Column("event_type", String(80), nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("last_status", Integer),
+    Column("last_error", String(300)),
+    Column("delivered_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("id"),
+    UniqueConstraint("subscription_id", "seq"),
+    ForeignKeyConstraint(["subscription_id"], ["webhook_subscriptions.id"]),
+    CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status"),
+)
+Index(
+    "ix_webhook_deliveries_due",
+    webhook_deliveries.c.next_attempt_at,
+    postgresql_where=text("status = 'pending'"),
+)

@@ -20,7 +20,15 @@ COUNCIL_B = "la:846"
 
 @pytest.fixture(scope="session")
 def settings(data_dir: Path) -> Settings:
-    return Settings(database_url="postgresql://unused", data_dir=data_dir, local_issuer=True, max_body_bytes=262_144)
+    # Webhook targets on 127.0.0.1 over http: the tests' own receivers (sos_api/webhooks/targets.py).
+    return Settings(
+        database_url="postgresql://unused",
+        data_dir=data_dir,
+        local_issuer=True,
+        max_body_bytes=262_144,
+        webhooks_allow_private=True,
+        webhooks_allow_http=True,
+    )
 
 
 @pytest.fixture

@@ -290,6 +290,10 @@ def none_of_ours(page: Any, dw: DenyWorld) -> None:
     assert not {item["id"] for item in page["items"]} & set(dw.values().values())
 
 
+def lists_the_subscription(page: Any, dw: DenyWorld) -> None:
+    assert dw.world.more["subscription_id"] in ids_of(page)
+
+
 def lists_the_case(page: Any, dw: DenyWorld) -> None:
     assert (dw.f.case_id, "case") in {(item["id"], item["type"]) for item in page["items"]}
 
@@ -393,6 +397,9 @@ SURVEY = "/v1/family-survey-responses/{survey_response_id}"
 SUPERVISION = "/v1/supervision-records/{supervision_id}"
 SUPERVISION_SUMMARY = "/v1/supervision-summaries/{supervision_summary_id}"
 UPSERT = "/v1/people?identifier=la_person_id%7CDENY0001"
+HOOKS = "/v1/webhook-subscriptions"
+HOOK = "/v1/webhook-subscriptions/{subscription_id}"
+REDELIVER = HOOK + "/deliveries/{delivery_id}/redeliver"
 # fmt: off
 MUST_DENY = [
     # 4.1 practice_lead, auditor: every case of the council, read only.
@@ -504,6 +511,19 @@ MUST_DENY = [
     deny("manager-reads-changes", W(R.team_manager), "GET", FEED, 403),
     deny("partner-reads-changes", W(R.partner_practitioner), "GET", FEED, 403),
     deny("parent-reads-changes", W(R.parent_carer), "GET", FEED, 403),
+    # Interop R30, R31: webhook subscriptions are an organisation's own systems' and administrators', and tell of
+    # every record of the council: nobody who works with families keeps them; another council's system, or an agency
+    # system without the webhooks scope, neither sees nor changes ours.
+    deny("worker-subscribes-to-webhooks", W(R.social_worker), "POST", HOOKS, 403, "WebhookSubscriptionCreate"),
+    deny("manager-lists-webhooks", W(R.team_manager), "GET", HOOKS, 403),
+    deny("auditor-reads-subscription", W(R.auditor), "GET", HOOK, 403),
+    deny("parent-lists-webhooks", W(R.parent_carer), "GET", HOOKS, 403),
+    deny("partner-subscribes-to-webhooks", W(R.partner_practitioner), "POST", HOOKS, 403, "WebhookSubscriptionCreate"),
+    deny("partner-system-without-webhooks-scope", W(R.partner_system), "GET", HOOKS, 403),
+    deny("council-b-client-reads-our-subscription", W(R.integration_client, OC), "GET", HOOK, 404),
+    deny("council-b-client-rotates-our-secret", W(R.integration_client, OC), "POST", f"{HOOK}/rotate-secret", 404),
+    deny("council-b-client-redelivers-ours", W(R.integration_client, OC), "POST", REDELIVER, 404),
+    deny("council-b-client-lists-webhooks", W(R.integration_client, OC), "GET", HOOKS, 200, check=none_of_ours),
     # 4.1 family: their own case only.
     deny("parent-reads-other-family-case", W(R.parent_carer), "GET", "/v1/cases/{b_case}", 404, audited=True),
     deny("other-family-parent-reads-case", W(R.parent_carer, OTHER_FAMILY), "GET", CASE, 404),
@@ -804,6 +824,8 @@ MUST_ALLOW = [
     deny("parent-reads-conference", W(R.parent_carer), "GET", CONFERENCE, 200),
     deny("auditor-reads-access-log", W(R.auditor), "GET", LOG + "?case={case}", 200),
     deny("client-reads-changes", W(R.integration_client), "GET", FEED, 200, check=lists_the_case),
+    deny("client-reads-own-subscription", W(R.integration_client), "GET", HOOK, 200),
+    deny("admin-lists-council-webhooks", W(R.admin), "GET", HOOKS, 200, check=lists_the_subscription),
     deny("manager-finalises-map", W(R.team_manager), "POST", FINALISE, 200, "MapFinalise",
          check=signed_off_by_the_finaliser),
     deny("manager-reallocates-case", W(R.team_manager), "PUT", "/v1/cases/{fresh_case}", 200,

@@ -44,6 +44,9 @@ GOOD: list[tuple[str, str, str, Any]] = [
     ("SOS_RATE_LIMIT_USER_REQUESTS", "1", "rate_limit_user_requests", 1),
     ("SOS_RATE_LIMIT_CLIENT_REQUESTS", "1000000", "rate_limit_client_requests", 1_000_000),
     ("SOS_RATE_LIMIT_WORKERS", "8", "rate_limit_workers", 8),
+    ("SOS_WEBHOOKS_ALLOW_PRIVATE", "true", "webhooks_allow_private", True),
+    ("SOS_WEBHOOKS_ALLOW_HTTP", "1", "webhooks_allow_http", True),
+    ("SOS_WEBHOOKS_WORKER", "on", "webhooks_worker", True),
 ]
 
 # (variable, value, the whole message)
@@ -53,6 +56,7 @@ BAD: list[tuple[str, str, str]] = [
     ("SOS_LOCAL_ISSUER", "2", f"SOS_LOCAL_ISSUER: {BOOLEAN}, got '2'"),
     ("SOS_PRODUCTION", "enabled", f"SOS_PRODUCTION: {BOOLEAN}, got 'enabled'"),
     ("SOS_PRODUCTION", "nope", f"SOS_PRODUCTION: {BOOLEAN}, got 'nope'"),
+    ("SOS_WEBHOOKS_ALLOW_PRIVATE", "sure", f"SOS_WEBHOOKS_ALLOW_PRIVATE: {BOOLEAN}, got 'sure'"),
     ("SOS_PORT", "http", "SOS_PORT: expected an integer from 1 to 65535, got 'http'"),
     ("SOS_PORT", "0", "SOS_PORT: expected an integer from 1 to 65535, got '0'"),
     ("SOS_PORT", "65536", "SOS_PORT: expected an integer from 1 to 65535, got '65536'"),

@@ -78,8 +78,9 @@ def role_headers(auth: TokenFactory) -> dict[Role, dict[str, str]]:
     council = {
         role: auth(role.value, "la:845", sub=f"contract-{role.value}") for role in (Role.team_manager, Role.auditor)
     }
-    # The flag lookup is an agency's, with the flag-search permission (interop R17, R21).
-    agency = auth("partner_system", "ods:RX1", sub="contract-partner-system", scp="system/flags.s")
+    # The flag lookup is an agency's, with the flag-search permission (interop R17, R21); its webhook subscriptions
+    # too (the first role the webhook operations allow here), with the webhooks scope.
+    agency = auth("partner_system", "ods:RX1", sub="contract-partner-system", scp="system/flags.s system/webhooks.crus")
     return council | {Role.partner_system: agency}
 
 
