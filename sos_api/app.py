@@ -27,6 +27,8 @@ from .db.embedded import embedded_app_url, stop_embedded
 from .db.engine import Database
 from .discovery import api_configuration
 from .http import Cursors, encode, json_response, service_route
+from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from .metrics import Metrics
 from .rate_limit import RateLimiter, RateLimitMiddleware
 from .request_log import RequestLogMiddleware
 from .settings import Settings
@@ -97,6 +99,22 @@ async def ready(request: Request[Any, Any, Any]) -> Response[bytes]:
 class ServiceUnavailable(problems.ProblemError, status=503): ...
 
 
+@service_route(
+    "/metrics",
+    "getMetrics",
+    "Prometheus metrics: requests and latency by route template, database pool, outbox lag",
+    text=True,
+    problems_=(404,),
+    description="No token: nothing in it names a person or a record (sos_api/metrics.py). Keep it off the public "
+    "host; SOS_METRICS=false answers 404.",
+)
+async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+    if not request.app.state.settings.metrics:
+        raise problems.NotFound("Metrics are switched off (SOS_METRICS=false).")
+    body = await request.app.state.metrics.exposition(request.app.state.db)
+    return Response(body, media_type=METRICS_CONTENT_TYPE)
+
+
 @service_route("/.well-known/jwks.json", "getJwks", "Public keys of the local issuer", raw=True)
 async def jwks(request: Request[Any, Any, Any]) -> Response[bytes]:
     return json_response(encode(request.app.state.verifier.local_jwks))
@@ -121,7 +139,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         embedded = not (database_url or settings.database_url)
         url = database_url or settings.database_url or embedded_app_url(settings.data_dir)
-        db = Database(url, pool_size=settings.pool_size)
+        db = Database(url, pool_size=settings.pool_size, statement_cache=settings.database_statement_cache)
         app.state.db = db
         try:
             yield
@@ -136,11 +154,13 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
     from .openapi import openapi_config
 
     config: OpenAPIConfig = openapi_config()
+    request_metrics = Metrics()
     return Litestar(
         route_handlers=[
             health,
             ready,
             jwks,
+            metrics,
             api_configuration,
             *areas.routes(),
             *AUDIT_ROUTES,
@@ -148,7 +168,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
         after_exception=[record_denial],
         lifespan=[lifespan],
         middleware=[
-            RequestLogMiddleware,
+            DefineMiddleware(RequestLogMiddleware, metrics=request_metrics),
             RequestIdMiddleware,
             DefineMiddleware(BearerAuthMiddleware),
             RateLimitMiddleware,  # after authentication: it counts the verified caller
@@ -160,6 +180,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
         state=State(
             {
                 "settings": settings,
+                "metrics": request_metrics,
                 "verifier": TokenVerifier(settings),
                 "cursors": Cursors(cursor_secret(settings)),
                 "rate_limiter": RateLimiter(settings),
