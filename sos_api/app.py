@@ -177,6 +177,9 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
         dependencies={"actor": Provide(provide_actor)},
         request_max_body_size=settings.max_body_bytes,
         openapi_config=config,
+        # Logging belongs to the process (sos_api/logs.py: JSON lines), not to the app: Litestar's default would
+        # replace the root handler with its own plain-text one when the app starts.
+        logging_config=None,
         state=State(
             {
                 "settings": settings,
