@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ def test_every_manifest_is_valid(doc: dict[str, Any]) -> None:
 
 
 def test_the_validation_fails_on_a_wrong_field() -> None:
-    deployment = json.loads(json.dumps(the("Deployment")))
+    deployment = json.loads(json.dumps(the("Deployment", "sos-api")))
     deployment["spec"]["template"]["spec"]["containers"][0]["readinesProbe"] = {}
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(deployment, KUBERNETES, strict=True)
@@ -77,12 +78,13 @@ def test_every_kind_the_issue_asks_for_is_there() -> None:
         "Job",
         "Cluster",
         "Pooler",
+        "CronJob",
     }
     assert "Secret" not in kinds  # secrets are referenced, never committed
 
 
 def test_the_api_runs_non_root_read_only_with_probes() -> None:
-    pod = the("Deployment")["spec"]["template"]["spec"]
+    pod = the("Deployment", "sos-api")["spec"]["template"]["spec"]
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert pod["securityContext"]["runAsUser"] != 0
     (api,) = pod["containers"]
@@ -101,7 +103,7 @@ def test_the_api_runs_non_root_read_only_with_probes() -> None:
 def test_the_api_goes_through_pgbouncer_in_transaction_mode_as_its_own_login() -> None:
     pooler = the("Pooler")
     assert pooler["spec"]["pgbouncer"]["poolMode"] == "transaction"
-    (api,) = the("Deployment")["spec"]["template"]["spec"]["containers"]
+    (api,) = the("Deployment", "sos-api")["spec"]["template"]["spec"]["containers"]
     env = env_of(api)
     assert env["SOS_DATABASE_STATEMENT_CACHE"] == "false"
     assert env["SOS_DATABASE_URL"].startswith(f"postgresql://sos_api:$(DB_PASSWORD)@{pooler['metadata']['name']}:")
@@ -115,11 +117,48 @@ def test_the_api_goes_through_pgbouncer_in_transaction_mode_as_its_own_login() -
     assert env_of(migrate)["SOS_DATABASE_URL"].startswith("postgresql://sos_owner:$(DB_PASSWORD)@sos-db-rw:")
 
 
+def containers(value: Any) -> Iterator[dict[str, Any]]:
+    """Every container spec anywhere in a manifest (Deployments, Jobs, CronJobs' job templates)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in {"containers", "initContainers"}:
+                yield from inner
+            else:
+                yield from containers(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from containers(inner)
+
+
 def test_no_secret_value_is_committed() -> None:
+    seen = 0
     for name, doc in DOCS:
-        for container in doc.get("spec", {}).get("template", {}).get("spec", {}).get("containers", []):
+        for container in containers(doc):
             passwords = [e for e in container.get("env", []) if "PASSWORD" in e["name"]]
+            seen += len(passwords)
             assert all("secretKeyRef" in e.get("valueFrom", {}) for e in passwords), name
+    assert seen >= 5  # the API, the worker, two CronJobs and the migration Job each read one
+
+
+def test_every_workload_runs_non_root_read_only() -> None:
+    for name, doc in DOCS:
+        for container in containers(doc):
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True, name
+            assert container["securityContext"]["allowPrivilegeEscalation"] is False, name
+            assert container["securityContext"]["capabilities"]["drop"] == ["ALL"], name
+
+
+def test_the_worker_and_the_maintenance_jobs_use_the_app_login_through_the_pooler() -> None:
+    for kind, name, command in [
+        ("Deployment", "sos-worker", "worker"),
+        ("CronJob", "sos-prune-changes", "prune-changes"),
+        ("CronJob", "sos-prune-idempotency-keys", "prune-idempotency-keys"),
+    ]:
+        (container,) = containers(the(kind, name))
+        assert container["args"] == [command]
+        env = env_of(container)
+        assert env["SOS_DATABASE_URL"].startswith("postgresql://sos_api:$(DB_PASSWORD)@sos-db-pooler-rw:")
+        assert env["SOS_DATABASE_STATEMENT_CACHE"] == "false"
 
 
 def test_the_compose_file_is_valid() -> None:
