@@ -28,6 +28,8 @@ from .db.embedded import embedded_app_url, stop_embedded
 from .db.engine import Database
 from .discovery import api_configuration
 from .http import Cursors, encode, json_response, service_route
+from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from .metrics import Metrics
 from .rate_limit import RateLimiter, RateLimitMiddleware
 from .request_log import RequestLogMiddleware
 from .settings import Settings
@@ -99,6 +101,22 @@ async def ready(request: Request[Any, Any, Any]) -> Response[bytes]:
 class ServiceUnavailable(problems.ProblemError, status=503): ...
 
 
+@service_route(
+    "/metrics",
+    "getMetrics",
+    "Prometheus metrics: requests and latency by route template, database pool, outbox lag",
+    text=True,
+    problems_=(404,),
+    description="No token: nothing in it names a person or a record (sos_api/metrics.py). Keep it off the public "
+    "host; SOS_METRICS=false answers 404.",
+)
+async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+    if not request.app.state.settings.metrics:
+        raise problems.NotFound("Metrics are switched off (SOS_METRICS=false).")
+    body = await request.app.state.metrics.exposition(request.app.state.db)
+    return Response(body, media_type=METRICS_CONTENT_TYPE)
+
+
 @service_route("/.well-known/jwks.json", "getJwks", "Public keys of the local issuer", raw=True)
 async def jwks(request: Request[Any, Any, Any]) -> Response[bytes]:
     return json_response(encode(request.app.state.verifier.local_jwks))
@@ -123,7 +141,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         embedded = not (database_url or settings.database_url)
         url = database_url or settings.database_url or embedded_app_url(settings.data_dir)
-        db = Database(url, pool_size=settings.pool_size)
+        db = Database(url, pool_size=settings.pool_size, statement_cache=settings.database_statement_cache)
         app.state.db = db
         # SOS_WEBHOOKS_WORKER: deliver webhooks from this process too (safe with any number of them running).
         stop_worker = asyncio.Event()
@@ -144,11 +162,13 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
     from .openapi import openapi_config
 
     config: OpenAPIConfig = openapi_config()
+    request_metrics = Metrics()
     return Litestar(
         route_handlers=[
             health,
             ready,
             jwks,
+            metrics,
             api_configuration,
             *areas.routes(),
             *AUDIT_ROUTES,
@@ -156,7 +176,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
         after_exception=[record_denial],
         lifespan=[lifespan],
         middleware=[
-            RequestLogMiddleware,
+            DefineMiddleware(RequestLogMiddleware, metrics=request_metrics),
             RequestIdMiddleware,
             DefineMiddleware(BearerAuthMiddleware),
             RateLimitMiddleware,  # after authentication: it counts the verified caller
@@ -165,9 +185,13 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
         dependencies={"actor": Provide(provide_actor)},
         request_max_body_size=settings.max_body_bytes,
         openapi_config=config,
+        # Logging belongs to the process (sos_api/logs.py: JSON lines), not to the app: Litestar's default would
+        # replace the root handler with its own plain-text one when the app starts.
+        logging_config=None,
         state=State(
             {
                 "settings": settings,
+                "metrics": request_metrics,
                 "verifier": TokenVerifier(settings),
                 "cursors": Cursors(cursor_secret(settings)),
                 "rate_limiter": RateLimiter(settings),

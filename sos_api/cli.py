@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, TypeVar
 
+from .logs import configure_logging
 from .settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -63,8 +64,18 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Signs of Safety casework API on http://{host}:{port} (health: /health, contract: openapi/openapi.json)")
         if settings.embedded:
             print(f"embedded PostgreSQL in {settings.data_dir}/pg; mint a token: sos-api token --role social_worker")
-        # No access log: it prints query strings (identifiers); the app logs one structured line per request.
-        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, proxy_headers=False)
+        # No access log: it prints query strings (identifiers); the app logs one structured line per request. Logging
+        # is already JSON (main), so uvicorn keeps it (log_config=None). On SIGTERM uvicorn stops accepting, lets the
+        # requests in flight finish (for up to SOS_SHUTDOWN_GRACE_SECONDS), then runs the lifespan's shutdown.
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=False,
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        )
     finally:
         if settings.embedded:
             from .db.embedded import stop_embedded
@@ -128,7 +139,7 @@ def on_database(settings: Settings, job: Callable[[Database], Awaitable[T]]) -> 
     url = settings.database_url or migrated_database(settings)
 
     async def run() -> T:
-        db = Database(url, pool_size=1)
+        db = Database(url, pool_size=1, statement_cache=settings.database_statement_cache)
         try:
             return await job(db)
         finally:
@@ -221,8 +232,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
+    if args.run is cmd_serve:
+        configure_logging()  # JSON lines, for a log collector
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
     except SettingsError as exc:  # a bad SOS_* value: say which, not a traceback

@@ -69,13 +69,15 @@ def api_route(
     public: bool = False,
     location: bool = False,
     raw: bool = False,
+    text: bool = False,
     idempotent: bool = False,
     description: str | None = None,
     alternate: int | None = None,
 ) -> Callable[[Callable[..., Any]], Any]:
     """Declare a route: its operationId, what it takes and returns, and every problem status it can send.
 
-    `raw` documents a JSON object response that has no schema of ours (the JWKS); `alternate` a second success
+    `raw` documents a JSON object response that has no schema of ours (the JWKS), `text` a text/plain one (the
+    Prometheus metrics); `alternate` a second success
     status with the same body (an upsert's 200 or 201). `idempotent` says the handler honours `Idempotency-Key`
     (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused). Every route needing a token is rate
     limited (429, sos_api/rate_limit.py); public ones never are."""
@@ -110,6 +112,7 @@ def api_route(
                 "location": location,
                 "public": public,
                 "raw": raw,
+                "text": text,
                 "idempotent": idempotent,
                 "alternate": alternate,
             }

@@ -5,9 +5,13 @@ ids and query strings carry NHS numbers (`?identifier=nhs_number|...`). No heade
 request id (interop R28) is what links the line to the audit trail and to a problem's `instance`.
 Logger `sos_api.request`, level INFO; the message is one JSON object:
 
-    {"method":"GET","route":"/v1/people/{person_id}","status":200,"duration_ms":3.1,"request_id":"..."}
+    {"method":"GET","route":"/v1/people/{person_id}","status":200,"duration_ms":3.1,"request_id":"...",
+     "organisation":"la:845"}
 
-uvicorn's own access log prints the raw target, so it is turned off where the server is started (cli.py).
+`organisation` is the verified caller's (none before authentication). The same middleware counts the request for
+Prometheus (sos_api/metrics.py) with the same route template. With sos_api/logs.py's formatter the fields are the
+top level of the JSON line written. The ASGI server's own access log prints the raw target, so it is turned off
+(sos_api/logs.py, cli.py).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import problems
+from .metrics import Metrics
 
 log = logging.getLogger("sos_api.request")
 
@@ -36,19 +41,22 @@ class RequestLine(msgspec.Struct):
     status: int | None
     duration_ms: float
     request_id: str | None
+    organisation: str | None = None
 
 
 _encode = msgspec.json.Encoder().encode
 
 
 class RequestLogMiddleware:
-    """Pure ASGI: time the request, note the status sent, log one line when the app returns or raises."""
+    """Pure ASGI: time the request, note the status sent, log one line and count it when the app returns or
+    raises."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or not log.isEnabledFor(logging.INFO):
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -70,15 +78,24 @@ class RequestLogMiddleware:
             raise
         finally:
             # Read after the app ran: routing fills in the template, RequestIdMiddleware the request id.
-            state: dict[str, Any] = scope.get("state") or {}
-            line = RequestLine(
-                method=scope.get("method", ""),
-                route=scope.get("path_template") or UNMATCHED,
-                status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
-                request_id=state.get("request_id"),
-            )
-            log.info("%s", _encode(line).decode())
+            seconds = time.perf_counter() - started
+            method, route = scope.get("method", ""), scope.get("path_template") or UNMATCHED
+            if self.metrics is not None:
+                self.metrics.observe(method, route, status, seconds)
+            if log.isEnabledFor(logging.INFO):
+                state: dict[str, Any] = scope.get("state") or {}
+                user = scope.get("user")
+                line = _encode(
+                    RequestLine(
+                        method=method,
+                        route=route,
+                        status=status,
+                        duration_ms=round(seconds * 1000, 1),
+                        request_id=state.get("request_id"),
+                        organisation=getattr(user, "organisation", None),
+                    )
+                )
+                log.info("%s", line.decode(), extra={"json_fields": line})
 
 
 def status_of(exc: Exception) -> int:

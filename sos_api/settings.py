@@ -32,6 +32,7 @@ KeyHours = Annotated[int, msgspec.Meta(ge=1, le=168)]
 WindowSeconds = Annotated[int, msgspec.Meta(ge=1, le=3600)]
 Requests = Annotated[int, msgspec.Meta(ge=1)]
 Workers = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+GraceSeconds = Annotated[int, msgspec.Meta(ge=1, le=3600)]
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -88,6 +89,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     production: bool = False
     # SOS_POOL_SIZE: database connections per worker (at least 1).
     pool_size: PoolSize = 10
+    # SOS_DATABASE_STATEMENT_CACHE: keep prepared statements on each connection (asyncpg's and SQLAlchemy's caches).
+    # Set it to false behind PgBouncer (or any pooler) in transaction mode, where the next transaction may run on
+    # another server connection that never saw the statement.
+    database_statement_cache: bool = True
+    # SOS_SHUTDOWN_GRACE_SECONDS: on SIGTERM `sos-api serve` stops accepting and waits this long (1 to 3600) for the
+    # requests in flight to finish; keep it below the orchestrator's grace period (Kubernetes: 30 s by default).
+    shutdown_grace_seconds: GraceSeconds = 20
+    # SOS_METRICS: answer GET /metrics (Prometheus, no token, no personal data; sos_api/metrics.py). false: 404.
+    metrics: bool = True
     # SOS_JWT_LEEWAY_SECONDS: clock skew allowed on exp/nbf/iat (interop R20: 0 to 60).
     jwt_leeway_seconds: LeewaySeconds = 30
     # SOS_JWKS_CACHE_SECONDS: how long an issuer's fetched JWKS is used before it is fetched again (60 to 86400),

@@ -121,7 +121,9 @@ OPERATIONS: dict[str, Rule] = {
     op: Rule(AUDITORS, "audit-events", access, purpose="audit")
     for op, access in (("listAuditEvents", "s"), ("getPersonAccessHistory", "r"))
 }
-PUBLIC_OPERATIONS = frozenset({"getHealth", "getReady", "getJwks", "getApiConfiguration"})
+# No token: about the service itself, nothing about a person or a record (getMetrics: sos_api/metrics.py says who
+# should reach it).
+PUBLIC_OPERATIONS = frozenset({"getHealth", "getReady", "getJwks", "getApiConfiguration", "getMetrics"})
 
 
 def register_rules(rules: dict[str, Rule]) -> None:

@@ -3,6 +3,11 @@
 Every request transaction runs as the role `sos_app` with `sos.la_codes` naming the councils the caller may
 touch, so PostgreSQL row-level security (migration 0002) refuses any other council's rows even if a query
 forgot its filter. `begin(scope)` needs the caller's Scope: a request cannot open a transaction without one.
+
+Safe behind PgBouncer in transaction mode: nothing outlives a transaction (the tenant and role are set with
+`set_config(..., true)`, locks are `pg_advisory_xact_lock`), and with `statement_cache=False`
+(SOS_DATABASE_STATEMENT_CACHE=false) neither asyncpg nor SQLAlchemy keeps named prepared statements, which a
+pooler would hand to another server connection.
 """
 
 from __future__ import annotations
@@ -45,13 +50,16 @@ class Database:
     """One engine per worker. Services write with `async with db.begin(actor.scope) as conn:` (one transaction
     per write, the caller's councils only)."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, statement_cache: bool = True) -> None:
+        # Without the cache every statement is an unnamed one, parsed in the transaction that runs it.
+        no_cache = {} if statement_cache else {"statement_cache_size": 0, "prepared_statement_cache_size": 0}
         self.engine: AsyncEngine = create_async_engine(
             async_url(url),
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_pre_ping=True,
             json_serializer=_json_serializer,
+            connect_args=no_cache,
         )
 
     @asynccontextmanager

@@ -255,7 +255,8 @@ class TestRequestLog:
         ]
         assert [line["request_id"] for line in lines] == ["probe-1", read.headers["x-request-id"]]
         assert all(isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0 for line in lines)
-        assert set(lines[0]) == {"method", "route", "status", "duration_ms", "request_id"}
+        assert set(lines[0]) == {"method", "route", "status", "duration_ms", "request_id", "organisation"}
+        assert [line["organisation"] for line in lines] == ["la:845", "la:845"]  # the verified caller's
         assert_not_logged(caplog, NHS_NUMBER, person_id, person_id.replace("-", ""))
 
     async def test_refusals_are_logged_with_their_status(

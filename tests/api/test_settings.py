@@ -47,6 +47,9 @@ GOOD: list[tuple[str, str, str, Any]] = [
     ("SOS_WEBHOOKS_ALLOW_PRIVATE", "true", "webhooks_allow_private", True),
     ("SOS_WEBHOOKS_ALLOW_HTTP", "1", "webhooks_allow_http", True),
     ("SOS_WEBHOOKS_WORKER", "on", "webhooks_worker", True),
+    ("SOS_DATABASE_STATEMENT_CACHE", "false", "database_statement_cache", False),
+    ("SOS_METRICS", "off", "metrics", False),
+    ("SOS_SHUTDOWN_GRACE_SECONDS", "25", "shutdown_grace_seconds", 25),
 ]
 
 # (variable, value, the whole message)
@@ -80,6 +83,8 @@ BAD: list[tuple[str, str, str]] = [
     ),
     ("SOS_RATE_LIMIT_USER_REQUESTS", "0", "SOS_RATE_LIMIT_USER_REQUESTS: expected an integer of at least 1, got '0'"),
     ("SOS_RATE_LIMIT_WORKERS", "0", "SOS_RATE_LIMIT_WORKERS: expected an integer from 1 to 10000, got '0'"),
+    ("SOS_SHUTDOWN_GRACE_SECONDS", "0", "SOS_SHUTDOWN_GRACE_SECONDS: expected an integer from 1 to 3600, got '0'"),
+    ("SOS_DATABASE_STATEMENT_CACHE", "nope", f"SOS_DATABASE_STATEMENT_CACHE: {BOOLEAN}, got 'nope'"),
     (
         "SOS_RATE_LIMIT_CLIENT_REQUESTS",
         "119999",
