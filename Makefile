@@ -27,10 +27,6 @@ lint: $(STAMP)
 	$(BIN)/mypy sos_schema sos_api $(wildcard bench)
 	$(BIN)/lint-imports
 
-# The whole suite, spread over pytest-xdist workers, one per core up to four (TEST_WORKERS=0 runs it in one process;
-# each worker has its own embedded PostgreSQL, or its own databases on SOS_TEST_DATABASE_URL). Much of a test's time
-# is spent waiting on PostgreSQL, so two workers on two cores take about half the time of one.
-# pytest's exit code 5 ("no tests collected") counts as a failure.
 # A real headless browser for the tests that check rendered pages: Debian's Chromium, installed once if missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -44,6 +40,10 @@ pgbouncer:
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pgbouncer >/dev/null; }
 
+# The whole suite, spread over pytest-xdist workers, one per core up to four (TEST_WORKERS=0 runs it in one process;
+# each worker has its own embedded PostgreSQL, or its own databases on SOS_TEST_DATABASE_URL). Much of a test's time
+# is spent waiting on PostgreSQL, so two workers on two cores take about half the time of one.
+# pytest's exit code 5 ("no tests collected") counts as a failure.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
 test: lint browser pgbouncer
 	@$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
