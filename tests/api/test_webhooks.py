@@ -9,11 +9,16 @@ own), and a worker delivers every subscription's events, so a test reads only wh
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -364,5 +369,35 @@ async def test_the_api_process_delivers_too_when_configured(
             assert time.monotonic() < deadline, "the API's own worker delivered nothing"
             await asyncio.sleep(0.05)
     [(headers, body)] = receiver.at("/serve")
+    assert signing.verify(created["secret"], headers, body, now=int(time.time()))
+    assert msgspec.json.decode(body)["data"]["id"] == family.case_id
+
+
+async def test_sos_api_worker_delivers_until_sigterm(
+    client: AsyncTestClient[Any], module_database: str, data_dir: Path, auth: TokenFactory, receiver: Receiver
+) -> None:
+    """`sos-api worker` as its own process: delivers, and exits cleanly on SIGTERM."""
+    created = await subscribe(client, council_client(auth), receiver.url("/cli"), ["case.created"])
+    env = os.environ | {
+        "SOS_DATABASE_URL": module_database,
+        "SOS_DATA_DIR": str(data_dir),
+        "SOS_WEBHOOKS_ALLOW_PRIVATE": "true",
+        "SOS_WEBHOOKS_ALLOW_HTTP": "true",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "sos_api.cli", "worker", env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        family = await make_family(client, auth)
+        deadline = time.monotonic() + 30
+        while not receiver.at("/cli"):
+            assert process.returncode is None, "the worker process ended"
+            assert time.monotonic() < deadline, "the worker process delivered nothing"
+            await asyncio.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = (await asyncio.wait_for(process.communicate(), 30))[0].decode()
+    assert process.returncode == 0, output
+    [(headers, body)] = receiver.at("/cli")
     assert signing.verify(created["secret"], headers, body, now=int(time.time()))
     assert msgspec.json.decode(body)["data"]["id"] == family.case_id
