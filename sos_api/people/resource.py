@@ -6,7 +6,7 @@ from sos_schema import Person, PersonCreate
 
 from ..auth.policy import CASE_WRITERS, PROFESSIONALS, SHARED_WORK_READERS, Access, Reach
 from ..auth.roles import Role
-from ..resources.registry import Create, Names, Record, Replace, Resource, register
+from ..resources.registry import WHOLE, Create, Names, Record, Replace, Resource, register
 from . import service
 
 CHANGING_SOMEONE = (
@@ -44,6 +44,9 @@ PEOPLE = register(
             description=CHANGING_SOMEONE,
         ),
         after=service.keep_identifiers,
+        # Interop R3, R11: a council's system upserts people by its own person id (an identifier system of the
+        # council, upsertPersonByIdentifier) and owns their demographics and identifiers.
+        system_owns=WHOLE,
         # Searching the person register is for council professionals; others reach people through a case.
         # Upserting by identifier creates or updates: the roles that may do both (interop R2).
         # The identifier system registry holds no one's data: every signed-in caller may read it.
