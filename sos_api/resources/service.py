@@ -187,8 +187,10 @@ async def update(
     entered_in_error: bool = False,
     child_ids: Sequence[UUID] | None = None,
     source_system: str | None = None,
+    op: str | None = None,
 ) -> Written:
-    """Store the next version of `stored`; 412 if someone else saved first (BR-24)."""
+    """Store the next version of `stored`; 412 if someone else saved first (BR-24). `op` names a change the feed
+    tells apart (`merge`)."""
     body = msgspec.json.encode(doc)
     columns = _columns(res, doc, stored, child_ids)
     saved = await q.update_record(
@@ -200,6 +202,7 @@ async def update(
         actor=actor.name,
         entered_in_error=entered_in_error,
         source_system=source_system or actor.principal.client_app,
+        op=op,
     )
     if not saved:
         current = await q.record_exists(conn, actor.scope, res, stored.id)

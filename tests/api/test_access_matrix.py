@@ -215,9 +215,10 @@ ON_SPARE = {
     "finaliseMap": "map_id",  # only a draft can be finalised
     "replaceMap": "map_id",  # finalised maps are read-only
     "createDangerScalingQuestion": "danger_id",  # one scale per danger (BR-03)
+    "mergePerson": "person_id",  # a person merged away is a tombstone
 }
 # Of those, the ones whose success leaves the spare unusable for the next role.
-USES_UP = {"closeCase", "endCaseInvolvement", "finaliseMap", "createDangerScalingQuestion"}
+USES_UP = {"closeCase", "endCaseInvolvement", "finaliseMap", "createDangerScalingQuestion", "mergePerson"}
 # The practice-tool areas add their own (tests/api/worlds).
 # Query strings an operation needs (a flag lookup's subject), by operationId.
 QUERIES: dict[str, dict[str, str]] = {}

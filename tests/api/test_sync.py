@@ -16,6 +16,7 @@ from sos_api.app import create_app
 from sos_api.settings import CouncilContact, Settings
 from tests.api.conftest import TokenFactory
 from tests.api.test_dangers import Family, if_match, make_family
+from tests.api.test_people import nhs_number
 from tests.api.worlds.plans import cin_plan, days
 
 JSON = dict[str, Any]
@@ -45,12 +46,14 @@ async def plans_of(client: AsyncTestClient[Any], auth: TokenFactory, family: Fam
     return items
 
 
-async def changes_of(client: AsyncTestClient[Any], headers: dict[str, str], record_id: str, want: int) -> list[JSON]:
+async def changes_of(
+    client: AsyncTestClient[Any], headers: dict[str, str], record_id: str, want: int, types: str = "statutory_plan"
+) -> list[JSON]:
     """The feed's changes to one record, once `want` have come (the feed's horizon waits for every transaction
     still running on the server, other databases' included)."""
     deadline = time.monotonic() + 30
     while True:
-        page = await client.get("/v1/changes", params={"types": "statutory_plan", "limit": 1000}, headers=headers)
+        page = await client.get("/v1/changes", params={"types": types, "limit": 1000}, headers=headers)
         assert page.status_code == 200, page.text
         mine: list[JSON] = [c for c in page.json()["items"] if c["id"] == record_id]
         if len(mine) >= want or time.monotonic() > deadline:
@@ -201,3 +204,58 @@ async def test_a_plan_entered_in_error_is_gone_for_its_readers_and_kept_for_audi
     assert [(c["op"], c["reason"]) for c in mine] == [("upsert", None), ("delete", "entered-in-error")]
     again = await module_client.put(url, json=plan(family), headers=system(auth) | if_match(2))
     assert again.status_code == 410, again.text
+
+
+async def test_a_duplicate_person_is_merged_into_the_survivor(
+    module_client: AsyncTestClient[Any], auth: TokenFactory
+) -> None:
+    family = await make_family(module_client, auth)
+    ours = nhs_number(7001)
+    twin = {
+        "given_names": "Ada",
+        "family_name": "Okafor",
+        "identifiers": [{"system": "nhs_number", "value": ours}, {"system": "la_person_id", "value": "PERS7001"}],
+    }
+    made = await module_client.post("/v1/people", json=twin, headers=auth())
+    assert made.status_code == 201, made.text
+    loser = made.json()["id"]
+    # The duplicate is on a case of its own, which follows them to the survivor.
+    other_case = {
+        "family_label": "Okafor family (duplicate)",
+        "opened_on": "2026-10-02",
+        "members": [{"person_id": loser, "role": "child"}, {"person_id": family.mum, "role": "parent"}],
+    }
+    case = await module_client.post("/v1/cases", json=other_case, headers=auth())
+    assert case.status_code == 201, case.text
+    url = f"/v1/people/{loser}/merge"
+    into = {"into": family.child, "reason": "The same child recorded twice."}
+    assert (await module_client.post(url, json=into, headers=system(auth))).status_code == 428
+    assert (await module_client.post(url, json=into, headers=auth() | if_match(1))).status_code == 403
+    itself = await module_client.post(url, json={"into": loser}, headers=system(auth) | if_match(1))
+    assert (itself.status_code, itself.json()["type"]) == (409, PROBLEMS + "merge-refused"), itself.text
+    elsewhere = await module_client.post(
+        "/v1/people", json={"given_names": "Zed", "family_name": "Other"}, headers=auth(org="la:846")
+    )
+    across = await module_client.post(url, json={"into": elsewhere.json()["id"]}, headers=system(auth) | if_match(1))
+    assert (across.status_code, across.json()["type"]) == (409, PROBLEMS + "merge-refused"), across.text
+
+    merged = await module_client.post(url, json=into, headers=system(auth) | if_match(1))
+    assert merged.status_code == 200, merged.text
+    survivor = merged.json()
+    assert survivor["id"] == family.child
+    assert {i["value"] for i in survivor["identifiers"]} >= {ours, "PERS7001"}
+    # The loser is a tombstone naming the survivor; their identifiers find the survivor now.
+    gone = await module_client.get(f"/v1/people/{loser}", headers=auth())
+    assert gone.status_code == 410, gone.text
+    assert (gone.json()["reason"], gone.json()["merged_into"]) == ("merged", family.child)
+    found = await module_client.get("/v1/people", params={"identifier": f"nhs_number|{ours}"}, headers=auth())
+    assert [p["id"] for p in found.json()["items"]] == [family.child]
+    followed = await module_client.get(f"/v1/cases/{case.json()['id']}", headers=auth())
+    assert [m["person_id"] for m in followed.json()["members"]] == [family.child, family.mum]
+    # Nobody is merged into a tombstone; the feed tells of the merge.
+    again = await module_client.post(
+        f"/v1/people/{family.sibling}/merge", json={"into": loser}, headers=system(auth) | if_match(1)
+    )
+    assert (again.status_code, again.json()["type"]) == (409, PROBLEMS + "merge-refused"), again.text
+    feed = await changes_of(module_client, system(auth), loser, 2, types="person")
+    assert (feed[-1]["op"], feed[-1]["reason"], feed[-1]["merged_into"]) == ("merge", "merged", family.child)
