@@ -28,7 +28,6 @@ __all__ = [
     "Period",
     "PerspectiveRole",
     "RecordMeta",
-    "SourceKey",
     "SourceRef",
     "Visibility",
 ]
@@ -227,7 +226,9 @@ class Attribution(Input, kw_only=True):
 
 
 class SourceRef(Input, kw_only=True):
-    """Where a synced record came from: the council system and its own key (required for synced records)."""
+    """Where a synced record came from: the council system and its own key (required for synced records). Written
+    by upserts by source key (interop R3), whose system is a council system URI naming the council
+    (`https://sos-casework.org.uk/id/la/845/cp-plan`); unique per council, kind, system and key."""
 
     system: Annotated[str, Meta(min_length=1, max_length=200, description="URI or name of the source system.")]
     source_id: Annotated[
@@ -280,32 +281,6 @@ class EnteredInError(Output, kw_only=True):
     at: Instant
 
 
-class SourceKey(Output, kw_only=True):
-    """Where a synced record comes from (interop R3, domain 2.0 `source`): the council system's URI, which names
-    the council (`https://sos-casework.org.uk/id/la/845/cp-plan`), and the record's key in that system (its SSD
-    primary key, e.g. `cppl_cp_plan_id`). Unique per council, kind, system and key."""
-
-    system: Annotated[
-        str,
-        Meta(
-            min_length=30,
-            max_length=200,
-            pattern=r"^https://sos-casework\.org\.uk/id/la/[0-9]{3}/[a-z][a-z0-9-]{0,40}$",
-            examples=["https://sos-casework.org.uk/id/la/845/cp-plan"],
-        ),
-    ]
-    source_id: Annotated[
-        str,
-        Meta(
-            min_length=1,
-            max_length=100,
-            pattern=r"^[!-~]+$",
-            description="The record's key in that system.",
-            examples=["CPPL-123"],
-        ),
-    ]
-
-
 class RecordMeta(Output, kw_only=True):
     """Server-owned facts about a stored record (domain 2.0). Never sent by clients."""
 
@@ -318,7 +293,7 @@ class RecordMeta(Output, kw_only=True):
     case_id: UUID | None = None
     entered_in_error: EnteredInError | None = None
     # A record synced from a council system (interop R3): its key there.
-    source: SourceKey | None = None
+    source: SourceRef | None = None
     # A person merged into another (interop R4): the survivor. The record is then a tombstone.
     merged_into: UUID | None = None
 

@@ -132,7 +132,7 @@ source_keys = Table(
     Column("la_code", String(3), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("system", String(200), nullable=False),
-    Column("source_id", String(100), nullable=False),
+    Column("source_id", String(64), nullable=False),
     Column("record_id", UUID(as_uuid=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("la_code", "kind", "system", "source_id"),

@@ -322,9 +322,9 @@ SourceId = Annotated[
     str,
     Parameter(
         min_length=1,
-        max_length=100,
-        pattern=r"^[!-~]+$",
-        description="The record's key in that system (printable ASCII, no spaces).",
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-/]*$",
+        description="The record's key in that system (letters, digits and . _ : - /).",
         examples=[Example(value="CPPL-123")],
     ),
 ]

@@ -16,7 +16,7 @@ from uuid import UUID
 
 import msgspec
 
-from sos_schema import SourceKey
+from sos_schema import SourceRef
 
 from .. import problems
 from ..context import Actor
@@ -34,7 +34,7 @@ def systems_of(res: Resource, la_code: str) -> list[str]:
     return [f"{SOURCE_BASE}{la_code}/{slug}" for slug in res.sync.systems]
 
 
-def source_key(actor: Actor, res: Resource, system: str, source_id: str) -> SourceKey:
+def source_key(actor: Actor, res: Resource, system: str, source_id: str) -> SourceRef:
     """The key named in the query: a system of this kind that names the caller's own council (403 for another
     council's, 400 for a system this kind does not take)."""
     assert res.sync is not None
@@ -46,10 +46,10 @@ def source_key(actor: Actor, res: Resource, system: str, source_id: str) -> Sour
         raise problems.SourceNotYours(
             f"{system} is council {found.group(1)}'s system; you write only your own council's keys ({own[0]})."
         )
-    return SourceKey(system=system, source_id=source_id)
+    return SourceRef(system=system, source_id=source_id)
 
 
-def _with_key(doc: Any, key: SourceKey) -> Any:
+def _with_key(doc: Any, key: SourceRef) -> Any:
     return msgspec.structs.replace(doc, meta=msgspec.structs.replace(doc.meta, source=key))
 
 
@@ -58,7 +58,7 @@ async def upsert(
     actor: Actor,
     res: Resource,
     parent_id: UUID | None,
-    key: SourceKey,
+    key: SourceRef,
     expected: int | None,
     body: Any,
 ) -> Written:

@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("la_code", sa.String(length=3), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("system", sa.String(length=200), nullable=False),
-        sa.Column("source_id", sa.String(length=100), nullable=False),
+        sa.Column("source_id", sa.String(length=64), nullable=False),
         sa.Column("record_id", sa.UUID(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["record_id"], ["records.id"], name=op.f("fk_source_keys_record_id_records")),
