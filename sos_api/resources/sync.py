@@ -49,6 +49,14 @@ def source_key(actor: Actor, res: Resource, system: str, source_id: str) -> Sour
     return SourceRef(system=system, source_id=source_id)
 
 
+# The key's primary key: only a writer outside the lock (none today) could trip it.
+KEY_CONSTRAINT = "pk_source_keys"
+
+
+def _taken() -> problems.ProblemError:
+    return problems.Conflict("Another request recorded this source key first: read the record and send If-Match.")
+
+
 def _with_key(doc: Any, key: SourceRef) -> Any:
     return msgspec.structs.replace(doc, meta=msgspec.structs.replace(doc.meta, source=key))
 
@@ -68,7 +76,7 @@ async def upsert(
     assert replace is not None
     la_code = actor.scope.tenant
     ownership.check_kind(actor, res)
-    with races(create.conflicts):
+    with races({**create.conflicts, KEY_CONSTRAINT: _taken}):
         async with db.begin(actor.scope) as conn:
             where = (la_code, res.kind, key.system, key.source_id)
             await keys.lock(conn, *where)

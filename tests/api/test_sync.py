@@ -86,9 +86,16 @@ async def test_a_council_system_creates_then_replaces_a_plan_by_its_key(
     # The feed names the council system as the changes' source.
     mine = await changes_of(module_client, system(auth), created["id"], 2)
     assert [(c["version"], c["source_system"]) for c in mine] == [(1, CIN), (2, CIN)]
+    # A retry with the same Idempotency-Key (interop R12) is answered as the first time, and writes nothing.
+    retry = {"Idempotency-Key": "sync-cinp-3"}
+    first = await module_client.put(by_source(family, "CINP-3"), json=plan(family), headers=system(auth) | retry)
+    again = await module_client.put(by_source(family, "CINP-3"), json=plan(family), headers=system(auth) | retry)
+    assert (first.status_code, again.status_code, again.headers["idempotency-replayed"]) == (201, 201, "true")
+    assert again.json()["id"] == first.json()["id"]
     # If-Match on a key no record holds yet is refused, and nothing is made.
     fresh = await module_client.put(by_source(family, "CINP-2"), json=plan(family), headers=system(auth) | if_match(1))
     assert fresh.status_code == 412, fresh.text
+    assert len(await plans_of(module_client, auth, family)) == 2
 
 
 async def test_a_source_key_names_the_callers_own_council_and_a_system_of_the_kind(
