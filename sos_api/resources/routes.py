@@ -368,6 +368,9 @@ def _sync(res: Resource) -> Handler:
 
     systems = ", ".join(f"`{slug}`" for slug in spec.systems)
     aliases = f" The key is the council system's own primary key: {spec.aliases}." if spec.aliases else ""
+    if res.record.parent is not None:
+        parent = resource(res.record.parent).names.title
+        aliases += f" The {parent} is named in the path, as for the create; a key held under another {parent} is 409."
     owned = (
         "the whole record"
         if spec.owns == WHOLE
