@@ -26,6 +26,8 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     production: bool = False
     # A child's own safety number at or below this raises an alert (SOS_UNSAFE_SCALE_AT_OR_BELOW).
     unsafe_scale_at_or_below: int = 3
+    # Interop R11: what the caller's council says its own systems own, per kind (SOS_COUNCILS_FILE `owns`).
+    council_owns: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -57,4 +59,13 @@ async def provide_actor(request: Request[Principal, Any, Any]) -> Actor:
         operation_id=operation_id,
         production=request.app.state.settings.production,
         unsafe_scale_at_or_below=request.app.state.settings.unsafe_scale_at_or_below,
+        council_owns=_council_owns(request.app.state.settings, request.user),
     )
+
+
+def _council_owns(settings: Any, principal: Principal) -> dict[str, tuple[str, ...]]:
+    la_code = principal.la_code
+    if la_code is None:
+        return {}
+    owns: dict[str, tuple[str, ...]] = settings.council(la_code).owns
+    return owns

@@ -43,7 +43,17 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.members import not_children, not_of_case
-from .resources.registry import Create, Listing, Names, Record, Replace, Resource, register, resource
+from .resources.registry import (
+    Create,
+    Listing,
+    Names,
+    Record,
+    Replace,
+    Resource,
+    SourceKeyed,
+    register,
+    resource,
+)
 from .resources.service import error, fields_of, load, new_meta, next_meta, now, refuse, today
 from .timescales import due, due_work
 
@@ -231,6 +241,11 @@ COURT_WORK = register(
         ),
         present=with_clock,
         due=still_due,
+        # Legal status and proceedings are the council's record (interop R11): its system owns all of it.
+        sync=SourceKeyed(
+            ("court-work", "legal-status"),
+            aliases="`prep_table_id` (court-work), `lega_legal_status_id` (legal-status)",
+        ),
     )
 )
 ROUTES: list[object] = []

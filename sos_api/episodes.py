@@ -43,7 +43,7 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.members import not_children
-from .resources.registry import Action, Create, Listing, Names, Record, Resource, register, resource
+from .resources.registry import WHOLE, Action, Create, Listing, Names, Record, Resource, register, resource
 from .resources.service import ending, fields_of, insert, new_id, new_meta, now, refuse, today, update
 
 KIND, STEP_KIND = "child_episode", "step_change"
@@ -239,6 +239,8 @@ EPISODES = register(
         # to early help, they attend the conference); a worker can withhold one with a reason.
         Record(ChildEpisode, ChildEpisodeCreate, episode_columns, parent="case"),
         Access(read=SHARED_WORK_READERS),
+        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
+        system_owns=WHOLE,
         listing=Listing("listChildEpisodes", "The case's child episodes, oldest first"),
         create=Create(
             "openChildEpisode",
@@ -267,6 +269,8 @@ STEP_CHANGES = register(
         Names(STEP_KIND, "StepChange", "/v1/step-changes", "step_change_id", "cases"),
         Record(StepChange, StepChangeCreate, step_columns, parent="case"),
         Access(read=SHARED_WORK_READERS, correct=MANAGERS),
+        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
+        system_owns=WHOLE,
         listing=Listing("listStepChanges", "The case's step ups and step downs, oldest first"),
         create=Create(
             "recordStepChange",

@@ -54,7 +54,7 @@ from .context import Actor
 from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
-from .resources.registry import Action, Create, Listing, Names, Record, Resource, register, resource
+from .resources.registry import WHOLE, Action, Create, Listing, Names, Record, Resource, register, resource
 from .resources.service import (
     fields_of,
     insert,
@@ -257,6 +257,8 @@ REFERRALS = register(
         Record(Referral, ReferralCreate, referral_columns, reach=Reach.front_door),
         # The front door and quality staff; a referrer, the family and partners are not shown the council's record.
         Access(read=CASE_WORKERS | COUNCIL_WIDE | SYNC_CLIENTS),
+        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
+        system_owns=WHOLE,
         listing=Listing("listReferrals", "The referrals the caller may see, newest first", newest_first=True),
         create=Create(
             "createReferral",

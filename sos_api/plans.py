@@ -77,6 +77,7 @@ from .resources.registry import (
     Record,
     Replace,
     Resource,
+    SourceKeyed,
     register,
     resource,
     revision,
@@ -766,6 +767,36 @@ END_RULES = (
     "(referral_id; the referral's raised_by names the plan)."
 )
 
+# Interop R11: what a council's case management system owns of a plan by default: its type, children and lead,
+# its statutory dates and frequencies, and the legal facts it records (conference, category, placement, IRO). The
+# plan's content (actions, contingency, the family's agreement, reviews, the words of the plan) is the practitioners'.
+CMS_OWNS = tuple(
+    f"/plan/{name}"
+    for name in (
+        "plan_type",
+        "child_ids",
+        "lead",
+        "review_schedule",
+        "legal_basis",
+        "review_frequency",
+        "visit_frequency",
+        "taf_frequency",
+        "conference_id",
+        "category",
+        "core_group",
+        "placed_by_council",
+        "placement_plan_id",
+        "iro",
+        "placement",
+        "placed_with_parent",
+        "young_person_id",
+        "young_person_date_of_birth",
+        "personal_adviser",
+        "effective_on",
+        "next_review_by",
+    )
+)
+
 STATUTORY_PLANS = register(
     Resource(
         Names(KIND, "StatutoryPlan", "/v1/statutory-plans", "statutory_plan_id", "statutory"),
@@ -791,6 +822,13 @@ STATUTORY_PLANS = register(
         ),
         present=with_timescales,
         due=still_due,
+        sync=SourceKeyed(
+            ("cp-plan", "cin-plan", "care-plan", "placement-plan", "pathway-plan", "early-help-plan"),
+            owns=CMS_OWNS,
+            aliases="`cppl_cp_plan_id` (cp-plan), the `ssd_cin_plans` plan id (cin-plan), `lacp_table_id` (care-plan), "
+            "`clap_cla_placement_id` (placement-plan), `clea_table_id` (pathway-plan), `earl_episode_id` "
+            "(early-help-plan)",
+        ),
         actions=(
             Action(
                 "agreeStatutoryPlan",

@@ -6,6 +6,7 @@ validation errors and anything unexpected into the one `Problem` shape, and neve
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import uuid
@@ -65,6 +66,7 @@ class ProblemError(Exception):
         current_version: int | None = None,
         rule: str | None = None,
         headers: dict[str, str] | None = None,
+        gone: Gone | None = None,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail
@@ -72,6 +74,15 @@ class ProblemError(Exception):
         self.current_version = current_version
         self.rule = rule
         self.headers = headers or {}
+        self.gone = gone
+
+
+class Gone(msgspec.Struct, frozen=True, kw_only=True):
+    """What a 410 for a record says (interop R6): when it left normal reads, why, and for a merge the survivor."""
+
+    deleted_at: dt.datetime
+    reason: str
+    merged_into: uuid.UUID | None = None
 
 
 class Unauthenticated(ProblemError, status=401):
@@ -295,6 +306,23 @@ class CursorExpired(
 class UnknownChangeType(ProblemError, status=400, slug="unknown-type", title="Not a kind of record the feed knows"): ...
 
 
+# Sync by source key, ownership, tombstones and merges (interop R3, R4, R6, R11).
+class NotAuthoritative(
+    ProblemError, status=409, slug="not-authoritative", title="Your system does not own these fields"
+): ...  # R11: a council system writing a practitioner-owned kind or field; `errors` names each field
+
+
+class SourceNotYours(
+    ProblemError, status=403, slug="source-not-yours", title="The source system is not one of your council's"
+): ...  # R3: a source key names its council (`.../id/la/845/...`); no council writes another's keys
+
+
+class RecordGone(ProblemError, status=410, slug="gone", title="The record is gone"): ...  # R6: `deleted_at`, `reason`
+
+
+class MergeRefused(ProblemError, status=409, slug="merge-refused", title="These people cannot be merged"): ...
+
+
 # Contributions and the flag lookup (interop R14, R15, R17, R18).
 class CouncilRequired(
     ProblemError, status=422, slug="council-required", title="Name the council to receive the contribution"
@@ -352,6 +380,7 @@ def render(
     current_version: int | None = None,
     rule: str | None = None,
     headers: dict[str, str] | None = None,
+    gone: Gone | None = None,
 ) -> Response[bytes]:
     request_id = getattr(request.state, "request_id", None)
     headers = dict(headers or {})
@@ -369,6 +398,9 @@ def render(
         errors=errors or [],
         current_version=current_version,
         rule=rule,
+        deleted_at=gone.deleted_at if gone else None,
+        reason=gone.reason if gone else None,
+        merged_into=gone.merged_into if gone else None,
     )
     return Response(
         content=msgspec.json.encode(body),
@@ -425,6 +457,7 @@ def handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Respon
         current_version=exc.current_version,
         rule=exc.rule,
         headers=exc.headers,
+        gone=exc.gone,
     )
 
 

@@ -18,7 +18,7 @@ from . import problems
 from .auth.policy import CASE_WRITERS, SHARED_WORK_READERS, Access
 from .context import Actor
 from .db.records import StoredRecord
-from .resources.registry import Create, Listing, Names, Record, Replace, Resource, register, resource
+from .resources.registry import WHOLE, Create, Listing, Names, Record, Replace, Resource, register, resource
 from .resources.service import fields_of, load, new_meta, next_meta, now
 
 KIND = "relationship"
@@ -89,6 +89,8 @@ RELATIONSHIPS = register(
         # A line is about the case's children (taken from the case when stored).
         Record(Relationship, RelationshipCreate, parent="case"),
         Access(read=SHARED_WORK_READERS),
+        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
+        system_owns=WHOLE,
         listing=Listing("listCaseRelationships", "The relationships between the case's people (a genogram)"),
         create=Create(
             "createRelationship",

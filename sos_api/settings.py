@@ -33,6 +33,8 @@ WindowSeconds = Annotated[int, msgspec.Meta(ge=1, le=3600)]
 Requests = Annotated[int, msgspec.Meta(ge=1)]
 Workers = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
 GraceSeconds = Annotated[int, msgspec.Meta(ge=1, le=3600)]
+# Interop R11: a field of a record as a JSON Pointer (`/plan/review_schedule`), or "" for the whole record.
+OwnedPointer = Annotated[str, msgspec.Meta(max_length=200, pattern=r"^(/[a-z_]+)*$")]
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
@@ -66,6 +68,10 @@ class CouncilContact(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     office_hours_phone: Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9][0-9 ()\-]{5,24}$")] | None = None
     out_of_hours_phone: Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9][0-9 ()\-]{5,24}$")] | None = None
+    # Interop R11: per kind, the fields (JSON Pointers into the record, "" the whole record) this council's own
+    # systems own, overriding the kind's default (sos_api/ownership.py); `[]` keeps the kind wholly its
+    # practitioners'. Kinds not named keep their defaults.
+    owns: dict[Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z_]{0,39}$")], tuple[OwnedPointer, ...]] = {}
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):

@@ -66,7 +66,19 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.members import not_children
-from .resources.registry import Action, Create, Listing, Names, Record, Replace, Resource, kinds, register, resource
+from .resources.registry import (
+    WHOLE,
+    Action,
+    Create,
+    Listing,
+    Names,
+    Record,
+    Replace,
+    Resource,
+    kinds,
+    register,
+    resource,
+)
 from .resources.service import error, fields_of, load, new_meta, next_meta, now, refuse, today
 from .timescales import add_working_days, due, due_work, london_date
 
@@ -417,6 +429,8 @@ STRATEGY_DISCUSSIONS = register(
         ),
         # Domain 4.2: professionals only, never the family or the child; partners where it was shared with agencies.
         Access(read=PROFESSIONALS | PARTNERS),
+        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
+        system_owns=WHOLE,
         listing=Listing(
             "listCaseStrategyDiscussions", "The case's strategy discussions, newest first", newest_first=True
         ),

@@ -226,7 +226,9 @@ class Attribution(Input, kw_only=True):
 
 
 class SourceRef(Input, kw_only=True):
-    """Where a synced record came from: the council system and its own key (required for synced records)."""
+    """Where a synced record came from: the council system and its own key (required for synced records). Written
+    by upserts by source key (interop R3), whose system is a council system URI naming the council
+    (`https://sos-casework.org.uk/id/la/845/cp-plan`); unique per council, kind, system and key."""
 
     system: Annotated[str, Meta(min_length=1, max_length=200, description="URI or name of the source system.")]
     source_id: Annotated[
@@ -290,6 +292,10 @@ class RecordMeta(Output, kw_only=True):
     updated_at: Instant
     case_id: UUID | None = None
     entered_in_error: EnteredInError | None = None
+    # A record synced from a council system (interop R3): its key there.
+    source: SourceRef | None = None
+    # A person merged into another (interop R4): the survivor. The record is then a tombstone.
+    merged_into: UUID | None = None
 
 
 class Period(Input, kw_only=True):

@@ -19,16 +19,19 @@ __all__ = ["Change", "ChangeOp", "ChangePage", "ChangeReason"]
 
 
 class ChangeOp(enum.StrEnum):
-    """`upsert`: a new record or a new version of one; `delete`: the record left normal reads (a tombstone)."""
+    """`upsert`: a new record or a new version of one; `delete`: the record left normal reads (a tombstone);
+    `merge`: a person merged into another (interop R4): the record is a tombstone, `merged_into` names the survivor."""
 
     upsert = "upsert"
     delete = "delete"
+    merge = "merge"
 
 
 class ChangeReason(enum.StrEnum):
-    """Why a record left normal reads (interop R6). Only entered-in-error exists today: nothing is erased."""
+    """Why a record left normal reads (interop R6): entered in error, or merged into another. Nothing is erased."""
 
     entered_in_error = "entered-in-error"
+    merged = "merged"
 
 
 class Change(Output, kw_only=True):
@@ -60,10 +63,15 @@ class Change(Output, kw_only=True):
     changed_at: Instant
     actor: Annotated[UserRef, Meta(description="The user or client who made the change.")]
     source_system: Annotated[
-        ShortText | None, Meta(description="The client application the change came through, when the token named one.")
+        ShortText | None,
+        Meta(
+            description="A change written by source key (interop R3): the council system's URI; otherwise the client "
+            "application the change came through, when the token named one."
+        ),
     ] = None
     case_id: Annotated[UUID | None, Meta(description="The case the record belongs to (a case: itself), if any.")] = None
-    reason: Annotated[ChangeReason | None, Meta(description="Why, for a delete.")] = None
+    reason: Annotated[ChangeReason | None, Meta(description="Why, for a delete or a merge.")] = None
+    merged_into: Annotated[UUID | None, Meta(description="For a merge: the record that survives.")] = None
     href: (
         Annotated[
             str,

@@ -46,6 +46,7 @@ __all__ = [
     "Organisation",
     "Person",
     "PersonCreate",
+    "PersonMerge",
     "PrBasis",
     "PractitionerDetails",
     "Relationship",
@@ -279,6 +280,15 @@ class Person(PersonCreate, kw_only=True, forbid_unknown_fields=False):
 
     id: UUID
     meta: RecordMeta
+
+
+class PersonMerge(Input, kw_only=True):
+    """Merge a duplicate person (the one named in the path) into the surviving one (interop R4)."""
+
+    into: Annotated[UUID, Meta(description="The surviving person, in the same council; not the same person.")]
+    reason: Annotated[
+        Text | None, Meta(description="Why they are one person, e.g. the same NHS number recorded twice.")
+    ] = None
 
 
 # --- relationships (2.5) ----------------------------------------------------------------------------

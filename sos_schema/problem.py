@@ -11,10 +11,11 @@ the record's `current_version`.
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
 from msgspec import Meta
 
-from ._base import MANY, Output, ShortText, Text
+from ._base import MANY, Instant, Output, ShortText, Text
 
 __all__ = ["FieldError", "Problem"]
 
@@ -81,4 +82,14 @@ class Problem(Output, kw_only=True, omit_defaults=True):
     rule: Annotated[
         Annotated[str, Meta(pattern=r"^BR-[0-9]{2,3}$")] | None,
         Meta(description="The business rule the request broke.", examples=["BR-07"]),
+    ] = None
+    deleted_at: Annotated[
+        Instant | None, Meta(description="On 410 for a record: when it left normal reads (interop R6).")
+    ] = None
+    reason: Annotated[
+        Annotated[str, Meta(pattern=r"^[a-z][a-z-]{0,39}$")] | None,
+        Meta(description="On 410 for a record: why it is gone (`entered-in-error`, `merged`).", examples=["merged"]),
+    ] = None
+    merged_into: Annotated[
+        UUID | None, Meta(description="On 410 for a person merged into another (interop R4): the survivor.")
     ] = None

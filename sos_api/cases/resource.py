@@ -5,7 +5,7 @@ from __future__ import annotations
 from sos_schema import Case, CaseClose, CaseCreate
 
 from ..auth.policy import CASE_WRITERS, MANAGERS, PROFESSIONALS, SHARED_WORK_READERS, SYNC_CLIENTS, Access, Reach
-from ..resources.registry import Action, Create, Listing, Names, Record, Replace, Resource, register
+from ..resources.registry import Action, Create, Listing, Names, Record, Replace, Resource, SourceKeyed, register
 from . import service
 
 CASES = register(
@@ -18,6 +18,8 @@ CASES = register(
         replace=Replace("replaceCase", "Replace a case's details (If-Match required)", service.next_case, CASE_WRITERS),
         after=service.grant_access,
         present=service.with_current_level,
+        # The family, its members and the allocation are the council's record (interop R11): its system owns all.
+        sync=SourceKeyed(("case", "family"), aliases="the CMS case number (case), `fami_family_id` (family)"),
         actions=(
             Action(
                 "closeCase",

@@ -41,6 +41,8 @@ class ChangeRow(msgspec.Struct, frozen=True, kw_only=True):
     source_system: str | None
     case_id: UUID | None
     child_ids: list[UUID]
+    # A person merged away (interop R4): the survivor, from the record as it is now.
+    merged_into: UUID | None = None
 
     @property
     def position(self) -> Position:
@@ -77,6 +79,7 @@ async def select_changes(
             o.source_system,
             records.c.case_id,
             records.c.child_ids,
+            records.c.doc["meta"]["merged_into"].astext.label("merged_into"),
         )
         .select_from(outbox.outerjoin(records, records.c.id == o.record_id))
         .where(o.la_code == la_code, o.txid < _xid8(below))
@@ -100,6 +103,7 @@ async def select_changes(
             source_system=r.source_system,
             case_id=r.case_id,
             child_ids=list(r.child_ids or []),
+            merged_into=UUID(r.merged_into) if r.merged_into else None,
         )
         for r in rows
     ]

@@ -22,8 +22,14 @@ from . import queries
 from .queries import ChangeRow, Position
 
 # Stored outbox ops (db/records.py) -> the feed's. Nothing is hard-deleted (BR-23): entered in error is the delete.
-OPS = {"create": ChangeOp.upsert, "update": ChangeOp.upsert, "entered_in_error": ChangeOp.delete}
-REASONS = {"entered_in_error": ChangeReason.entered_in_error}
+# A person merged into another (interop R4) is a merge, with the survivor named.
+OPS = {
+    "create": ChangeOp.upsert,
+    "update": ChangeOp.upsert,
+    "entered_in_error": ChangeOp.delete,
+    "merge": ChangeOp.merge,
+}
+REASONS = {"entered_in_error": ChangeReason.entered_in_error, "merge": ChangeReason.merged}
 FRESH_CURSOR = "The cursor is not valid for this feed. Start again without a cursor."
 
 
@@ -68,6 +74,7 @@ def _item(row: ChangeRow) -> Change:
         source_system=row.source_system,
         case_id=row.case_id,
         reason=REASONS.get(row.op),
+        merged_into=row.merged_into if row.op == "merge" else None,
         href=_href(row),
     )
 

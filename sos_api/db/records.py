@@ -123,6 +123,11 @@ def in_status(status: str) -> sa.ColumnElement[bool]:
     return records.c.status == status
 
 
+def mentioning(record_id: UUID) -> sa.ColumnElement[bool]:
+    """Records whose document names this id anywhere (a person's id in a case's members or a relationship)."""
+    return sa.cast(records.c.doc, sa.Text).contains(str(record_id))
+
+
 def belonging_to(column: str, parent_id: UUID) -> sa.ColumnElement[bool]:
     """Records whose `case_id` (or `parent_id`) is this parent's id."""
     return records.c[column] == parent_id
@@ -245,6 +250,7 @@ async def update_record(
     actor: str,
     entered_in_error: bool = False,
     source_system: str | None = None,
+    op: str | None = None,
 ) -> bool:
     """Write version n+1 only if the stored version is still n (BR-24: exactly one of several concurrent
     writers wins). Returns False when the record moved on."""
@@ -265,7 +271,8 @@ async def update_record(
     )
     if result.rowcount != 1:
         return False
-    op = "entered_in_error" if entered_in_error else "update"
+    # The feed's op: a merge (interop R4) is also a tombstone, but says so.
+    op = op or ("entered_in_error" if entered_in_error else "update")
     await _history(conn, stored.id, stored.version + 1, stored.la_code, text, at, actor, stored.kind, op, source_system)
     return True
 

@@ -125,6 +125,22 @@ Index(
 )
 
 # Append-only record of every access to a child's data (domain 2.25, BR-25). A trigger refuses UPDATE/DELETE.
+# Interop R3: the key each synced record has in its council's system. A key names one record of one kind in one
+# council; a record has at most one key.
+source_keys = Table(
+    "source_keys",
+    metadata,
+    Column("la_code", String(3), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("system", String(200), nullable=False),
+    Column("source_id", String(64), nullable=False),
+    Column("record_id", UUID(as_uuid=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("la_code", "kind", "system", "source_id"),
+    ForeignKeyConstraint(["record_id"], ["records.id"]),
+)
+Index("ux_source_keys_record_id", source_keys.c.record_id, unique=True)
+
 access_events = Table(
     "access_events",
     metadata,

@@ -25,6 +25,8 @@ from ..http import (
     page_of,
     read_body,
 )
+from ..resources import ownership
+from ..resources.registry import resource
 from ..resources.service import Written
 from . import service
 
@@ -126,6 +128,8 @@ async def upsert_person(
             return json_response(written.doc, status=201, version=written.version, location=location)
         return json_response(written.doc, version=written.version)
 
+    # Interop R11: a council that keeps people in its practitioners' hands refuses its systems' upserts.
+    ownership.check_kind(actor, resource(service.KIND))
     # A nightly sync that lost the answer retries with its Idempotency-Key (interop R12) and gets it again.
     return await idempotency.once(request, actor, "person", write, respond)
 

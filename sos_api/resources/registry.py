@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import DueWork
 
-from ..auth.policy import Access, Reach, Rule, register_rules
+from ..auth.policy import SYNC_CLIENTS, Access, Reach, Rule, register_rules
 from ..auth.roles import Role
 from ..db.records import Columns, StoredRecord, columns_of
 from ..problems import ProblemError
@@ -143,6 +143,25 @@ class Action(Operation):
     problems: tuple[int, ...] = (404, 409)
 
 
+# The council systems' URIs a kind's source keys use: https://sos-casework.org.uk/id/la/{la_code}/{slug}.
+SOURCE_BASE = "https://sos-casework.org.uk/id/la/"
+# Interop R11: the whole record, as an ownership.
+WHOLE = ("",)
+
+
+@dataclass(frozen=True)
+class SourceKeyed:
+    """A kind a council's own system keeps (interop R3): `PUT <collection or parent list>?source=&source_id=`
+    creates or replaces the record holding that key. `systems` are the slugs of the council system URIs it takes
+    (`cp-plan`: `https://sos-casework.org.uk/id/la/845/cp-plan`), `aliases` the SSD primary keys they carry (for
+    the description), `owns` the fields the council's system owns by default (interop R11: JSON Pointers into the
+    record, `WHOLE` for all of it); the rest are its practitioners'."""
+
+    systems: tuple[str, ...]
+    owns: tuple[str, ...] = WHOLE
+    aliases: str = ""
+
+
 def revision(operation_id: str, summary: str, run: ActionRun, roles: frozenset[Role], **more: Any) -> Action:
     """`POST <item>/revisions`: copy a read-only version (a finalised map, an agreed plan, a presented story) into
     a new draft record linked back to it: 201 with its Location, no If-Match (the source is not changed)."""
@@ -174,6 +193,22 @@ class Resource:
     # Rules of this kind's hand-written routes: operationId -> (roles, SMART access letter).
     special: Mapping[str, tuple[frozenset[Role], str]] = field(default_factory=dict)
     standard: tuple[str, ...] = ("get", "versions", "version", "entered_in_error")
+    # Upsert by a council system's key (interop R3): the kind must have a create and a replace.
+    sync: SourceKeyed | None = None
+    # Interop R11, for a kind its council's system keeps with no upsert by source key (a person, upserted by
+    # identifier): the fields that system owns. None, with no `sync`: the kind is its practitioners' own.
+    system_owns: tuple[str, ...] | None = None
+
+    @property
+    def default_owns(self) -> tuple[str, ...]:
+        """The fields a council's system owns unless the council says otherwise; () when it owns none."""
+        if self.sync is not None:
+            return self.sync.owns
+        return self.system_owns or ()
+
+    @property
+    def sync_operation_id(self) -> str:
+        return f"upsert{self.names.noun}BySource"
 
     @property
     def kind(self) -> str:
@@ -227,6 +262,8 @@ class Resource:
             found[self.replace.operation_id] = Rule(self.replace.roles, scope, "u")
         for action in self.actions:
             found[action.operation_id] = Rule(action.roles, scope, action.access)
+        if self.sync is not None:
+            found[self.sync_operation_id] = Rule(SYNC_CLIENTS, scope, "cu")
         for op, (roles, letter) in self.special.items():
             found[op] = Rule(roles, scope, letter)
         return found
@@ -241,6 +278,8 @@ def register(resource: Resource) -> Resource:
     """Add a kind: its operations join the policy table, its name the kinds the database accepts."""
     if resource.kind in REGISTRY:
         raise ValueError(f"kind {resource.kind!r} is registered twice")
+    if resource.sync is not None and (resource.create is None or resource.replace is None):
+        raise ValueError(f"kind {resource.kind!r} is upserted by source key, so needs a create and a replace")
     rules = resource.rules()
     register_rules(rules)
     REGISTRY[resource.kind] = resource

@@ -14,7 +14,8 @@ from typing import Annotated, Any, Protocol
 from uuid import UUID
 
 from litestar import Request, Response
-from litestar.params import HeaderParameter
+from litestar.openapi.spec import Example
+from litestar.params import HeaderParameter, Parameter
 
 from sos_schema import EnteredInErrorCreate
 
@@ -33,8 +34,9 @@ from ..http import (
     page_of,
     read_body,
 )
-from . import service
-from .registry import REGISTRY, Action, Resource, resource
+from . import ownership, service, sync
+from .registry import REGISTRY, WHOLE, Action, Resource, resource
+from .tombstones import GONE_DOC
 
 KW = inspect.Parameter.KEYWORD_ONLY
 Handler = Callable[..., Awaitable[Response[bytes]]]
@@ -99,9 +101,21 @@ def _item(res: Resource) -> Params:
     return [(res.names.id_param, UUID, NONE)]
 
 
-def read_route(res: Resource, path: str, operation_id: str, summary: str, params: Params, find: Find) -> Handler:
+def read_route(
+    res: Resource,
+    path: str,
+    operation_id: str,
+    summary: str,
+    params: Params,
+    find: Find,
+    *,
+    gone: bool = False,
+    description: str | None = None,
+) -> Handler:
     """A read of one record of a kind, found by `find(db, actor, **path values)`: its document and ETag, 404 when
-    the caller cannot see it. For the standard read and for an area's own ways to find a record."""
+    the caller cannot see it (with `gone`, 410 for a tombstone). For the standard read and for an area's own ways
+    to find a record."""
+    problems_ = (404, 410) if gone else (404,)
 
     async def run(request: Request[Any, Any, Any], actor: Actor, **values: Any) -> Response[bytes]:
         stored = await find(db_of(request), actor, **values)
@@ -117,7 +131,8 @@ def read_route(res: Resource, path: str, operation_id: str, summary: str, params
         summary=summary,
         returns=res.record.stored,
         etag=True,
-        problems_=(404,),
+        problems_=problems_,
+        description=description,
     )
 
 
@@ -125,7 +140,10 @@ def _get(res: Resource) -> Handler:
     async def find(db: Any, actor: Actor, **ids: UUID) -> Found:
         return await service.read_one(db, actor, res, ids[res.names.id_param])
 
-    return read_route(res, res.item_path, f"get{res.names.noun}", f"Read {res.a_title}", _item(res), find)
+    summary = f"Read {res.a_title}"
+    return read_route(
+        res, res.item_path, f"get{res.names.noun}", summary, _item(res), find, gone=True, description=GONE_DOC
+    )
 
 
 def _versions(res: Resource) -> Handler:
@@ -267,11 +285,15 @@ def _replace(res: Resource) -> Handler:
         async def write() -> service.Written:
             expected = expected_version(request)
             body = await read_body(request, body_type)
-            return await service.change(db_of(request), actor, res, ids[res.names.id_param], expected, body, spec.build)
+            record_id = ids[res.names.id_param]
+            return await service.change(
+                db_of(request), actor, res, record_id, expected, body, spec.build, guard_fields=True
+            )
 
         return await _once(request, actor, res, write)
 
-    doc = {"summary": spec.summary, "description": spec.description, "body": body_type, "returns": res.record.stored}
+    description = " ".join(filter(None, (spec.description, NOT_AUTHORITATIVE)))
+    doc = {"summary": spec.summary, "description": description, "body": body_type, "returns": res.record.stored}
     return _declare(
         res,
         "PUT",
@@ -282,7 +304,110 @@ def _replace(res: Resource) -> Handler:
         **doc,
         etag=True,
         if_match=True,
-        problems_=(404, *spec.problems),
+        problems_=(404, 409, *spec.problems),
+    )
+
+
+SourceSystem = Annotated[
+    str,
+    Parameter(
+        max_length=200,
+        pattern=r"^https://[!-~]+$",
+        description="Your council system's URI for this kind, naming your council: "
+        "`https://sos-casework.org.uk/id/la/{la_code}/{system}`.",
+        examples=[Example(value="https://sos-casework.org.uk/id/la/845/cp-plan")],
+    ),
+]
+SourceId = Annotated[
+    str,
+    Parameter(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-/]*$",
+        description="The record's key in that system (letters, digits and . _ : - /).",
+        examples=[Example(value="CPPL-123")],
+    ),
+]
+OptionalIfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        max_length=20,
+        description='The ETag you read of the record holding the key, e.g. W/"3": required when one does (428 '
+        "without it, 412 when stale), refused when none does (412).",
+    ),
+]
+NOT_AUTHORITATIVE = (
+    "A council's own system (an integration client) changes only the fields its council lets it own (interop R11): "
+    "any other field it changes is refused with 409 `not-authoritative` naming each one."
+)
+
+
+def _sync(res: Resource) -> Handler:
+    """Interop R3: `PUT` where the kind is created, by a council system's key."""
+    spec, body_type = res.sync, res.record.accepts
+    assert spec is not None
+    assert res.create is not None
+    path, params = _parent_path(res)
+
+    async def run(
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        source: str,
+        source_id: str,
+        if_match: str | None = None,
+        **ids: UUID,
+    ) -> Response[bytes]:
+        async def write() -> service.Written:
+            key = sync.source_key(actor, res, source, source_id)
+            expected = expected_version(request) if if_match is not None else None
+            body = await read_body(request, body_type)
+            return await sync.upsert(db_of(request), actor, res, _parent_id(res, ids), key, expected, body)
+
+        return await _once(request, actor, res, write, created=True)
+
+    systems = ", ".join(f"`{slug}`" for slug in spec.systems)
+    aliases = f" The key is the council system's own primary key: {spec.aliases}." if spec.aliases else ""
+    if res.record.parent is not None:
+        parent = resource(res.record.parent).names.title
+        aliases += f" The {parent} is named in the path, as for the create; a key held under another {parent} is 409."
+    owned = (
+        "the whole record"
+        if spec.owns == WHOLE
+        else ", ".join(f"`{p}`" for p in spec.owns) + "; the rest is its practitioners'"
+    )
+    description = (
+        f"Interop R3: upsert by your council system's key. `source` is one of your council's systems for this kind "
+        f"(`https://sos-casework.org.uk/id/la/{{la_code}}/{{system}}`, system one of {systems}; another council's "
+        f"is 403 `source-not-yours`).{aliases} No record holds the key: the body is recorded as a new one carrying "
+        "it in `meta.source` (201, Location; send no If-Match). One does: the body replaces it, with If-Match as "
+        "for its own PUT (428 without, 412 when stale). Interop R11: by default the council's system owns "
+        f"{owned} (SOS_COUNCILS_FILE `owns` overrides per council); changing any other field is 409 "
+        "`not-authoritative`. A key held by a record marked entered in error is 410. The changes feed names the "
+        "system as the change's `source_system`."
+    )
+    params = [
+        *params,
+        ("source", SourceSystem, NONE),
+        ("source_id", SourceId, NONE),
+        ("if_match", OptionalIfMatch, None),
+    ]
+    problems = (404, 409, 410, 412, 428, *res.create.problems)
+    return _declare(
+        res,
+        "PUT",
+        path,
+        res.sync_operation_id,
+        params,
+        run,
+        summary=f"Create or update {res.a_title} by your council system's key",
+        description=description,
+        body=body_type,
+        returns=res.record.stored,
+        alternate=201,
+        location=True,
+        etag=True,
+        problems_=tuple(sorted(set(problems))),
     )
 
 
@@ -337,6 +462,8 @@ async def _once(
         # A conditional create (If-None-Exist) that found the record made nothing: 200, not 201.
         return _written(res, written, created=created and written.created)
 
+    # Interop R11: a council's system writes only the kinds its council lets it own.
+    ownership.check_kind(actor, res)
     return await idempotency.once(request, actor, res.kind, write, respond)
 
 
@@ -359,6 +486,8 @@ def standard_routes(res: Resource) -> list[Handler]:
         routes.append(_create(res))
     if res.replace is not None:
         routes.append(_replace(res))
+    if res.sync is not None:
+        routes.append(_sync(res))
     return routes + [_action(res, action) for action in res.actions]
 
 

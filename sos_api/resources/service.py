@@ -30,6 +30,7 @@ from ..db import records as q
 from ..db.engine import Database
 from ..db.records import Columns, StoredRecord
 from ..http import Cursors, clamp_limit, page_body
+from . import ownership, tombstones
 from .registry import NextDoc, Resource, resource
 
 LONDON = ZoneInfo("Europe/London")
@@ -144,8 +145,10 @@ async def insert(
     parent: StoredRecord | None = None,
     *,
     child_ids: Sequence[UUID] | None = None,
+    source_system: str | None = None,
 ) -> Written:
-    """Store version 1 of a new record (its id and council are in its `meta`) and audit its creation."""
+    """Store version 1 of a new record (its id and council are in its `meta`) and audit its creation. The feed names
+    `source_system` (a council system's URI, for a write by source key) or else the caller's client app."""
     body = msgspec.json.encode(doc)
     columns = _columns(res, doc, parent, child_ids)
     await q.insert_record(
@@ -157,7 +160,7 @@ async def insert(
         columns=columns,
         at=at,
         actor=actor.name,
-        source_system=actor.principal.client_app,
+        source_system=source_system or actor.principal.client_app,
     )
     await audit.record(
         conn,
@@ -183,8 +186,11 @@ async def update(
     *,
     entered_in_error: bool = False,
     child_ids: Sequence[UUID] | None = None,
+    source_system: str | None = None,
+    op: str | None = None,
 ) -> Written:
-    """Store the next version of `stored`; 412 if someone else saved first (BR-24)."""
+    """Store the next version of `stored`; 412 if someone else saved first (BR-24). `op` names a change the feed
+    tells apart (`merge`)."""
     body = msgspec.json.encode(doc)
     columns = _columns(res, doc, stored, child_ids)
     saved = await q.update_record(
@@ -195,7 +201,8 @@ async def update(
         at=at,
         actor=actor.name,
         entered_in_error=entered_in_error,
-        source_system=actor.principal.client_app,
+        source_system=source_system or actor.principal.client_app,
+        op=op,
     )
     if not saved:
         current = await q.record_exists(conn, actor.scope, res, stored.id)
@@ -264,7 +271,19 @@ def _view(actor: Actor, res: Resource) -> Callable[[bytes], bytes]:
 
 
 async def read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -> StoredRecord:
-    """One visible record, with its read recorded before the data is returned (BR-25)."""
+    """One visible record, with its read recorded before the data is returned (BR-25). A tombstone the caller could
+    have read is 410 Gone (interop R6), the answer recorded in its own transaction."""
+    try:
+        return await _read_one(db, actor, res, record_id)
+    except problems.NotFound:
+        async with db.begin(actor.scope) as conn:
+            gone = await tombstones.gone_of(conn, actor, res, record_id)
+        if gone is not None:
+            raise gone from None
+        raise
+
+
+async def _read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -> StoredRecord:
     async with db.begin(actor.scope) as conn:
         stored = await load(conn, actor, res, record_id)
         await audit.record_rows(conn, actor, "read", [stored])
@@ -454,13 +473,16 @@ async def change(
     rules: NextDoc,
     *,
     entered_in_error: bool = False,
+    guard_fields: bool = False,
 ) -> Written:
     """A replace or an action, in one transaction: lock the record, check If-Match, let the kind's `rules` build the
     next version from the stored one, run the kind's bookkeeping, and save it at the instant its envelope says it
-    was updated."""
+    was updated. With `guard_fields` (a replace), a council system may change only the fields it owns (R11)."""
     async with db.begin(actor.scope) as conn:
         stored = await load_for_update(conn, actor, res, record_id, expected_version)
         doc = await rules(conn, actor, stored, body)
+        if guard_fields:
+            ownership.check_fields(actor, res, stored.doc, msgspec.json.encode(doc))
         if res.after is not None:
             await res.after(conn, actor, doc, stored)
         written = await update(conn, actor, res, stored, doc, doc.meta.updated_at, entered_in_error=entered_in_error)

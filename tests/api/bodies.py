@@ -205,6 +205,8 @@ BODIES: dict[str, BodyBuilder] = {
     "ScalingJudgementCreate": judgement_body,
     "RelationshipCreate": lambda world, caller: from_example("RelationshipCreate", world),
     "EnteredInErrorCreate": lambda world, caller: {"reason": "Recorded on the wrong family's case."},
+    # A spare person (the matrix's) merged into the chair's record: someone on none of the spare's cases.
+    "PersonMerge": lambda world, caller: {"into": world.chair, "reason": "Recorded twice."},
 }
 
 

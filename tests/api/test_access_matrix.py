@@ -29,8 +29,10 @@ from sos_api.auth.policy import (
     OPERATIONS,
     PARTNERS,
     PUBLIC_OPERATIONS,
+    SYNC_CLIENTS,
 )
 from sos_api.auth.roles import Role
+from sos_api.resources.registry import OPERATION_KINDS, SOURCE_BASE, all_resources, resource
 from sos_api.settings import Settings
 from tests.api.bodies import Caller, NoBody, all_bodies, body_for, request_schema
 from tests.api.conftest import TokenFactory
@@ -102,6 +104,8 @@ def expected(path: str, method: str, operation_id: str, role: Role, inside: bool
         if found is not None:
             return set(found)
     write = method != "GET"
+    if write and role in SYNC_CLIENTS and not owned_by_council_systems(operation_id):
+        return {409}  # interop R11: a council's system writes no practitioner-owned kind (not-authoritative)
     # Case workers read the council's person register; changing a person needs one of the person's cases.
     register = role in CASE_WORKERS and not write and REGISTER.match(path)
     visible = inside or role not in SCOPED or "{" not in path or register
@@ -211,9 +215,10 @@ ON_SPARE = {
     "finaliseMap": "map_id",  # only a draft can be finalised
     "replaceMap": "map_id",  # finalised maps are read-only
     "createDangerScalingQuestion": "danger_id",  # one scale per danger (BR-03)
+    "mergePerson": "person_id",  # a person merged away is a tombstone
 }
 # Of those, the ones whose success leaves the spare unusable for the next role.
-USES_UP = {"closeCase", "endCaseInvolvement", "finaliseMap", "createDangerScalingQuestion"}
+USES_UP = {"closeCase", "endCaseInvolvement", "finaliseMap", "createDangerScalingQuestion", "mergePerson"}
 # The practice-tool areas add their own (tests/api/worlds).
 # Query strings an operation needs (a flag lookup's subject), by operationId.
 QUERIES: dict[str, dict[str, str]] = {}
@@ -222,6 +227,20 @@ for _module in modules():
     ON_SPARE |= _module.ON_SPARE
     USES_UP |= _module.USES_UP
     QUERIES |= getattr(_module, "QUERIES", {})
+
+
+# Interop R3: each kind's upsert by source key, by a key of the world's council no other call uses.
+QUERIES |= {
+    res.sync_operation_id: {"source": f"{SOURCE_BASE}845/{res.sync.systems[0]}", "source_id": f"MATRIX-{res.kind}"}
+    for res in all_resources()
+    if res.sync is not None
+}
+
+
+def owned_by_council_systems(operation_id: str) -> bool:
+    """Interop R11: whether the council's systems own any of the kind this operation writes (by default)."""
+    kind = OPERATION_KINDS.get(operation_id)
+    return kind is None or bool(resource(kind).default_owns)
 
 
 def is_soft_delete(operation_id: str) -> bool:

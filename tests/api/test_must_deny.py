@@ -400,6 +400,8 @@ UPSERT = "/v1/people?identifier=la_person_id%7CDENY0001"
 HOOKS = "/v1/webhook-subscriptions"
 HOOK = "/v1/webhook-subscriptions/{subscription_id}"
 REDELIVER = HOOK + "/deliveries/{delivery_id}/redeliver"
+# Interop R3: a statutory plan upserted by a council system's key, the council's own (845) or another's (846).
+SYNCED_PLAN = "/v1/cases/{case}/statutory-plans?source=https://sos-casework.org.uk/id/la/%s/cin-plan&source_id=DENY1"
 # fmt: off
 MUST_DENY = [
     # 4.1 practice_lead, auditor: every case of the council, read only.
@@ -412,6 +414,21 @@ MUST_DENY = [
     deny("parent-upserts-person", W(R.parent_carer), "PUT", UPSERT, 403, "PersonCreate"),
     deny("client-without-people-scope-upserts", W(R.integration_client, NARROW_SCOPES), "PUT", UPSERT, 403,
          "PersonCreate"),
+    # Interop R3: a council system's keys are written by that council's systems only, never by people.
+    deny("worker-upserts-plan-by-source", W(R.social_worker), "PUT", SYNCED_PLAN % "845", 403, "PlanCreate"),
+    deny("manager-upserts-plan-by-source", W(R.team_manager), "PUT", SYNCED_PLAN % "845", 403, "PlanCreate"),
+    deny("client-upserts-another-councils-key", W(R.integration_client), "PUT", SYNCED_PLAN % "846", 403,
+         "PlanCreate"),
+    deny("council-b-client-upserts-our-key", W(R.integration_client, OC), "PUT", SYNCED_PLAN % "845", 403,
+         "PlanCreate"),
+    # Interop R11: a council's systems write none of the practitioners' own work (maps, safety plans...).
+    deny("sync-client-creates-safety-plan", W(R.integration_client), "POST", "/v1/cases/{case}/safety-plans", 409,
+         "SafetyPlanCreate"),
+    # Interop R4: merging people is the team manager's or the council's systems', within the council.
+    deny("worker-merges-people", W(R.social_worker), "POST", "/v1/people/{child}/merge", 403,
+         lambda dw, who: {"into": dw.f.mum}),
+    deny("council-b-client-merges-our-child", W(R.integration_client, OC), "POST", "/v1/people/{child}/merge", 404,
+         lambda dw, who: {"into": dw.f.mum}),
     deny("auditor-finalises-map", W(R.auditor), "POST", FINALISE, 403, "MapFinalise"),
     deny("auditor-ends-involvement", W(R.auditor), "POST", "/v1/involvements/{fresh_involvement}/end", 403,
          "CaseInvolvementEnd"),
@@ -1007,12 +1024,13 @@ async def fill(client: AsyncTestClient[Any], auth: TokenFactory, dw: DenyWorld, 
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], url)
 
 
-ACTION = re.compile(r"/(close|finalise|end|decision|minutes)$")
+ACTION = re.compile(r"/(close|finalise|end|decision|minutes|merge)$")
 
 
 async def if_match(client: AsyncTestClient[Any], auth: TokenFactory, method: str, url: str) -> dict[str, str]:
-    """The current ETag of the record an If-Match write names (read by the council's auditor)."""
-    if not (method == "PUT" or (method == "POST" and ACTION.search(url))):
+    """The current ETag of the record an If-Match write names (read by the council's auditor). An upsert by source
+    key (interop R3) names no record yet: it creates, without If-Match."""
+    if "?source=" in url or not (method == "PUT" or (method == "POST" and ACTION.search(url))):
         return {}
     if "?identifier=" in url:
         return {}  # an upsert by an identifier nobody holds yet (interop R2): nothing to have read

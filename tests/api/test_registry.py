@@ -96,8 +96,13 @@ class TestEnteredInError:
         assert marked.headers["etag"] == 'W/"2"'
         mark = marked.json()["meta"]["entered_in_error"]
         assert (mark["reason"], mark["by"]) == ("Recorded on the wrong family.", "social_worker-1")
-        # Gone from normal reads and lists, and cannot be marked twice...
-        assert (await client.get(f"/v1/danger-statements/{wrong['id']}", headers=auth())).status_code == 404
+        # Gone from normal reads (410 with when and why, interop R6) and lists, and cannot be marked twice...
+        gone = await client.get(f"/v1/danger-statements/{wrong['id']}", headers=auth())
+        assert (gone.status_code, gone.json()["reason"], gone.json()["deleted_at"]) == (
+            410,
+            "entered-in-error",
+            mark["at"],
+        )
         listed = await client.get(f"/v1/cases/{family.case_id}/danger-statements", headers=auth())
         assert [d["id"] for d in listed.json()["items"]] == [kept["id"]]
         assert (await client.post(url, json=reason, headers=auth() | if_match(2))).status_code == 404
@@ -139,6 +144,10 @@ class TestEnteredInError:
         for url in (f"/v1/cases/{case_id}", f"/v1/danger-statements/{world.danger_id}", f"/v1/maps/{world.map_id}"):
             assert (await client.get(url, headers=worker)).status_code == 404, url
             assert (await client.get(url, headers=auth("auditor"))).status_code == 200, url
+        # A council's system, which reads every case of the council, is told the case is gone (interop R6); the
+        # worker's access went with the case's allocation, so to them it is simply not there.
+        sync = auth("integration_client", scp="system/*.cruds")
+        assert (await client.get(f"/v1/cases/{case_id}", headers=sync)).status_code == 410
 
 
 class TestRelationships:

@@ -81,7 +81,9 @@ def role_headers(auth: TokenFactory) -> dict[Role, dict[str, str]]:
     # The flag lookup is an agency's, with the flag-search permission (interop R17, R21); its webhook subscriptions
     # too (the first role the webhook operations allow here), with the webhooks scope.
     agency = auth("partner_system", "ods:RX1", sub="contract-partner-system", scp="system/flags.s system/webhooks.crus")
-    return council | {Role.partner_system: agency}
+    # Upserts by source key are the council's own systems' (interop R3).
+    cms = auth("integration_client", "la:845", sub="contract-cms", scp="system/*.cruds")
+    return council | {Role.partner_system: agency, Role.integration_client: cms}
 
 
 @pytest.fixture(scope="module")

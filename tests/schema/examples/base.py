@@ -38,6 +38,31 @@ VALID: list[tuple[type, dict[str, Any]]] = [
             "case_id": MUM,
         },
     ),
+    (
+        RecordMeta,
+        {
+            "la_code": "845",
+            "version": 1,
+            "created_at": "2026-11-02T10:00:00Z",
+            "created_by": "mosaic-sync",
+            "recorded_by": "mosaic-sync",
+            "updated_at": "2026-11-02T10:00:00Z",
+            "source": {"system": "https://sos-casework.org.uk/id/la/845/cp-plan", "source_id": "CPPL-123"},
+        },
+    ),
+    (
+        RecordMeta,
+        {
+            "la_code": "845",
+            "version": 2,
+            "created_at": "2026-11-02T10:00:00Z",
+            "created_by": "w",
+            "recorded_by": "w",
+            "updated_at": "2026-11-03T10:00:00Z",
+            "entered_in_error": {"reason": "Merged.", "by": "w", "at": "2026-11-03T10:00:00Z"},
+            "merged_into": MUM,
+        },
+    ),
     (SourceRef, {"system": "https://sos.example/id/la/845/case", "source_id": "CASE-123"}),
 ]
 

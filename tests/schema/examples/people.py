@@ -9,6 +9,7 @@ from sos_schema import (
     Organisation,
     Person,
     PersonCreate,
+    PersonMerge,
     PractitionerDetails,
     Relationship,
     RelationshipCreate,
@@ -81,6 +82,8 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     (PractitionerDetails, PRACTITIONER),
     (PractitionerDetails, {"organisation": {"name": "Exampleshire Council", "code": "845"}, "user_id": "worker-1"}),
     (PersonCreate, CHILD_PERSON),
+    (PersonMerge, {"into": CHILD, "reason": "The same child recorded twice."}),
+    (PersonMerge, {"into": CHILD}),
     (PersonCreate, UNBORN),
     (
         PersonCreate,
@@ -135,6 +138,8 @@ VALID: list[tuple[type, dict[str, Any]]] = [
 ]
 
 INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
+    (PersonMerge, {}, "into", False),
+    (PersonMerge, {"into": "someone"}, "$.into", False),
     (Address, {**ADDRESS, "postcode": "12345"}, "$.postcode", False),
     (Address, {**ADDRESS, "lines": []}, "$.lines", False),
     (Address, {**ADDRESS, "confidential": True}, "confidential_reason is required", True),

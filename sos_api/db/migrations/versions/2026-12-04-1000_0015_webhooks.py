@@ -13,14 +13,14 @@
   organisation was told a record changed, as a changes-feed page records each change it lists), and only that.
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-04 10:00:00
 """
 
 from alembic import op
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
