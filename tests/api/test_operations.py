@@ -201,3 +201,25 @@ class TestBehindATransactionPooler:
             assert statements > 0  # the check can fail: with the cache on, statements stay prepared
         else:
             assert statements == 0
+
+
+def test_serve_hands_uvicorn_the_grace_and_no_access_log(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    import argparse
+    import signal
+
+    import uvicorn
+
+    from sos_api import cli
+
+    given: dict[str, Any] = {}
+    monkeypatch.setattr(cli, "migrated_database", lambda settings: "postgresql://unused")
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: given.update(options))
+    settings = Settings(
+        database_url="postgresql://unused", data_dir=tmp_path, local_issuer=True, shutdown_grace_seconds=7
+    )
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        assert cli.cmd_serve(settings, argparse.Namespace(host=None, port=None)) == 0
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert (given["timeout_graceful_shutdown"], given["access_log"], given["log_config"]) == (7, False, None)
