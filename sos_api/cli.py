@@ -181,7 +181,8 @@ def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        db = Database(url, pool_size=settings.pool_size)
+        # Behind PgBouncer in transaction mode like the API (deploy/k8s/jobs.yaml): the same setting.
+        db = Database(url, pool_size=settings.pool_size, statement_cache=settings.database_statement_cache)
         print("webhook worker running (SIGTERM or Ctrl-C stops it)", flush=True)
         try:
             await run_worker(db, settings, stop)
@@ -233,8 +234,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.run is cmd_serve:
-        configure_logging()  # JSON lines, for a log collector
+    if args.run in (cmd_serve, cmd_worker):
+        configure_logging()  # long-running: JSON lines, for a log collector
     else:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:

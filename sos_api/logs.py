@@ -6,9 +6,11 @@ A request line (sos_api/request_log.py) carries its fields at the top level inst
 
     {"time":"...","level":"INFO","logger":"sos_api.request","method":"GET","route":"/v1/people/{person_id}",...}
 
-What goes in is the caller's business: messages name records by id and never quote a person's details (pitfall 18),
-and exceptions are logged with their traceback, which names code, not data. `configure_logging()` is called where
-a process starts (`sos-api`, `sos_api.asgi`), never on import of the app, so tests keep pytest's own capture.
+Messages name records by id and never quote a person's details (pitfall 18). An exception is written as its type
+(with the SQLSTATE of a database error) and its frames, for each exception in its chain, but never its message:
+a database error's message quotes the row (`Key (value)=(943 476 5919) already exists`), and any other exception's
+may quote input. The request id on the same request's line leads to the rest. `configure_logging()` is called
+where a process starts (`sos-api`, `sos_api.asgi`), never on import of the app, so tests keep pytest's own capture.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import logging
 import sys
 import time
+import traceback
+from types import TracebackType
 from typing import Any
 
 import msgspec
@@ -37,11 +41,27 @@ class JsonFormatter(logging.Formatter):
         if fields is not None:
             return (_encode(head)[:-1] + b"," + fields[1:]).decode()
         head["message"] = record.getMessage()
-        if record.exc_info:
-            head["exception"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[1] is not None:
+            head["exception"] = exception_without_messages(record.exc_info[1])
         if record.stack_info:
             head["stack"] = self.formatStack(record.stack_info)
         return _encode(head).decode()
+
+
+def exception_without_messages(exc: BaseException) -> str:
+    """`module.Type (SQLSTATE 23505)` and its frames, for the exception and each one it was raised from."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = type(current)
+        code = getattr(current, "sqlstate", None) or getattr(getattr(current, "orig", None), "sqlstate", None)
+        lines.append(f"{kind.__module__}.{kind.__qualname__}" + (f" (SQLSTATE {code})" if code else ""))
+        tb: TracebackType | None = current.__traceback__
+        lines.extend(f'  File "{f.filename}", line {f.lineno}, in {f.name}' for f in traceback.extract_tb(tb))
+        current = current.__cause__ or current.__context__
+    return "\n".join(lines)
 
 
 def configure_logging(level: int = logging.INFO) -> None:

@@ -1,8 +1,8 @@
-"""The server as deployed (`uvicorn sos_api.asgi:app`, deploy/k8s/api.yaml) in a subprocess, its stderr captured to
-a file: one family's whole practice journey (tests/api/test_family_journey.py) plus people with NHS numbers and
-addresses, looked up by identifier, is driven through it over HTTP; then every log line is JSON and none holds a
-synthetic person's name, NHS number or address. Then SIGTERM with a request in flight: it finishes (201) and the
-server exits cleanly."""
+"""The server as deployed (the command and arguments of deploy/k8s/api.yaml, `uvicorn sos_api.asgi:app ...`) in
+a subprocess, its stderr captured to a file: one family's whole practice journey (tests/api/test_family_journey.py)
+plus people with NHS numbers and addresses, looked up by identifier, is driven through it over HTTP; then every log
+line is JSON and none holds a synthetic person's name, NHS number or address. Then SIGTERM with a request in flight:
+it finishes (201) and the server exits cleanly."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+import yaml
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from sos_api.db.embedded import async_url
@@ -31,6 +32,7 @@ from tests.api.conftest import TokenFactory
 from tests.conftest import Databases
 
 UVICORN = Path(sys.executable).with_name("uvicorn")
+DEPLOYMENT = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "api.yaml"
 ADDRESS = {"lines": ["17 Quillfeather Row"], "town": "Brackenbury", "postcode": "ZZ99 3QF"}
 PEOPLE = [
     ("Oluwaseun", "Threlkeld", "9990000026"),
@@ -54,6 +56,19 @@ def answers(url: str) -> bool:
         return False
 
 
+def deployed_command(port: int) -> list[str]:
+    """The API container's command in deploy/k8s/api.yaml, listening on this machine's loopback."""
+    deployment = next(
+        d
+        for d in yaml.safe_load_all(DEPLOYMENT.read_text())
+        if d["kind"] == "Deployment" and d["metadata"]["name"] == "sos-api"
+    )
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == ["uvicorn"]
+    args = [a for a in container["args"] if not a.startswith(("--host=", "--port="))]
+    return [str(UVICORN), *args, "--host=127.0.0.1", f"--port={port}"]
+
+
 class Server:
     def __init__(self, process: subprocess.Popen[bytes], url: str, log: Path) -> None:
         self.process, self.url, self.log = process, url, log
@@ -67,9 +82,8 @@ def server(settings: Settings, module_database: str) -> Iterator[Server]:
         "SOS_DATA_DIR": str(settings.data_dir),  # the test's signing key: its tokens verify
         "SOS_LOCAL_ISSUER": "true",
     }
-    args = ["sos_api.asgi:app", f"--port={port}", "--no-access-log", "--timeout-graceful-shutdown=20"]
     with log.open("wb") as out:
-        process = subprocess.Popen([str(UVICORN), *args], env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(deployed_command(port), env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while not answers(f"http://127.0.0.1:{port}/ready"):

@@ -147,13 +147,39 @@ class TestJsonLogs:
         assert (parsed["level"], parsed["logger"], parsed["message"]) == ("WARNING", "sos_api.app", "ready: no")
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", parsed["time"])
 
-    def test_an_exception_is_kept_on_the_same_line(self) -> None:
+    def test_an_exception_is_kept_on_the_same_line_without_its_message(self) -> None:
+        def fail() -> None:
+            try:
+                raise KeyError("9990000018")
+            except KeyError as exc:
+                raise RuntimeError("Ada Okafor, 17 Quillfeather Row") from exc
+
         try:
-            raise RuntimeError("boom")
+            fail()
         except RuntimeError:
             record = self.record(exc_info=sys.exc_info())
         parsed = json.loads(JsonFormatter().format(record))
-        assert "RuntimeError: boom" in parsed["exception"]
+        trace = parsed["exception"]
+        assert trace.splitlines()[0] == "builtins.RuntimeError"
+        assert "builtins.KeyError" in trace  # the chain
+        assert ", in fail" in trace  # the frames
+        for secret in ("9990000018", "Okafor", "Quillfeather"):
+            assert secret not in trace
+
+    async def test_a_database_error_is_named_by_its_sqlstate_not_its_text(self, module_database: str) -> None:
+        engine = create_async_engine(async_url(module_database))
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT CAST(CAST(:nhs AS text) AS integer)"), {"nhs": "nhs 9990000018"})
+        except sa.exc.DBAPIError:
+            record = self.record(exc_info=sys.exc_info())
+        finally:
+            await engine.dispose()
+        assert record.exc_info is not None
+        assert "9990000018" in str(record.exc_info[1])  # PostgreSQL quotes the value it refused
+        text = JsonFormatter().format(record)
+        assert "(SQLSTATE 22P02)" in json.loads(text)["exception"]
+        assert "9990000018" not in text
 
     def test_a_request_line_has_its_fields_at_the_top(self) -> None:
         fields = b'{"method":"GET","route":"/v1/people","status":200}'
@@ -201,3 +227,25 @@ class TestBehindATransactionPooler:
             assert statements > 0  # the check can fail: with the cache on, statements stay prepared
         else:
             assert statements == 0
+
+
+def test_serve_hands_uvicorn_the_grace_and_no_access_log(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    import argparse
+    import signal
+
+    import uvicorn
+
+    from sos_api import cli
+
+    given: dict[str, Any] = {}
+    monkeypatch.setattr(cli, "migrated_database", lambda settings: "postgresql://unused")
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: given.update(options))
+    settings = Settings(
+        database_url="postgresql://unused", data_dir=tmp_path, local_issuer=True, shutdown_grace_seconds=7
+    )
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        assert cli.cmd_serve(settings, argparse.Namespace(host=None, port=None)) == 0
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert (given["timeout_graceful_shutdown"], given["access_log"], given["log_config"]) == (7, False, None)
