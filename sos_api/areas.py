@@ -11,6 +11,7 @@ from typing import Any
 
 from . import (
     alerts,
+    batch,
     case_summary,
     cases,
     changes,
@@ -63,6 +64,7 @@ AREAS = (
     changes,
     contributions,
     flags,
+    batch,
 )
 
 

@@ -38,6 +38,7 @@ GENERIC: dict[int, tuple[str, str]] = {
     413: ("payload-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
     422: ("validation-failed", "The request body is not valid"),
+    424: ("failed-dependency", "Failed dependency"),
     428: ("precondition-required", "If-Match is required"),
     429: ("rate-limited", "Too many requests"),
     500: ("internal-error", "Internal error"),
@@ -324,6 +325,13 @@ class InvalidUnscheduledFlag(
 class NotTheSupervisor(
     ProblemError, status=403, slug="not-the-supervisor", title="You are not this supervision's supervisor"
 ): ...  # domain 2.24: a supervisor records supervision as themselves (the token says who)
+
+
+# Batches (interop R13, sos_api/batch.py).
+class NestedBatch(ProblemError, status=422, slug="nested-batch", title="A batch cannot contain a batch"): ...
+
+
+class BatchNotApplied(ProblemError, status=424, slug="batch-not-applied", title="Not stored: the batch failed"): ...
 
 
 def problem_type(slug: str) -> str:

@@ -59,7 +59,9 @@ class Database:
         joined = _request_transaction.get()
         if joined is not None:
             conn, outer = joined
-            if scope != outer:
+            # The same caller may act in another of its roles for a batch's operation (another Scope), but never
+            # outside the council row-level security was set for when the transaction began.
+            if scope != outer and (scope.la_code is None or scope.la_code != outer.la_code):
                 raise RuntimeError("a transaction inside a request's own must be for the same caller")
             # Inside the request's transaction: no commit here; it commits (or rolls back) once, as a whole.
             yield conn
@@ -73,9 +75,14 @@ class Database:
     @asynccontextmanager
     async def begin_request(self, scope: Scope) -> AsyncIterator[AsyncConnection]:
         """One transaction for a whole request: the services' own `begin` calls inside it join it, so whatever
-        the request writes commits together with what is written here (an idempotency key and its response)."""
+        the request writes commits together with what is written here (an idempotency key and its response).
+
+        A request run inside another's transaction (an operation of a batch, sos_api/batch.py) joins that one as
+        `begin` does: the batch owns the commit, and a savepoint around each operation."""
         if _request_transaction.get() is not None:
-            raise RuntimeError("a request transaction is already open")
+            async with self.begin(scope) as conn:
+                yield conn
+            return
         async with self.begin(scope) as conn:
             token = _request_transaction.set((conn, scope))
             try:
