@@ -38,6 +38,7 @@ from .auth.policy import Rule, register_rules
 from .auth.roles import Role
 from .context import Actor
 from .db import idempotency as stored_keys
+from .db.engine import enter_tenant
 from .db.records import select_unscoped
 from .http import ETAG_RE, JSON, api_route, db_of, encode, json_response, read_body
 
@@ -109,7 +110,7 @@ async def submit_batch(request: Request[Any, Any, Any], actor: Actor) -> Respons
 
     async def write() -> _Written:
         async with db_of(request).begin_request(actor.scope) as conn:
-            results = await _run_in(conn, request, batch)
+            results = await _run_in(conn, request, actor, batch)
         return _Written(uuid.uuid4(), 1, encode(BatchResponse(atomic=batch.atomic, applied=True, results=results)))
 
     def respond(written: _Written) -> Response[bytes]:
@@ -121,7 +122,9 @@ async def submit_batch(request: Request[Any, Any, Any], actor: Actor) -> Respons
         return _respond(batch, refused.results, applied=False)
 
 
-async def _run_in(conn: AsyncConnection, request: Request[Any, Any, Any], batch: BatchRequest) -> list[BatchResult]:
+async def _run_in(
+    conn: AsyncConnection, request: Request[Any, Any, Any], actor: Actor, batch: BatchRequest
+) -> list[BatchResult]:
     """Every operation in the open transaction, each in a savepoint; an atomic batch stops at the first failure."""
     results: list[BatchResult] = []
     for index, operation in enumerate(batch.operations):
@@ -129,6 +132,9 @@ async def _run_in(conn: AsyncConnection, request: Request[Any, Any, Any], batch:
         result = await _dispatch(request, operation)
         if result.status < 400:
             await savepoint.commit()
+            # A contribution or a flag lookup lets its own transaction reach the councils it names: not the next
+            # operation's.
+            await enter_tenant(conn, actor.scope)
             results.append(result)
             continue
         await savepoint.rollback()

@@ -41,6 +41,14 @@ async def enter_councils(conn: AsyncConnection, codes: Sequence[str]) -> None:
     await conn.execute(ENTER_COUNCILS, {"codes": ",".join(sorted(set(codes)))})
 
 
+async def enter_tenant(conn: AsyncConnection, scope: Scope) -> None:
+    """Run the rest of this transaction as `sos_app` within the caller's councils: at its start, and again after
+    each operation of a batch, so a council one operation entered (`enter_councils`) stays that operation's."""
+    # An agency spans the councils whose cases involve it, and no others (the policy says which).
+    codes = scope.la_code if scope.la_code is not None else await conn.scalar(councils_of(scope))
+    await conn.execute(ENTER_TENANT, {"codes": codes})
+
+
 class Database:
     """One engine per worker. Services write with `async with db.begin(actor.scope) as conn:` (one transaction
     per write, the caller's councils only)."""
@@ -67,9 +75,7 @@ class Database:
             yield conn
             return
         async with self.engine.begin() as conn:
-            # An agency spans the councils whose cases involve it, and no others (the policy says which).
-            codes = scope.la_code if scope.la_code is not None else await conn.scalar(councils_of(scope))
-            await conn.execute(ENTER_TENANT, {"codes": codes})
+            await enter_tenant(conn, scope)
             yield conn
 
     @asynccontextmanager

@@ -212,3 +212,44 @@ async def test_a_batch_with_an_idempotency_key_is_answered_once(
     assert by_ref(fixed)["one"]["status"] == 201
     assert "idempotency-replayed" not in fixed.headers
     assert await people_named(owner, "Keyed2") == 1
+
+
+async def test_an_agency_system_batches_contributions_atomically(
+    module_client: AsyncTestClient[Any], auth: TokenFactory, owner: AsyncEngine
+) -> None:
+    """An agency's transaction spans the councils that involve it and, for a contribution, the one it names: in a
+    batch too, and each contribution's receipt is its own."""
+    hospital = auth("partner_system", "ods:RX1", sub="batch-ed-system", scp="system/contributions.cr")
+    contribution = contribution_body()
+    operations = [
+        {"ref": f"attendance-{n}", "method": "POST", "path": "/v1/contributions", "body": contribution}
+        for n in range(2)
+    ]
+    results = by_ref(
+        await module_client.post("/v1/batch", json={"operations": operations, "atomic": True}, headers=hospital)
+    )
+    assert [results[f"attendance-{n}"]["status"] for n in range(2)] == [202, 202]
+    assert results["attendance-0"]["id"] != results["attendance-1"]["id"]
+    assert results["attendance-0"]["location"] == f"/v1/contributions/{results['attendance-0']['id']}"
+    # A council's integration client needs system/batch.c besides the operations' own scopes.
+    narrow = auth("integration_client", sub="batch-sync-narrow", scp="system/people.cu")
+    refused = await module_client.post("/v1/batch", json={"operations": operations}, headers=narrow)
+    assert refused.status_code == 403
+    async with owner.connect() as conn:
+        stored = await conn.scalar(sa.text("SELECT count(*) FROM records WHERE kind = 'contribution'"))
+    assert stored == 2
+
+
+def contribution_body() -> JSON:
+    return {
+        "kind": "health_attendance",
+        "la_code": "845",
+        "subject": {"given_names": "Ada", "family_name": "Batchford", "date_of_birth": "2019-04-02"},
+        "contributor": {"name": "Riverside NHS Trust", "code": "RX1", "code_system": "ods"},
+        "author": {"name": "Sam Nurse", "role": "Named nurse", "email": "named.nurse@example.nhs.uk"},
+        "agency_type": "hospital",
+        "narrative": "Ada came to the emergency department with a bruise to her cheek.",
+        "setting": "emergency_department",
+        "attended_at": "2026-11-01T21:30:00Z",
+        "reason": "Bruise to the left cheek.",
+    }
