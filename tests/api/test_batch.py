@@ -99,6 +99,18 @@ async def test_each_operation_answers_under_its_ref_and_a_failure_leaves_the_oth
     assert replaced["status"] == 200
     assert replaced["version"] == 2
     assert replaced["id"] == results["upserted"]["id"]
+    # If-None-Exist is the operation's own header too: the person holding the identifier comes back, none is made.
+    found = {
+        "ref": "found",
+        "method": "POST",
+        "path": "/v1/people",
+        "headers": {"If-None-Exist": "identifier=la_person_id|BATCHL1"},
+        "body": person("Loose", identifier="BATCHL1"),
+    }
+    existing = by_ref(await module_client.post("/v1/batch", json={"operations": [found]}, headers=auth()))["found"]
+    assert existing["status"] == 200
+    assert existing["id"] == results["upserted"]["id"]
+    assert await people_named(owner, "Loose") == 2
 
 
 async def test_an_atomic_batch_stores_everything_or_nothing(
