@@ -11,6 +11,7 @@ from typing import Any
 
 from . import (
     alerts,
+    batch,
     case_summary,
     cases,
     changes,
@@ -65,6 +66,7 @@ AREAS = (
     contributions,
     flags,
     webhooks,
+    batch,
 )
 
 

@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from litestar import Request, Response
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from . import problems
 from .audit import record as audit
@@ -113,8 +114,11 @@ async def once(
     kind: str,
     write: Callable[[], Awaitable[A]],
     respond: Callable[[A], Response[bytes]],
+    audit_replay: Callable[[AsyncConnection, Actor, q.StoredResponse], Awaitable[None]] | None = None,
 ) -> Response[bytes]:
-    """Run `write` and answer with `respond`, at most once per Idempotency-Key (without one, simply run it)."""
+    """Run `write` and answer with `respond`, at most once per Idempotency-Key (without one, simply run it).
+    A replay is recorded as a read of the record written (`audit_replay` for a response naming several, a
+    batch's)."""
     values = request.headers.getall(HEADER, [])
     if not values:
         return respond(await write())
@@ -137,18 +141,7 @@ async def once(
                     f"This {HEADER} was first used for a different request (method, path or body). "
                     "Use a new key for a new request."
                 )
-            written = await select_unscoped(conn, [stored.object_id])
-            await audit.record(
-                conn,
-                actor,
-                "read",
-                object_type=written.kind if written else stored.object_type,
-                object_id=stored.object_id,
-                object_version=stored.object_version,
-                case_id=written.case_id if written else None,
-                child_ids=written.child_ids if written else (),
-                la_code=written.la_code if written else None,
-            )
+            await (audit_replay or _audit_replay)(conn, actor, stored)
             return _replay(stored)
         answer = await write()
         response = respond(answer)
@@ -167,6 +160,21 @@ async def once(
         )
         await q.insert_response(conn, caller, key, actor.principal.la_code, kept, at)
     return response
+
+
+async def _audit_replay(conn: AsyncConnection, actor: Actor, stored: q.StoredResponse) -> None:
+    written = await select_unscoped(conn, [stored.object_id])
+    await audit.record(
+        conn,
+        actor,
+        "read",
+        object_type=written.kind if written else stored.object_type,
+        object_id=stored.object_id,
+        object_version=stored.object_version,
+        case_id=written.case_id if written else None,
+        child_ids=written.child_ids if written else (),
+        la_code=written.la_code if written else None,
+    )
 
 
 async def prune_expired(db: Database) -> int:

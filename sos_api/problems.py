@@ -39,6 +39,7 @@ GENERIC: dict[int, tuple[str, str]] = {
     413: ("payload-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
     422: ("validation-failed", "The request body is not valid"),
+    424: ("failed-dependency", "Failed dependency"),
     428: ("precondition-required", "If-Match is required"),
     429: ("rate-limited", "Too many requests"),
     500: ("internal-error", "Internal error"),
@@ -363,6 +364,13 @@ class TargetNotAllowed(
 class SubscriptionDisabled(
     ProblemError, status=409, slug="subscription-disabled", title="The webhook subscription is disabled"
 ): ...  # enable it again (PUT with enabled: true) before asking for a redelivery
+
+
+# Batches (interop R13, sos_api/batch.py).
+class NestedBatch(ProblemError, status=422, slug="nested-batch", title="A batch cannot contain a batch"): ...
+
+
+class BatchNotApplied(ProblemError, status=424, slug="batch-not-applied", title="Not stored: the batch failed"): ...
 
 
 def problem_type(slug: str) -> str:

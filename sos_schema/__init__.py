@@ -11,6 +11,8 @@ from .alerts import *  # noqa: F403
 from .alerts import __all__ as _alerts_all
 from .audit import *  # noqa: F403
 from .audit import __all__ as _audit_all
+from .batch import *  # noqa: F403
+from .batch import __all__ as _batch_all
 from .case import *  # noqa: F403
 from .case import __all__ as _case_all
 from .changes import *  # noqa: F403
@@ -57,6 +59,7 @@ __all__ = sorted(
         *_base_all,
         *_alerts_all,
         *_audit_all,
+        *_batch_all,
         *_case_all,
         *_changes_all,
         *_contributions_all,

@@ -46,6 +46,14 @@ async def enter_councils(conn: AsyncConnection, codes: Sequence[str]) -> None:
     await conn.execute(ENTER_COUNCILS, {"codes": ",".join(sorted(set(codes)))})
 
 
+async def enter_tenant(conn: AsyncConnection, scope: Scope) -> None:
+    """Run the rest of this transaction as `sos_app` within the caller's councils: at its start, and again after
+    each operation of a batch, so a council one operation entered (`enter_councils`) stays that operation's."""
+    # An agency spans the councils whose cases involve it, and no others (the policy says which).
+    codes = scope.la_code if scope.la_code is not None else await conn.scalar(councils_of(scope))
+    await conn.execute(ENTER_TENANT, {"codes": codes})
+
+
 class Database:
     """One engine per worker. Services write with `async with db.begin(actor.scope) as conn:` (one transaction
     per write, the caller's councils only)."""
@@ -67,23 +75,28 @@ class Database:
         joined = _request_transaction.get()
         if joined is not None:
             conn, outer = joined
-            if scope != outer:
+            # The same caller may act in another of its roles for a batch's operation (another Scope), but never
+            # outside the council row-level security was set for when the transaction began.
+            if scope != outer and (scope.la_code is None or scope.la_code != outer.la_code):
                 raise RuntimeError("a transaction inside a request's own must be for the same caller")
             # Inside the request's transaction: no commit here; it commits (or rolls back) once, as a whole.
             yield conn
             return
         async with self.engine.begin() as conn:
-            # An agency spans the councils whose cases involve it, and no others (the policy says which).
-            codes = scope.la_code if scope.la_code is not None else await conn.scalar(councils_of(scope))
-            await conn.execute(ENTER_TENANT, {"codes": codes})
+            await enter_tenant(conn, scope)
             yield conn
 
     @asynccontextmanager
     async def begin_request(self, scope: Scope) -> AsyncIterator[AsyncConnection]:
         """One transaction for a whole request: the services' own `begin` calls inside it join it, so whatever
-        the request writes commits together with what is written here (an idempotency key and its response)."""
+        the request writes commits together with what is written here (an idempotency key and its response).
+
+        A request run inside another's transaction (an operation of a batch, sos_api/batch.py) joins that one as
+        `begin` does: the batch owns the commit, and a savepoint around each operation."""
         if _request_transaction.get() is not None:
-            raise RuntimeError("a request transaction is already open")
+            async with self.begin(scope) as conn:
+                yield conn
+            return
         async with self.begin(scope) as conn:
             token = _request_transaction.set((conn, scope))
             try:

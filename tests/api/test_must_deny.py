@@ -230,6 +230,35 @@ def finalise_signed_by(person: str) -> BodyOf:
     return build
 
 
+def batched(method: str, url: str, body: str | None = None) -> BodyOf:
+    """A batch of one operation (interop R13), which must be answered inside the batch exactly as alone."""
+
+    def build(dw: DenyWorld, who: Who) -> dict[str, Any]:
+        operation: dict[str, Any] = {"ref": "op", "method": method, "path": url.format(**dw.values())}
+        if body is not None:
+            operation["body"] = body_for(body, dw.world, caller_for(dw, who))
+        return {"operations": [operation]}
+
+    return build
+
+
+def refused_inside(status: int) -> Check:
+    """The batch was read (200); its one operation was refused with `status` and shows nothing."""
+
+    def check(doc: Any, dw: DenyWorld) -> None:
+        [result] = doc["results"]
+        assert result["status"] == status, result
+        assert "body" not in result, result
+
+    return check
+
+
+def batched_case_without_refuge(doc: Any, dw: DenyWorld) -> None:
+    [result] = doc["results"]
+    assert result["status"] == 200, result
+    no_confidential_address(result["body"], dw)
+
+
 def ids_of(page: Any) -> set[str]:
     return {item["id"] for item in page["items"]}
 
@@ -365,6 +394,7 @@ def shows_restricted_intelligence(doc: Any, dw: DenyWorld) -> None:
 W = Who
 OT, OC = OTHER_TEAM, OTHER_COUNCIL
 CASE = "/v1/cases/{case}"
+BATCH = "/v1/batch"
 DANGERS = "/v1/cases/{case}/danger-statements"
 DANGER = "/v1/danger-statements/{danger}"
 MAPS = "/v1/cases/{case}/maps"
@@ -828,6 +858,15 @@ MUST_DENY = [
     deny("partner-reads-flag-accesses", W(R.partner_practitioner), "GET", FLAG_ACCESSES, 403),
     deny("parent-reads-flag-accesses", W(R.parent_carer), "GET", FLAG_ACCESSES, 403),
     deny("other-team-worker-reads-flag-accesses", W(R.social_worker, OT), "GET", FLAG_ACCESSES, 404),
+    # R13: an operation inside a batch is refused, hidden and audited exactly as the same request alone.
+    deny("council-b-worker-reads-case-in-batch", W(R.social_worker, OC), "POST", BATCH, 200, batched("GET", CASE),
+         check=refused_inside(404), audited=True),
+    deny("parent-reads-other-family-case-in-batch", W(R.parent_carer), "POST", BATCH, 200,
+         batched("GET", "/v1/cases/{b_case}"), check=refused_inside(404), audited=True),
+    deny("auditor-creates-person-in-batch", W(R.auditor), "POST", BATCH, 200,
+         batched("POST", "/v1/people", "PersonCreate"), check=refused_inside(403), audited=True),
+    deny("parent-reads-refuge-in-batch", W(R.parent_carer), "POST", BATCH, 200, batched("GET", CASE),
+         check=batched_case_without_refuge),
 ]
 
 MUST_ALLOW = [

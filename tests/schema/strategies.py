@@ -99,7 +99,19 @@ def for_type(t: mi.Type) -> st.SearchStrategy[Any]:
         return st.one_of(*[st.deferred(lambda u=u: for_type(u)) for u in ordered])
     if isinstance(t, mi.StructType):
         return _struct(t)
+    if isinstance(t, mi.AnyType):
+        return _json_values()
     raise NotImplementedError(f"no strategy for {t!r}")
+
+
+def _json_values() -> st.SearchStrategy[Any]:
+    """Any small JSON value (a batch operation's body or answer, which is another operation's business)."""
+    scalars = st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(_PRINTABLE, max_size=10)
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=8), inner, max_size=2),
+        max_leaves=4,
+    )
 
 
 def _struct(t: mi.StructType) -> st.SearchStrategy[dict[str, Any]]:

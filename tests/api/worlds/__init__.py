@@ -35,6 +35,7 @@ MODULES = (
     "contributions",
     "supervision",
     "webhooks",
+    "batch",
 )
 
 
