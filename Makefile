@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format openapi schemas install clean browser
+.PHONY: run test lint format openapi schemas install clean browser node
 
 # Install into .venv on first use, and again whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -37,8 +37,18 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Node tooling the contract tests use (tools/package.json, versions pinned by tools/package-lock.json): Spectral with
+# the OWASP ruleset, the TypeScript client generator, TypeScript 5 and tsx, and the Swagger UI that /docs serves.
+# Node 20.19+ and npm are all it needs (no root); installed again whenever the lock file changes.
+NODE_STAMP := tools/node_modules/.installed
+$(NODE_STAMP): tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node: $(NODE_STAMP)
+
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
-test: lint browser
+test: lint browser node
 	@$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
@@ -54,4 +64,4 @@ openapi: schemas
 	$(BIN)/sos-api openapi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tools/node_modules
