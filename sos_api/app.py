@@ -8,8 +8,9 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import msgspec
 from litestar import Litestar, Request, Response
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
@@ -17,6 +18,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from msgspec import Meta
 
 from . import areas, problems
 from .audit.denials import record_denial
@@ -34,6 +36,7 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADERS = ("x-request-id", "x-correlation-id")
+MAX_REQUEST_ID = 200
 
 
 class RequestIdMiddleware:
@@ -48,9 +51,16 @@ class RequestIdMiddleware:
             return
         request_id = None
         for name, value in scope.get("headers", []):
-            if name.decode("latin-1") in REQUEST_ID_HEADERS and 0 < len(value) <= 200:
+            header = name.decode("latin-1")
+            if header not in REQUEST_ID_HEADERS:
+                continue
+            if 0 < len(value) <= MAX_REQUEST_ID:
                 request_id = value.decode("latin-1")
                 break
+            if header == "x-request-id":
+                # Documented as 1 to 200 characters (openapi.REQUEST_ID_PARAMETER): one that cannot be kept is refused
+                # rather than silently replaced, so the caller's correlation never quietly breaks.
+                raise problems.BadRequest(f"X-Request-ID must be 1 to {MAX_REQUEST_ID} characters.")
         request_id = request_id or str(uuid.uuid4())
         scope.setdefault("state", {})["request_id"] = request_id
 
@@ -79,27 +89,64 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=None)
 
 
-@service_route("/health", "getHealth", "The process is up")
+class Health(msgspec.Struct, kw_only=True):
+    """The process is up (it says nothing of the database: see /ready)."""
+
+    status: Literal["ok"]
+
+
+class Ready(msgspec.Struct, kw_only=True):
+    """The database answered."""
+
+    status: Literal["ready"]
+
+
+B64 = Annotated[str, Meta(max_length=1024, pattern=r"^[A-Za-z0-9_-]+$", description="base64url, unpadded.")]
+
+
+class Jwk(msgspec.Struct, kw_only=True):
+    """One RSA public key (RFC 7517, RFC 7518 section 6.3), named by its RFC 7638 thumbprint."""
+
+    kty: Literal["RSA"]
+    use: Literal["sig"]
+    alg: Literal["RS256"]
+    kid: Annotated[B64, Meta(description="The key's RFC 7638 thumbprint; tokens name it in their `kid` header.")]
+    n: Annotated[B64, Meta(description="The modulus.")]
+    e: Annotated[B64, Meta(description="The public exponent.")]
+
+
+class Jwks(msgspec.Struct, kw_only=True):
+    """The local issuer's public keys (none unless SOS_LOCAL_ISSUER is on)."""
+
+    keys: Annotated[list[Jwk], Meta(max_length=10)]
+
+
+HEALTHY = encode(Health(status="ok"))
+READY = encode(Ready(status="ready"))
+
+
+@service_route("/health", "getHealth", "The process is up", returns=Health)
 async def health() -> Response[bytes]:
-    return json_response(b'{"status":"ok"}')
+    return json_response(HEALTHY)
 
 
-@service_route("/ready", "getReady", "The database is reachable", problems_=(503,))
+@service_route("/ready", "getReady", "The database is reachable", returns=Ready, problems_=(503,))
 async def ready(request: Request[Any, Any, Any]) -> Response[bytes]:
     try:
         await request.app.state.db.ping()
     except Exception as exc:  # any failure to reach the database means "not ready"
         log.warning("readiness check failed: %s", exc)
         raise ServiceUnavailable("The database is not reachable.") from exc
-    return json_response(b'{"status":"ready"}')
+    return json_response(READY)
 
 
 class ServiceUnavailable(problems.ProblemError, status=503): ...
 
 
-@service_route("/.well-known/jwks.json", "getJwks", "Public keys of the local issuer", raw=True)
+@service_route("/.well-known/jwks.json", "getJwks", "Public keys of the local issuer", returns=Jwks)
 async def jwks(request: Request[Any, Any, Any]) -> Response[bytes]:
-    return json_response(encode(request.app.state.verifier.local_jwks))
+    keys: Jwks = request.app.state.jwks
+    return json_response(encode(keys))
 
 
 def cursor_secret(settings: Settings) -> bytes:
@@ -136,6 +183,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
     from .openapi import openapi_config
 
     config: OpenAPIConfig = openapi_config()
+    verifier = TokenVerifier(settings)
     return Litestar(
         route_handlers=[
             health,
@@ -160,7 +208,8 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
         state=State(
             {
                 "settings": settings,
-                "verifier": TokenVerifier(settings),
+                "verifier": verifier,
+                "jwks": msgspec.convert(verifier.local_jwks, Jwks),
                 "cursors": Cursors(cursor_secret(settings)),
                 "rate_limiter": RateLimiter(settings),
             }
