@@ -28,6 +28,7 @@ from .context import provide_actor
 from .db.embedded import embedded_app_url, stop_embedded
 from .db.engine import Database
 from .discovery import api_configuration
+from .docs import assets_router
 from .http import Cursors, encode, json_response, service_route
 from .rate_limit import RateLimiter, RateLimitMiddleware
 from .request_log import RequestLogMiddleware
@@ -192,6 +193,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
             api_configuration,
             *areas.routes(),
             *AUDIT_ROUTES,
+            assets_router(),
         ],
         after_exception=[record_denial],
         lifespan=[lifespan],

@@ -17,6 +17,7 @@ from sos_schema import Problem, PurposeOfUse
 from sos_schema.export import public_types
 
 from .auth.policy import OPERATIONS
+from .docs import DocumentJson, SwaggerPage, docs_router
 from .http import INT4_MAX, INT4_MIN
 from .idempotency import DESCRIPTION as IDEMPOTENCY_DESCRIPTION
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -151,7 +152,9 @@ def openapi_config() -> OpenAPIConfig:
                 "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
             }
         ),
-        path="/docs",
+        # /docs (Swagger UI) and /docs/openapi.json, both serving this module's document (sos_api/docs.py).
+        openapi_router=docs_router(),
+        render_plugins=[SwaggerPage(), DocumentJson()],
         create_examples=False,
     )
 
