@@ -4,6 +4,7 @@ discriminators), every problem response documented from the route declarations i
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from sos_schema import Problem, PurposeOfUse
 from sos_schema.export import public_types
 
 from .auth.policy import OPERATIONS
+from .auth.roles import Role
 from .docs import DocumentJson, SwaggerPage, docs_router
 from .http import INT4_MAX, INT4_MIN
 from .idempotency import DESCRIPTION as IDEMPOTENCY_DESCRIPTION
@@ -88,8 +90,8 @@ LOCATION_HEADER: dict[str, Any] = {
     "description": "Where the new record can be read.",
     "schema": {"type": "string", "format": "uri-reference", "maxLength": 2048},
 }
-# Correlation and purpose of use (interop R24, R28), on every operation. The server refuses an X-Request-ID it
-# cannot keep (app.RequestIdMiddleware) and an unknown purpose (context.purpose_of).
+# Correlation (interop R28) on every operation, purpose of use (R24) on every one that records who read what. The
+# server refuses an X-Request-ID it cannot keep (app.RequestIdMiddleware) and an unknown purpose (context.purpose_of).
 REQUEST_ID_PARAMETER: dict[str, Any] = {
     "name": "X-Request-ID",
     "in": "header",
@@ -179,7 +181,10 @@ def _handlers(app: Litestar) -> dict[str, dict[str, Any]]:
         for handler in getattr(route, "route_handlers", []):
             api: dict[str, Any] | None = handler.opt.get("api")
             if api is not None and handler.operation_id:
-                found[str(handler.operation_id)] = api
+                # X-Purpose-Of-Use is read where the caller becomes an Actor (context.provide_actor), which is
+                # what every handler touching records takes; one that takes none would ignore the header.
+                takes_actor = "actor" in inspect.signature(handler.fn).parameters
+                found[str(handler.operation_id)] = {**api, "purpose": takes_actor}
     return found
 
 
@@ -299,7 +304,7 @@ def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: di
             }
         )
     params.append({"$ref": "#/components/parameters/RequestId"})
-    if not api.get("public"):
+    if api.get("purpose"):
         params.append({"$ref": "#/components/parameters/PurposeOfUse"})
     operation["parameters"] = params
     operation["description"] = _describe(operation, api)
@@ -372,11 +377,16 @@ def _describe(operation: dict[str, Any], api: dict[str, Any]) -> str:
     if rule is None:
         return written
     roles = ", ".join(f"`{role.value}`" for role in sorted(rule.roles))
-    scope = f"`system/{rule.resource}.{rule.access}`"
-    return (
-        f"{written}\n\nWho may call it: {roles} (integration clients and scoped roles also need the scope {scope}). "
-        f"Purpose of use recorded by default: `{rule.purpose}`."
-    )
+    text = f"{written}\n\nWho may call it: {roles}."
+    scoped = sorted((rule.roles & {Role.integration_client}) | rule.scoped)
+    if scoped:
+        who = ", ".join(f"`{role.value}`" for role in scoped)
+        text += (
+            f" {who} also {'needs' if len(scoped) == 1 else 'need'} the scope `system/{rule.resource}.{rule.access}`."
+        )
+    if api.get("purpose"):
+        text += f" Purpose of use recorded unless X-Purpose-Of-Use says otherwise: `{rule.purpose}`."
+    return text
 
 
 def render(app: Litestar) -> bytes:
