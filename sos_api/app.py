@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -29,7 +30,7 @@ from .db.embedded import embedded_app_url, stop_embedded
 from .db.engine import Database
 from .discovery import api_configuration
 from .docs import assets_router
-from .http import Cursors, encode, json_response, service_route
+from .http import MAX_REQUEST_ID, REQUEST_ID_PATTERN, Cursors, encode, json_response, service_route
 from .rate_limit import RateLimiter, RateLimitMiddleware
 from .request_log import RequestLogMiddleware
 from .settings import Settings
@@ -37,7 +38,8 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADERS = ("x-request-id", "x-correlation-id")
-MAX_REQUEST_ID = 200
+REQUEST_ID = re.compile(REQUEST_ID_PATTERN.encode())
+REQUEST_ID_RULE = f"X-Request-ID must be 1 to {MAX_REQUEST_ID} printable ASCII characters."
 
 
 class RequestIdMiddleware:
@@ -55,13 +57,17 @@ class RequestIdMiddleware:
             header = name.decode("latin-1")
             if header not in REQUEST_ID_HEADERS:
                 continue
+            if header == "x-request-id":
+                # Documented (openapi.REQUEST_ID_PARAMETER) as 1 to 200 printable ASCII characters: one that cannot be
+                # kept as sent is refused rather than silently replaced, so the caller's correlation never quietly
+                # breaks.
+                if not REQUEST_ID.fullmatch(value):
+                    raise problems.BadRequest(REQUEST_ID_RULE)
+                request_id = value.decode("ascii")
+                break
             if 0 < len(value) <= MAX_REQUEST_ID:
                 request_id = value.decode("latin-1")
                 break
-            if header == "x-request-id":
-                # Documented as 1 to 200 characters (openapi.REQUEST_ID_PARAMETER): one that cannot be kept is refused
-                # rather than silently replaced, so the caller's correlation never quietly breaks.
-                raise problems.BadRequest(f"X-Request-ID must be 1 to {MAX_REQUEST_ID} characters.")
         request_id = request_id or str(uuid.uuid4())
         scope.setdefault("state", {})["request_id"] = request_id
 

@@ -20,7 +20,7 @@ from sos_schema.export import public_types
 from .auth.policy import OPERATIONS
 from .auth.roles import Role
 from .docs import DocumentJson, SwaggerPage, docs_router
-from .http import INT4_MAX, INT4_MIN
+from .http import INT4_MAX, INT4_MIN, MAX_REQUEST_ID, REQUEST_ID_PATTERN
 from .idempotency import DESCRIPTION as IDEMPOTENCY_DESCRIPTION
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import PATTERN as IDEMPOTENCY_PATTERN
@@ -98,7 +98,7 @@ REQUEST_ID_PARAMETER: dict[str, Any] = {
     "required": False,
     "description": "Your id for this request, echoed back in `X-Request-ID`, kept in the audit trail and named in "
     "problem `instance`. The server makes one (a UUID) when you send none.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_REQUEST_ID, "pattern": REQUEST_ID_PATTERN},
 }
 PURPOSE_PARAMETER: dict[str, Any] = {
     "name": "X-Purpose-Of-Use",
