@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -26,11 +25,13 @@ from .audit.denials import record_denial
 from .audit.routes import ROUTES as AUDIT_ROUTES
 from .auth.tokens import TokenRejected, TokenVerifier
 from .context import provide_actor
+from .correlation import RULE as REQUEST_ID_RULE
+from .correlation import usable as usable_request_id
 from .db.embedded import embedded_app_url, stop_embedded
 from .db.engine import Database
 from .discovery import api_configuration
 from .docs import assets_router
-from .http import MAX_REQUEST_ID, REQUEST_ID_PATTERN, Cursors, encode, json_response, service_route
+from .http import Cursors, encode, json_response, service_route
 from .rate_limit import RateLimiter, RateLimitMiddleware
 from .request_log import RequestLogMiddleware
 from .settings import Settings
@@ -38,8 +39,6 @@ from .settings import Settings
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADERS = ("x-request-id", "x-correlation-id")
-REQUEST_ID = re.compile(REQUEST_ID_PATTERN.encode())
-REQUEST_ID_RULE = f"X-Request-ID must be 1 to {MAX_REQUEST_ID} printable ASCII characters."
 
 
 class RequestIdMiddleware:
@@ -52,22 +51,17 @@ class RequestIdMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        request_id = None
+        sent: dict[str, str] = {}
         for name, value in scope.get("headers", []):
             header = name.decode("latin-1")
-            if header not in REQUEST_ID_HEADERS:
-                continue
-            if header == "x-request-id":
-                # Documented (openapi.REQUEST_ID_PARAMETER) as 1 to 200 printable ASCII characters: one that cannot be
-                # kept as sent is refused rather than silently replaced, so the caller's correlation never quietly
-                # breaks.
-                if not REQUEST_ID.fullmatch(value):
-                    raise problems.BadRequest(REQUEST_ID_RULE)
-                request_id = value.decode("ascii")
-                break
-            if 0 < len(value) <= MAX_REQUEST_ID:
-                request_id = value.decode("latin-1")
-                break
+            if header in REQUEST_ID_HEADERS:
+                sent.setdefault(header, value.decode("latin-1"))
+        request_id = sent.get("x-request-id")
+        if request_id is not None and not usable_request_id(request_id):
+            # Documented with its pattern, so refused rather than replaced (sos_api/correlation.py).
+            raise problems.BadRequest(REQUEST_ID_RULE)
+        if request_id is None and usable_request_id(sent.get("x-correlation-id", "")):
+            request_id = sent["x-correlation-id"]
         request_id = request_id or str(uuid.uuid4())
         scope.setdefault("state", {})["request_id"] = request_id
 

@@ -29,9 +29,6 @@ MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 MAX_CURSOR = 500
 INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
-# X-Request-ID (interop R28): printable ASCII, no space at either end (HTTP trims those), at most 200 characters.
-MAX_REQUEST_ID = 200
-REQUEST_ID_PATTERN = f"^[!-~](?:[ -~]{{0,{MAX_REQUEST_ID - 2}}}[!-~])?$"
 
 # Version numbers in paths are PostgreSQL int4: outside that range is a 400 here rather than a DataError (500) in
 # the query. Zero and negatives stay in range on purpose: they are well-formed numbers that match no version (404).

@@ -19,8 +19,9 @@ from sos_schema.export import public_types
 
 from .auth.policy import OPERATIONS
 from .auth.roles import Role
+from .correlation import MAX_REQUEST_ID, REQUEST_ID_PATTERN
 from .docs import DocumentJson, SwaggerPage, docs_router
-from .http import INT4_MAX, INT4_MIN, MAX_REQUEST_ID, REQUEST_ID_PATTERN
+from .http import INT4_MAX, INT4_MIN
 from .idempotency import DESCRIPTION as IDEMPOTENCY_DESCRIPTION
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import PATTERN as IDEMPOTENCY_PATTERN
