@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format openapi schemas install clean browser pgbouncer
+.PHONY: run test lint format openapi schemas install clean browser pgbouncer node
 
 # Install into .venv on first use, and again whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -44,8 +44,18 @@ pgbouncer:
 # each worker has its own embedded PostgreSQL, or its own databases on SOS_TEST_DATABASE_URL). Much of a test's time
 # is spent waiting on PostgreSQL, so two workers on two cores take about half the time of one.
 # pytest's exit code 5 ("no tests collected") counts as a failure.
+# Node tooling the contract tests use (tools/package.json, versions pinned by tools/package-lock.json): Spectral with
+# the OWASP ruleset, the TypeScript client generator, TypeScript 5 and tsx, and the Swagger UI that /docs serves.
+# Node 20.19+ and npm are all it needs (no root); installed again whenever the lock file changes.
+NODE_STAMP := tools/node_modules/.installed
+$(NODE_STAMP): tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node: $(NODE_STAMP)
+
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
-test: lint browser pgbouncer
+test: lint browser pgbouncer node
 	@$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
@@ -61,4 +71,4 @@ openapi: schemas
 	$(BIN)/sos-api openapi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tools/node_modules

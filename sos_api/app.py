@@ -9,8 +9,9 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import msgspec
 from litestar import Litestar, Request, Response
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
@@ -18,15 +19,19 @@ from litestar.enums import ScopeType
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from msgspec import Meta
 
 from . import areas, problems
 from .audit.denials import record_denial
 from .audit.routes import ROUTES as AUDIT_ROUTES
 from .auth.tokens import TokenRejected, TokenVerifier
 from .context import provide_actor
+from .correlation import RULE as REQUEST_ID_RULE
+from .correlation import usable as usable_request_id
 from .db.embedded import embedded_app_url, stop_embedded
 from .db.engine import Database
 from .discovery import api_configuration
+from .docs import assets_router
 from .http import Cursors, encode, json_response, service_route
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import Metrics
@@ -50,11 +55,17 @@ class RequestIdMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        request_id = None
+        sent: dict[str, str] = {}
         for name, value in scope.get("headers", []):
-            if name.decode("latin-1") in REQUEST_ID_HEADERS and 0 < len(value) <= 200:
-                request_id = value.decode("latin-1")
-                break
+            header = name.decode("latin-1")
+            if header in REQUEST_ID_HEADERS:
+                sent.setdefault(header, value.decode("latin-1"))
+        request_id = sent.get("x-request-id")
+        if request_id is not None and not usable_request_id(request_id):
+            # Documented with its pattern, so refused rather than replaced (sos_api/correlation.py).
+            raise problems.BadRequest(REQUEST_ID_RULE)
+        if request_id is None and usable_request_id(sent.get("x-correlation-id", "")):
+            request_id = sent["x-correlation-id"]
         request_id = request_id or str(uuid.uuid4())
         scope.setdefault("state", {})["request_id"] = request_id
 
@@ -83,19 +94,55 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=None)
 
 
-@service_route("/health", "getHealth", "The process is up")
+class Health(msgspec.Struct, kw_only=True):
+    """The process is up (it says nothing of the database: see /ready)."""
+
+    status: Literal["ok"]
+
+
+class Ready(msgspec.Struct, kw_only=True):
+    """The database answered."""
+
+    status: Literal["ready"]
+
+
+B64 = Annotated[str, Meta(max_length=1024, pattern=r"^[A-Za-z0-9_-]+$", description="base64url, unpadded.")]
+
+
+class Jwk(msgspec.Struct, kw_only=True):
+    """One RSA public key (RFC 7517, RFC 7518 section 6.3), named by its RFC 7638 thumbprint."""
+
+    kty: Literal["RSA"]
+    use: Literal["sig"]
+    alg: Literal["RS256"]
+    kid: Annotated[B64, Meta(description="The key's RFC 7638 thumbprint; tokens name it in their `kid` header.")]
+    n: Annotated[B64, Meta(description="The modulus.")]
+    e: Annotated[B64, Meta(description="The public exponent.")]
+
+
+class Jwks(msgspec.Struct, kw_only=True):
+    """The local issuer's public keys (none unless SOS_LOCAL_ISSUER is on)."""
+
+    keys: Annotated[list[Jwk], Meta(max_length=10)]
+
+
+HEALTHY = encode(Health(status="ok"))
+READY = encode(Ready(status="ready"))
+
+
+@service_route("/health", "getHealth", "The process is up", returns=Health)
 async def health() -> Response[bytes]:
-    return json_response(b'{"status":"ok"}')
+    return json_response(HEALTHY)
 
 
-@service_route("/ready", "getReady", "The database is reachable", problems_=(503,))
+@service_route("/ready", "getReady", "The database is reachable", returns=Ready, problems_=(503,))
 async def ready(request: Request[Any, Any, Any]) -> Response[bytes]:
     try:
         await request.app.state.db.ping()
     except Exception as exc:  # any failure to reach the database means "not ready"
         log.warning("readiness check failed: %s", exc)
         raise ServiceUnavailable("The database is not reachable.") from exc
-    return json_response(b'{"status":"ready"}')
+    return json_response(READY)
 
 
 class ServiceUnavailable(problems.ProblemError, status=503): ...
@@ -117,9 +164,10 @@ async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     return Response(body, media_type=METRICS_CONTENT_TYPE)
 
 
-@service_route("/.well-known/jwks.json", "getJwks", "Public keys of the local issuer", raw=True)
+@service_route("/.well-known/jwks.json", "getJwks", "Public keys of the local issuer", returns=Jwks)
 async def jwks(request: Request[Any, Any, Any]) -> Response[bytes]:
-    return json_response(encode(request.app.state.verifier.local_jwks))
+    keys: Jwks = request.app.state.jwks
+    return json_response(encode(keys))
 
 
 def cursor_secret(settings: Settings) -> bytes:
@@ -163,6 +211,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
 
     config: OpenAPIConfig = openapi_config()
     request_metrics = Metrics()
+    verifier = TokenVerifier(settings)
     return Litestar(
         route_handlers=[
             health,
@@ -172,6 +221,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
             api_configuration,
             *areas.routes(),
             *AUDIT_ROUTES,
+            assets_router(),
         ],
         after_exception=[record_denial],
         lifespan=[lifespan],
@@ -192,7 +242,8 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> Litest
             {
                 "settings": settings,
                 "metrics": request_metrics,
-                "verifier": TokenVerifier(settings),
+                "verifier": verifier,
+                "jwks": msgspec.convert(verifier.local_jwks, Jwks),
                 "cursors": Cursors(cursor_secret(settings)),
                 "rate_limiter": RateLimiter(settings),
             }

@@ -5,10 +5,11 @@ Built from the same settings and policy table the server enforces, so it cannot 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response
+from msgspec import Meta
 
 from sos_schema import PurposeOfUse
 
@@ -18,39 +19,47 @@ from .auth.tokens import ALLOWED_ALGORITHMS
 from .http import DEFAULT_LIMIT, MAX_LIMIT, encode, json_response, service_route
 from .settings import Settings
 
+# Bounds for the OpenAPI document (every string and list is bounded, every number has its range): this is a
+# response, so they describe what the server sends rather than refuse anything.
+Word = Annotated[str, Meta(max_length=100)]
+Url = Annotated[str, Meta(max_length=2048)]
+Count = Annotated[int, Meta(ge=0, le=2**31 - 1)]
+Few = Meta(max_length=100)
+Many = Meta(max_length=1000)
+
 
 class TrustedIssuer(msgspec.Struct, kw_only=True):
-    issuer: str
-    audience: str
-    jwks_uri: str | None = None
-    organisations: list[str] = []
-    algorithms: list[str]
+    issuer: Url
+    audience: Url
+    jwks_uri: Url | None = None
+    organisations: Annotated[list[Word], Many] = []
+    algorithms: Annotated[list[Word], Few]
 
 
 class Limits(msgspec.Struct, kw_only=True):
-    max_body_bytes: int
-    default_page_size: int
-    max_page_size: int
-    jwt_leeway_seconds: int
+    max_body_bytes: Count
+    default_page_size: Count
+    max_page_size: Count
+    jwt_leeway_seconds: Count
     # How long an Idempotency-Key's response is kept for replay (interop R12: the server publishes its expiry).
-    idempotency_key_hours: int
+    idempotency_key_hours: Count
     # Interop R29: requests per window for each caller; integration clients and partner systems get the larger.
-    rate_limit_window_seconds: int
-    rate_limit_user_requests: int
-    rate_limit_client_requests: int
+    rate_limit_window_seconds: Count
+    rate_limit_user_requests: Count
+    rate_limit_client_requests: Count
 
 
 class ApiConfiguration(msgspec.Struct, kw_only=True):
     """How to call this API: who may issue tokens for it, which roles and scopes it knows, and its limits."""
 
-    api_versions: list[str]
-    issuers: list[TrustedIssuer]
-    roles: list[str]
-    scopes: list[str]
-    organisation_claim: str
-    purposes_of_use: list[str]
+    api_versions: Annotated[list[Word], Few]
+    issuers: Annotated[list[TrustedIssuer], Few]
+    roles: Annotated[list[Word], Few]
+    scopes: Annotated[list[Word], Many]
+    organisation_claim: Word
+    purposes_of_use: Annotated[list[Word], Few]
     limits: Limits
-    webhook_signing_keys: list[dict[str, Any]]
+    webhook_signing_keys: Annotated[list[dict[str, Any]], Few]
 
 
 def configuration(settings: Settings, base_url: str) -> ApiConfiguration:

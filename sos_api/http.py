@@ -27,12 +27,14 @@ JSON = "application/json"
 ETAG_RE = re.compile(r'^\s*(?:W/)?"(\d{1,9})"\s*$')
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
+MAX_CURSOR = 500
 INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
 
 # Version numbers in paths are PostgreSQL int4: outside that range is a 400 here rather than a DataError (500) in
 # the query. Zero and negatives stay in range on purpose: they are well-formed numbers that match no version (404).
-Limit = Annotated[int, Parameter(ge=1, description="Page size (at most 500; larger values are reduced).")]
-Cursor = Annotated[str | None, Parameter(max_length=500, description="`next_cursor` from the previous page.")]
+# Above MAX_LIMIT a page size is reduced to it (interop R27); the int4 bound only refuses absurd numbers.
+Limit = Annotated[int, Parameter(ge=1, le=INT4_MAX, description="Page size (at most 500; larger values are reduced).")]
+Cursor = Annotated[str | None, Parameter(max_length=MAX_CURSOR, description="`next_cursor` from the previous page.")]
 VersionNumber = Annotated[int, Parameter(ge=INT4_MIN, le=INT4_MAX, description="A version number (1 is the first).")]
 
 
@@ -46,7 +48,10 @@ def page_of(item_type: type[Any]) -> type[msgspec.Struct]:
     if page is None:
         page = _pages[item_type] = msgspec.defstruct(
             f"{item_type.__name__}Page",
-            [("items", list[item_type]), ("next_cursor", str | None)],  # type: ignore[valid-type]
+            [
+                ("items", Annotated[list[item_type], msgspec.Meta(max_length=MAX_LIMIT)]),  # type: ignore[valid-type]
+                ("next_cursor", Annotated[str, msgspec.Meta(max_length=MAX_CURSOR)] | None),
+            ],
             kw_only=True,
         )
     return page
@@ -68,7 +73,6 @@ def api_route(
     if_match: bool = False,
     public: bool = False,
     location: bool = False,
-    raw: bool = False,
     text: bool = False,
     idempotent: bool = False,
     description: str | None = None,
@@ -76,11 +80,10 @@ def api_route(
 ) -> Callable[[Callable[..., Any]], Any]:
     """Declare a route: its operationId, what it takes and returns, and every problem status it can send.
 
-    `raw` documents a JSON object response that has no schema of ours (the JWKS), `text` a text/plain one (the
-    Prometheus metrics); `alternate` a second success
-    status with the same body (an upsert's 200 or 201). `idempotent` says the handler honours `Idempotency-Key`
-    (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused). Every route needing a token is rate
-    limited (429, sos_api/rate_limit.py); public ones never are."""
+    `text` documents a text/plain response (the Prometheus metrics); `alternate` a second success status with the
+    same body (an upsert's 200 or 201). `idempotent` says
+    the handler honours `Idempotency-Key` (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key
+    reused). Every route needing a token is rate limited (429, sos_api/rate_limit.py); public ones never are."""
     statuses = set(problems_) | {400, 500}
     if idempotent:
         statuses |= {409, 422}
@@ -111,7 +114,6 @@ def api_route(
                 "if_match": if_match,
                 "location": location,
                 "public": public,
-                "raw": raw,
                 "text": text,
                 "idempotent": idempotent,
                 "alternate": alternate,

@@ -20,6 +20,8 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from sos_schema import FieldError, Problem
 
+from .correlation import usable as usable_request_id
+
 log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://sos-casework.org.uk/problems/"
@@ -395,7 +397,7 @@ def render(
     if request_id is None:
         # No route matched (404/405 before routing), so RequestIdMiddleware never ran: correlate here (R28).
         sent = request.headers.get("x-request-id") or request.headers.get("x-correlation-id") or ""
-        request_id = sent if 0 < len(sent) <= 200 else str(uuid.uuid4())
+        request_id = sent if usable_request_id(sent) else str(uuid.uuid4())
         headers["X-Request-ID"] = request_id
     body = Problem(
         type=problem_type(slug),

@@ -32,6 +32,9 @@ __all__ = [
     "Visibility",
 ]
 
+# PostgreSQL int4: the upper bound of every stored count and version number.
+INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
+
 # --- constrained aliases, named for meaning ------------------------------------------------------
 
 ShortText = Annotated[str, Meta(min_length=1, max_length=200, description="A short single-line value.")]
@@ -77,6 +80,7 @@ OrganisationCode = Annotated[
 LanguageCode = Annotated[
     str,
     Meta(
+        max_length=35,  # RFC 5646 section 4.4.1: 35 characters hold any tag that matters in practice
         pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
         description="ISO 639 language code (BCP 47 form).",
         examples=["en", "pa", "pl"],
@@ -90,12 +94,14 @@ Order = Annotated[int, Meta(ge=0, le=10000, description="Display order within it
 IsoDuration = Annotated[
     str,
     Meta(
+        max_length=32,
         pattern=r"^P(?!$)([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?$",
         description="ISO 8601 duration in years, months, weeks or days.",
         examples=["P3M", "P6W"],
     ),
 ]
 Instant = Annotated[dt.datetime, Meta(tz=True, description="An instant with a UTC offset (RFC 3339).")]
+DayCount = Annotated[int, Meta(ge=INT4_MIN, le=INT4_MAX)]
 PersonRef = Annotated[UUID, Meta(description="Id of a Person (2.3).")]
 PractitionerRef = Annotated[UUID, Meta(description="Id of a Person who is a practitioner (2.3).")]
 UserRef = Annotated[str, Meta(min_length=1, max_length=200, description="Subject of the user or client who acted.")]
@@ -285,7 +291,9 @@ class RecordMeta(Output, kw_only=True):
     """Server-owned facts about a stored record (domain 2.0). Never sent by clients."""
 
     la_code: LaCode
-    version: Annotated[int, Meta(ge=1, description="Starts at 1, +1 per accepted change; sent as the ETag.")]
+    version: Annotated[
+        int, Meta(ge=1, le=INT4_MAX, description="Starts at 1, +1 per accepted change; sent as the ETag.")
+    ]
     created_at: Instant
     created_by: UserRef
     recorded_by: UserRef

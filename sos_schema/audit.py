@@ -14,6 +14,7 @@ from uuid import UUID
 from msgspec import Meta
 
 from ._base import (
+    INT4_MAX,
     MANY,
     SOME,
     Code,
@@ -114,7 +115,7 @@ class AccessEvent(Output, kw_only=True):
     action: AccessAction
     object_type: ObjectType
     object_id: Annotated[UUID | None, Meta(description="Null for a refused list or search.")]
-    object_version: Annotated[int, Meta(ge=1)] | None
+    object_version: Annotated[int, Meta(ge=1, le=INT4_MAX)] | None
     child_ids: Annotated[list[PersonRef], Meta(max_length=SOME, description="Resolved by the server.")]
     case_id: UUID | None
     purpose: PurposeOfUse

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from msgspec import Meta
 
-from ._base import Instant, Output, ShortText, UserRef
+from ._base import INT4_MAX, Instant, Output, ShortText, UserRef
 
 __all__ = ["Change", "ChangeOp", "ChangePage", "ChangeReason"]
 
@@ -58,7 +58,7 @@ class Change(Output, kw_only=True):
         ),
     ]
     id: UUID
-    version: Annotated[int, Meta(ge=1, description="The version this change made.")]
+    version: Annotated[int, Meta(ge=1, le=INT4_MAX, description="The version this change made.")]
     op: ChangeOp
     changed_at: Instant
     actor: Annotated[UserRef, Meta(description="The user or client who made the change.")]

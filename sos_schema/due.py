@@ -15,7 +15,7 @@ from uuid import UUID
 
 from msgspec import Meta
 
-from ._base import FEW, Output, PersonRef, ShortText
+from ._base import FEW, DayCount, Output, PersonRef, ShortText
 
 __all__ = ["DueWork", "DueWorkKind", "DueWorkList"]
 
@@ -46,7 +46,7 @@ class DueWork(Output, kw_only=True):
     child_ids: Annotated[list[PersonRef], Meta(max_length=FEW)] = []
     due_by: dt.date
     working_days_remaining: Annotated[
-        int, Meta(description="Working days from today to the due date; negative once it has passed.")
+        DayCount, Meta(description="Working days from today to the due date; negative once it has passed.")
     ]
     overdue: bool
 

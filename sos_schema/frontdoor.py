@@ -20,6 +20,7 @@ from ._base import (
     FEW,
     SOME,
     AgencyType,
+    DayCount,
     Input,
     Instant,
     LongText,
@@ -339,7 +340,7 @@ class Referral(ReferralCreate, kw_only=True, forbid_unknown_fields=False):
         ),
     ]
     decision_days_remaining: Annotated[
-        int | None,
+        DayCount | None,
         Meta(
             description=(
                 "Working days from today (or, once decided, from the day of the decision) to decision_due_by; "

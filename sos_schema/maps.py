@@ -24,6 +24,7 @@ from msgspec import Meta
 
 from ._base import (
     FEW,
+    INT4_MAX,
     MANY,
     SOME,
     AgencyType,
@@ -513,7 +514,7 @@ class DangerStatement(DangerStatementCreate, kw_only=True, forbid_unknown_fields
     safety_goal: SafetyGoal
     case_id: UUID
     wording_version: Annotated[
-        Annotated[int, Meta(ge=1)] | None,
+        Annotated[int, Meta(ge=1, le=INT4_MAX)] | None,
         Meta(
             description="The version in which the statement's words (text, behaviour, likely impact, children, goal) "
             "last changed. Someone told this version or a later one knows the statement as it reads now; a new "

@@ -19,6 +19,7 @@ from msgspec import Meta
 
 from ._base import (
     FEW,
+    INT4_MAX,
     SOME,
     Attribution,
     Input,
@@ -508,7 +509,8 @@ class WordsAndPicturesCreate(Shareable, kw_only=True):
         Meta(description="The safety plan (2.12) the story explains: required for, and only for, explain_safety_plan."),
     ] = None
     safety_plan_version: Annotated[
-        Annotated[int, Meta(ge=1)] | None, Meta(description="The version of that plan the story was made from.")
+        Annotated[int, Meta(ge=1, le=INT4_MAX)] | None,
+        Meta(description="The version of that plan the story was made from."),
     ] = None
 
     def __post_init__(self) -> None:
@@ -598,7 +600,9 @@ class ChildSafetyPlanCreate(Shareable, kw_only=True):
     """
 
     source_plan_id: Annotated[UUID, Meta(description="The safety plan (2.12) this re-tells.")]
-    source_plan_version: Annotated[int, Meta(ge=1, description="The version of that plan it was made from.")]
+    source_plan_version: Annotated[
+        int, Meta(ge=1, le=INT4_MAX, description="The version of that plan it was made from.")
+    ]
     child_id: PersonRef
     format: ChildPlanFormat
     pages: Annotated[list[Page], Meta(min_length=1, max_length=SOME)]

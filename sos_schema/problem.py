@@ -15,7 +15,7 @@ from uuid import UUID
 
 from msgspec import Meta
 
-from ._base import MANY, Instant, Output, ShortText, Text
+from ._base import INT4_MAX, MANY, Instant, Output, ShortText, Text
 
 __all__ = ["FieldError", "Problem"]
 
@@ -76,7 +76,7 @@ class Problem(Output, kw_only=True, omit_defaults=True):
     instance: UriReference | None = None
     errors: Annotated[list[FieldError], Meta(max_length=MANY)] = []
     current_version: Annotated[
-        Annotated[int, Meta(ge=1)] | None,
+        Annotated[int, Meta(ge=1, le=INT4_MAX)] | None,
         Meta(description="The record's current version, on 412 version conflicts (send it as If-Match)."),
     ] = None
     rule: Annotated[

@@ -23,10 +23,12 @@ from msgspec import Meta
 
 from ._base import (
     FEW,
+    INT4_MAX,
     SOME,
     AgencyType,
     Attribution,
     Code,
+    DayCount,
     Input,
     Instant,
     IsoDuration,
@@ -458,7 +460,7 @@ class StrategyDiscussionAmend(Input, kw_only=True):
 class StrategyAmendment(Output, kw_only=True):
     """One amendment made to a finalised strategy discussion: why, by whom, when, and the version it made."""
 
-    version: Annotated[int, Meta(ge=2, description="The record version the amendment made.")]
+    version: Annotated[int, Meta(ge=2, le=INT4_MAX, description="The record version the amendment made.")]
     reason: Text
     by: Annotated[
         PractitionerRef | None, Meta(description="The manager who amended it, when their token names them.")
@@ -507,7 +509,7 @@ class StrategyDiscussion(StrategyDiscussionCreate, kw_only=True, forbid_unknown_
         ),
     ] = None
     icpc_days_remaining: Annotated[
-        int | None,
+        DayCount | None,
         Meta(
             description=(
                 "Working days from today (or, once the conference is held, from that day) to icpc_due_by; negative "
@@ -765,7 +767,7 @@ class MinutesAmendment(Output, kw_only=True):
     reason: Text
     by: UserRef
     at: Instant
-    version: Annotated[int, Meta(ge=1, description="The version of the conference the amendment made.")]
+    version: Annotated[int, Meta(ge=1, le=INT4_MAX, description="The version of the conference the amendment made.")]
 
 
 class ChildProtectionConference(ChildProtectionConferenceCreate, kw_only=True, forbid_unknown_fields=False):
@@ -784,7 +786,8 @@ class ChildProtectionConference(ChildProtectionConferenceCreate, kw_only=True, f
     decided_at: Instant | None = None
     amendments: Annotated[list[MinutesAmendment], Meta(max_length=SOME)] = []
     due_days_remaining: Annotated[
-        int | None, Meta(description="Working days from today (or the day it was held) to due_by; negative when late.")
+        DayCount | None,
+        Meta(description="Working days from today (or the day it was held) to due_by; negative when late."),
     ] = None
     overdue: Annotated[bool | None, Meta(description="Held, or still not held, after due_by.")] = None
     first_core_group_held_on: Annotated[
@@ -797,7 +800,7 @@ class ChildProtectionConference(ChildProtectionConferenceCreate, kw_only=True, f
         bool | None, Meta(description="No core group yet and first_core_group_by has passed.")
     ] = None
     next_review_days_remaining: Annotated[
-        int | None, Meta(description="Working days from today (or the day the review was held) to next_review_by.")
+        DayCount | None, Meta(description="Working days from today (or the day the review was held) to next_review_by.")
     ] = None
     next_review_overdue: bool | None = None
     next_review_held_on: Annotated[
@@ -1703,7 +1706,7 @@ class PlanRecord(Output, kw_only=True):
         ),
     ] = None
     due_days_remaining: Annotated[
-        int | None,
+        DayCount | None,
         Meta(
             description=(
                 "Working days from today (once agreed, from the day it was agreed) to due_by; negative when late. "
@@ -1732,7 +1735,7 @@ class PlanRecord(Output, kw_only=True):
         ),
     ] = None
     review_days_remaining: Annotated[
-        int | None,
+        DayCount | None,
         Meta(description="Working days from today to next_review_on; negative when late. Worked out on read."),
     ] = None
     review_overdue: Annotated[

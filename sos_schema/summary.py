@@ -16,7 +16,7 @@ from uuid import UUID
 
 from msgspec import Meta
 
-from ._base import FEW, SOME, Instant, Output, PersonRef, PerspectiveRole, Score, ShortText, Text
+from ._base import FEW, INT4_MAX, SOME, Instant, Output, PersonRef, PerspectiveRole, Score, ShortText, Text
 from .alerts import AlertReason
 from .case import CaseLevel, CaseStatus
 from .maps import DangerStatus, MapStatus
@@ -63,7 +63,7 @@ class DangerBrief(Output, kw_only=True):
     """A danger statement in its current version, with each perspective's latest judgement on its scale."""
 
     id: UUID
-    version: Annotated[int, Meta(ge=1)]
+    version: Annotated[int, Meta(ge=1, le=INT4_MAX)]
     text: Text
     status: DangerStatus
     child_ids: Annotated[list[PersonRef], Meta(max_length=FEW)]
@@ -76,7 +76,7 @@ class MapBrief(Output, kw_only=True):
     """The case's current map, and every judgement on its overall scale, oldest first."""
 
     id: UUID
-    map_version: Annotated[int, Meta(ge=1)]
+    map_version: Annotated[int, Meta(ge=1, le=INT4_MAX)]
     status: MapStatus
     finalised_at: Instant | None = None
     overall_question_id: UUID | None = None
@@ -88,11 +88,13 @@ class TrialBrief(Output, kw_only=True):
 
     started_on: dt.date
     ends_on: dt.date
-    check_in_every_days: Annotated[int, Meta(ge=1)]
-    days_left: Annotated[int, Meta(ge=0, description="0 once the trial period is over.")]
-    check_ins: Annotated[int, Meta(ge=0, description="Standing check-ins (corrections counted once).")]
-    rules_active: Annotated[int, Meta(ge=0)]
-    rules_checked: Annotated[int, Meta(ge=0, description="Active rules with at least one check-in in the trial.")]
+    check_in_every_days: Annotated[int, Meta(ge=1, le=INT4_MAX)]
+    days_left: Annotated[int, Meta(ge=0, le=INT4_MAX, description="0 once the trial period is over.")]
+    check_ins: Annotated[int, Meta(ge=0, le=INT4_MAX, description="Standing check-ins (corrections counted once).")]
+    rules_active: Annotated[int, Meta(ge=0, le=INT4_MAX)]
+    rules_checked: Annotated[
+        int, Meta(ge=0, le=INT4_MAX, description="Active rules with at least one check-in in the trial.")
+    ]
 
 
 class PlanBrief(Output, kw_only=True):
@@ -112,12 +114,19 @@ class PlanBrief(Output, kw_only=True):
 class NetworkBrief(Output, kw_only=True):
     """How big the case's safety and family networks are, and how many members know the dangers."""
 
-    networks: Annotated[int, Meta(ge=0, description="Networks that have not ended.")]
-    members: Annotated[int, Meta(ge=0, description="People in them who have not left (each counted once).")]
-    natural_members: Annotated[int, Meta(ge=0, description="Members who are not professionals.")]
-    committed: Annotated[int, Meta(ge=0, description="Members whose commitment is `agreed`.")]
+    networks: Annotated[int, Meta(ge=0, le=INT4_MAX, description="Networks that have not ended.")]
+    members: Annotated[
+        int, Meta(ge=0, le=INT4_MAX, description="People in them who have not left (each counted once).")
+    ]
+    natural_members: Annotated[int, Meta(ge=0, le=INT4_MAX, description="Members who are not professionals.")]
+    committed: Annotated[int, Meta(ge=0, le=INT4_MAX, description="Members whose commitment is `agreed`.")]
     know_dangers: Annotated[
-        int, Meta(ge=0, description="Members told every active danger statement about their children, as it now reads.")
+        int,
+        Meta(
+            ge=0,
+            le=INT4_MAX,
+            description="Members told every active danger statement about their children, as it now reads.",
+        ),
     ]
 
 

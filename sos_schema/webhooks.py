@@ -15,7 +15,7 @@ from uuid import UUID
 
 from msgspec import Meta
 
-from ._base import Input, Instant, Output
+from ._base import INT4_MAX, Input, Instant, Output
 from .changes import ChangeOp
 
 __all__ = [
@@ -58,6 +58,7 @@ EventType = Annotated[
 Secret = Annotated[
     str,
     Meta(
+        max_length=100,
         pattern=r"^whsec_[A-Za-z0-9+/]+={0,2}$",
         description="The signing secret, `whsec_` then base64 of 32 random bytes. Shown once: keep it.",
     ),
@@ -65,6 +66,7 @@ Secret = Annotated[
 Position = Annotated[
     str,
     Meta(
+        max_length=41,  # two int64s in decimal and the dot
         pattern=r"^[0-9]+\.[0-9]+$",
         description="Where the change stands in the changes feed's commit order (as a feed item's `position`).",
         examples=["7741.1203"],
@@ -86,16 +88,16 @@ class WebhookSubscription(Output, kw_only=True):
     reads), from the changes committed after it was made."""
 
     id: UUID
-    owner: Annotated[str, Meta(description="The organisation that owns it, e.g. `la:845` or `ods:RX1`.")]
-    url: str
-    event_types: list[str]
+    owner: Annotated[str, Meta(max_length=30, description="The organisation that owns it, e.g. `la:845` or `ods:RX1`.")]
+    url: Annotated[str, Meta(max_length=2000)]
+    event_types: Annotated[list[Annotated[str, Meta(max_length=60)]], Meta(max_length=100)]
     enabled: bool
-    disabled_reason: str | None = None
+    disabled_reason: Annotated[str, Meta(max_length=2000)] | None = None
     previous_secret_until: Annotated[
         Instant | None,
         Meta(description="Until when the secret before the last rotation still signs deliveries (both do till then)."),
     ] = None
-    version: Annotated[int, Meta(ge=1)]
+    version: Annotated[int, Meta(ge=1, le=INT4_MAX)]
     created_at: Instant
     updated_at: Instant
 
@@ -128,13 +130,13 @@ class WebhookDelivery(Output, kw_only=True):
 
     id: UUID
     subscription_id: UUID
-    event_type: str
+    event_type: Annotated[str, Meta(max_length=60)]
     position: Position
     status: WebhookDeliveryStatus
-    attempts: Annotated[int, Meta(ge=0)]
+    attempts: Annotated[int, Meta(ge=0, le=INT4_MAX)]
     next_attempt_at: Instant | None = None
-    last_status: int | None = None
-    last_error: str | None = None
+    last_status: Annotated[int, Meta(ge=0, le=999)] | None = None
+    last_error: Annotated[str, Meta(max_length=2000)] | None = None
     delivered_at: Instant | None = None
     created_at: Instant
 
@@ -144,7 +146,7 @@ class WebhookEventData(Output, kw_only=True):
 
     type: Annotated[str, Meta(description="The kind of record.", examples=["person", "statutory_plan"])]
     id: UUID
-    version: Annotated[int, Meta(ge=1)]
+    version: Annotated[int, Meta(ge=1, le=INT4_MAX)]
     op: ChangeOp
     seq: Annotated[int, Meta(ge=1, description="The change's number in the outbox.")]
     position: Position

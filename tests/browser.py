@@ -46,9 +46,11 @@ def _run(url: str, *extra: str, timeout: float) -> subprocess.CompletedProcess[s
         )
 
 
-def rendered_dom(url: str, *, budget_ms: int = 5_000, timeout: float = 60) -> str:
-    """The page's DOM as serialised HTML once its scripts have run."""
-    return _run(url, f"--virtual-time-budget={budget_ms}", "--dump-dom", timeout=timeout).stdout
+def rendered_dom(url: str, *, budget_ms: int = 5_000, timeout: float = 60, height: int | None = None) -> str:
+    """The page's DOM as serialised HTML once its scripts have run. `height` makes the window that tall, for pages
+    that only render what is in view (Swagger UI's operation list)."""
+    window = (f"--window-size=1280,{height}",) if height else ()
+    return _run(url, *window, f"--virtual-time-budget={budget_ms}", "--dump-dom", timeout=timeout).stdout
 
 
 def screenshot(url: str, png: Path, *, width: int = 1280, height: int = 900, timeout: float = 60) -> Path:

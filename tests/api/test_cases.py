@@ -116,6 +116,21 @@ async def test_every_answer_carries_a_request_id_even_before_routing(client: Asy
     assert made_up.json()["instance"] == f"urn:request:{made_up.headers['x-request-id']}"
 
 
+async def test_an_x_request_id_that_cannot_be_kept_is_refused(client: AsyncTestClient[Any], auth: Any) -> None:
+    """X-Request-ID is documented as 1 to 200 visible ASCII characters: anything else is a 400 (with a request id of
+    the server's own, so the problem's `instance` stays free of whitespace), not silently replaced."""
+    longest = await client.get("/v1/cases", headers=auth() | {"X-Request-ID": "r" * 200})
+    assert longest.status_code == 200, longest.text
+    assert longest.headers["x-request-id"] == "r" * 200
+    too_long = await client.get("/v1/cases", headers=auth() | {"X-Request-ID": "r" * 201})
+    assert too_long.status_code == 400, too_long.text
+    assert too_long.json()["detail"] == "X-Request-ID must be 1 to 200 visible ASCII characters, without spaces."
+    assert too_long.headers["x-request-id"] != "r" * 201
+    not_printable = await client.get("/v1/cases", headers=auth() | {"X-Request-ID": "trace 42"})
+    assert not_printable.status_code == 400, not_printable.text
+    assert not_printable.json()["instance"] == f"urn:request:{not_printable.headers['x-request-id']}"
+
+
 async def test_many_unknown_members_are_each_named_within_the_problem_limits(
     client: AsyncTestClient[Any], auth: TokenFactory
 ) -> None:
