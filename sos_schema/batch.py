@@ -15,7 +15,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from ._base import Input, Output
+from ._base import INT4_MAX, Input, Output
 from .problem import Problem
 
 __all__ = [
@@ -114,7 +114,7 @@ class BatchResult(Output, kw_only=True, omit_defaults=True):
     ref: BatchRef
     status: Annotated[int, Meta(ge=100, le=599, examples=[201])]
     id: UUID | None = None
-    version: Annotated[int, Meta(ge=1)] | None = None
+    version: Annotated[int, Meta(ge=1, le=INT4_MAX)] | None = None
     etag: Annotated[str, Meta(max_length=20, examples=['W/"1"'])] | None = None
     location: Annotated[str, Meta(max_length=2000)] | None = None
     replayed: Annotated[bool, Meta(description="The stored answer to an earlier request with its key.")] = False
