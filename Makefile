@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format openapi schemas install clean browser
+.PHONY: run test lint format openapi schemas install clean browser bench wrk
 
 # Install into .venv on first use, and again whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -26,6 +26,20 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/mypy sos_schema sos_api $(wildcard bench)
 	$(BIN)/lint-imports
+
+# The load generator for `make bench`: Debian's wrk, installed once if missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# The API against its same-stack ceiling, side by side in one run (bench/README.md). PostgreSQL: the server at
+# SOS_BENCH_SERVER_URL, else an embedded one; the HTTP server: SOS_SERVER (granian, the default, or uvicorn).
+# BENCH_CASES: synthetic cases loaded first (sos-api synth); BENCH_ARGS: more options for bench.run.
+BENCH_CONCURRENCY ?= 64
+BENCH_ARGS ?=
+bench: $(STAMP) wrk
+	$(BIN)/python -m bench.run --client wrk --concurrency $(BENCH_CONCURRENCY) $(BENCH_ARGS)
 
 # The whole suite, spread over pytest-xdist workers, one per core up to four (TEST_WORKERS=0 runs it in one process;
 # each worker has its own embedded PostgreSQL, or its own databases on SOS_TEST_DATABASE_URL). Much of a test's time
