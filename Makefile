@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format openapi schemas install clean browser pgbouncer node
+.PHONY: run test lint format openapi schemas install clean browser pgbouncer node bench wrk
 
 # Install into .venv on first use, and again whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -27,6 +27,20 @@ lint: $(STAMP)
 	$(BIN)/mypy sos_schema sos_api $(wildcard bench)
 	$(BIN)/lint-imports
 
+# The load generator for `make bench`: Debian's wrk, installed once if missing.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# The API against its same-stack ceiling, side by side in one run (bench/README.md). PostgreSQL: the server at
+# SOS_BENCH_SERVER_URL, else an embedded one; the HTTP server: SOS_SERVER (uvicorn, the default, or granian).
+# BENCH_CASES: synthetic cases loaded first (sos-api synth); BENCH_ARGS: more options for bench.run.
+BENCH_CONCURRENCY ?= 64
+BENCH_ARGS ?=
+bench: $(STAMP) wrk
+	$(BIN)/python -m bench.run --client wrk --concurrency $(BENCH_CONCURRENCY) $(BENCH_ARGS)
+
 # A real headless browser for the tests that check rendered pages: Debian's Chromium, installed once if missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -40,10 +54,6 @@ pgbouncer:
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pgbouncer >/dev/null; }
 
-# The whole suite, spread over pytest-xdist workers, one per core up to four (TEST_WORKERS=0 runs it in one process;
-# each worker has its own embedded PostgreSQL, or its own databases on SOS_TEST_DATABASE_URL). Much of a test's time
-# is spent waiting on PostgreSQL, so two workers on two cores take about half the time of one.
-# pytest's exit code 5 ("no tests collected") counts as a failure.
 # Node tooling the contract tests use (tools/package.json, versions pinned by tools/package-lock.json): Spectral with
 # the OWASP ruleset, the TypeScript client generator, TypeScript 5 and tsx, and the Swagger UI that /docs serves.
 # Node 20.19+ and npm are all it needs (no root); installed again whenever the lock file changes.
@@ -54,6 +64,10 @@ $(NODE_STAMP): tools/package-lock.json
 
 node: $(NODE_STAMP)
 
+# The whole suite, spread over pytest-xdist workers, one per core up to four (TEST_WORKERS=0 runs it in one process;
+# each worker has its own embedded PostgreSQL, or its own databases on SOS_TEST_DATABASE_URL). Much of a test's time
+# is spent waiting on PostgreSQL, so two workers on two cores take about half the time of one.
+# pytest's exit code 5 ("no tests collected") counts as a failure.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
 test: lint browser pgbouncer node
 	@$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \

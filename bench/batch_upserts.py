@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir, log_dir = work / "data", work / "logs"
         data_dir.mkdir()
         log_dir.mkdir()
-        url, name, created = stack.enter_context(benchmark_database(args))
+        url, name, created = stack.enter_context(benchmark_database(args, work))
         print(f"database {name} ({'created' if created else 'given'}); migrating", flush=True)
         upgrade(url)
         settings = Settings(data_dir=data_dir, local_issuer=True, database_url=url)

@@ -39,7 +39,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results" / "latest.json"
-DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# Where the fresh database is created: SOS_BENCH_SERVER_URL (a PostgreSQL server), or an embedded server of our own.
+DEFAULT_SERVER_URL = os.environ.get("SOS_BENCH_SERVER_URL", "").strip() or "embedded"
 ORG, OTHER_ORG = "la:845", "la:846"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 UUID_RE = r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
@@ -146,6 +147,20 @@ def proc_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime (all threads)
 
 
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's peak resident set (VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+CLIENT_NAMES = {"raw": "raw asyncio HTTP/1.1", "wrk": "wrk (1 thread)"}
+
+
 def is_postgres(pid: int) -> bool:
     try:
         return b"postgres" in Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -237,6 +252,9 @@ class Scenario:
     expected: int
     authorised: bool = True
     body: Callable[[int], Body] | None = None  # worker index -> request body (writes)
+    # For wrk: Lua defining `body(n)`, the n-th request's body in one wrk run (writes only); `{base}` is replaced
+    # by the run's starting offset (Judgements.wrk_base), so consecutive runs never repeat a body.
+    wrk_body: str | None = None
 
 
 @dataclass
@@ -283,6 +301,11 @@ class Measurement:
             return float("nan")
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+    def add_quantiles(self, micros: list[float]) -> None:
+        """wrk's latency distribution as 1,000 quantiles (0.05%, 0.15%... 99.95%, in microseconds), each standing
+        for a thousandth of the requests: percentiles of these, and of several runs' together, are within 0.1%."""
+        self.latencies.extend(us / 1_000_000 for us in micros)
 
     def cpu_ms_per_request(self, name: str) -> float | None:
         value = self.cpu.get(name)
@@ -474,6 +497,132 @@ async def drive(
     return m
 
 
+# --- wrk: the load generator in C (make bench) -------------------------------------------------------------
+
+WRK_SCRIPT = """
+local expected = {expected}
+local method = "{method}"
+local headers = {headers}
+-- Globals, not locals: done() reads them from each thread's state with thread:get().
+counter = 0
+failures, nfailures = "", 0
+{body}
+local threads = {{}}
+function setup(thread) table.insert(threads, thread) end
+function request()
+  counter = counter + 1
+  local payload = nil
+  if body ~= nil then payload = body(counter) end
+  return wrk.format(method, nil, headers, payload)
+end
+function response(status, hdrs, text)
+  if status ~= expected and nfailures < 5 then
+    nfailures = nfailures + 1
+    failures = failures .. status .. " " .. string.gsub(string.sub(text or "", 1, 300), "\\n", " ") .. "\\n"
+  end
+end
+local function quote(s)
+  s = string.gsub(s, "%c", " ")
+  return '"' .. string.gsub(string.gsub(s, '\\\\', '\\\\\\\\'), '"', '\\\\"') .. '"'
+end
+function done(summary, latency, requests)
+  local f = io.open("{out}", "w")
+  local hist = {{}}
+  if summary.requests > 0 then
+    for i = 0, 999 do table.insert(hist, string.format("%.1f", latency:percentile((i + 0.5) / 10))) end
+  end
+  local fails, sent = {{}}, 0
+  for _, t in ipairs(threads) do
+    sent = sent + (t:get("counter") or 0)
+    for text in string.gmatch(t:get("failures") or "", "[^\\n]+") do table.insert(fails, quote(text)) end
+  end
+  local e = summary.errors
+  f:write("{{\\"requests\\":" .. summary.requests .. ",\\"duration_us\\":" .. summary.duration ..
+    ",\\"sent\\":" .. sent ..
+    ",\\"connect\\":" .. e.connect .. ",\\"read\\":" .. e.read .. ",\\"write\\":" .. e.write ..
+    ",\\"status\\":" .. e.status .. ",\\"timeout\\":" .. e.timeout ..
+    ",\\"failures\\":[" .. table.concat(fails, ",") .. "]" ..
+    ",\\"hist\\":[" .. table.concat(hist, ",") .. "]}}")
+  f:close()
+end
+"""
+
+
+def lua_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a valid Lua string literal for the ASCII we send
+
+
+def wrk_script(scenario: Scenario, headers: dict[str, str], out: Path, base: int) -> str:
+    all_headers = dict(headers)
+    if scenario.wrk_body is not None:
+        all_headers["Content-Type"] = "application/json"
+    lua_headers = "{" + ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in all_headers.items()) + "}"
+    body = scenario.wrk_body.replace("{base}", str(base)) if scenario.wrk_body else "local body = nil"
+    return WRK_SCRIPT.format(
+        expected=scenario.expected, method=scenario.method, headers=lua_headers, body=body, out=out
+    )
+
+
+def wrk_binary() -> str:
+    found = shutil.which("wrk")
+    if found is None:
+        raise RuntimeError("wrk is not installed: `make bench` installs it (apt-get install wrk), or use --client raw")
+    return found
+
+
+async def drive_wrk(
+    base_url: str, scenario: Scenario, headers: dict[str, str], seconds: float, concurrency: int, state: WrkState
+) -> Measurement:
+    """One wrk run (one thread: the client must not take the servers' cores) of `concurrency` connections."""
+    with tempfile.TemporaryDirectory(prefix="sos-wrk-") as scratch:
+        script, out = Path(scratch) / "s.lua", Path(scratch) / "out.json"
+        script.write_text(wrk_script(scenario, headers, out, state.base))
+        cmd = [
+            wrk_binary(),
+            "-t1",
+            f"-c{concurrency}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            base_url + scenario.path,
+        ]
+        proc = await asyncio.create_subprocess_exec(
+            *cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        )
+        printed, _ = await proc.communicate()
+        if proc.returncode != 0 or not out.exists():
+            raise RuntimeError(f"wrk failed ({proc.returncode}): {printed.decode(errors='replace')[-2000:]}")
+        result = json.loads(out.read_text())
+    m = Measurement()
+    failed = result["status"] + result["connect"] + result["read"] + result["write"] + result["timeout"]
+    m.failed = failed
+    m.ok = max(0, result["requests"] - result["status"])
+    m.elapsed = result["duration_us"] / 1_000_000
+    m.add_quantiles(result["hist"])
+    for text in result["failures"]:
+        m.errors[describe_failure(scenario.method, scenario.path, None, "wrk", text)] += 1
+    if result["connect"] or result["read"] or result["write"] or result["timeout"]:
+        m.errors[
+            f"socket errors: {result['connect']} connect, {result['read']} read, {result['write']} write, "
+            f"{result['timeout']} timeout"
+        ] += 1
+    state.advance(int(result["sent"]))
+    return m
+
+
+@dataclass
+class WrkState:
+    """Where the next wrk run's generated bodies start (so no two runs send the same judgement)."""
+
+    people: int = 1
+    base: int = 1
+
+    def advance(self, sent: int) -> None:
+        self.base += sent // max(1, self.people) + 1
+
+
 class Judgements:
     """Valid judgement bodies under load: each worker speaks for its own person and moves one day back per
     judgement, so no two judgements share a person and a day (BR-02 never refuses)."""
@@ -496,6 +645,22 @@ class Judgements:
             "reason": "Benchmark judgement.",
             "given_on": (self.today - dt.timedelta(days=back)).isoformat(),
         }
+
+    def wrk_body(self) -> str:
+        """The same bodies for wrk: the n-th request speaks for person n mod P, one day further back per round of
+        people, from the run's base offset on (never a day the raw client's sanity check used)."""
+        people = "{" + ", ".join(f'"{p}"' for p in self.people) + "}"
+        return (
+            f"local people = {people}\n"
+            "function body(n)\n"
+            "  local i = (n - 1) % #people\n"
+            "  local back = {base} + math.floor((n - 1) / #people)\n"
+            '  local day = os.date("!%Y-%m-%d", os.time() - back * 86400)\n'
+            '  return \'{"value":\' .. (back % 11) .. \',"perspective":{"perspective_role":"parent_carer",\''
+            ' .. \'"perspective_person_id":"\' .. people[i + 1] .. \'","own_words":true},\''
+            ' .. \'"reason":"Benchmark judgement.","given_on":"\' .. day .. \'"}\'\n'
+            "end\n"
+        )
 
 
 # --- seeding ---------------------------------------------------------------------------------------------
@@ -616,7 +781,7 @@ def scenarios(seed: Seed, judgements: Judgements) -> list[Scenario]:
     return [
         Scenario("ping", "ceiling GET /ping", "ceiling", "GET", "/ping", 200, authorised=False),
         Scenario("health", "ours GET /health", "ours", "GET", "/health", 200, authorised=False),
-        Scenario("doc", "ceiling GET /doc/{case}", "ceiling", "GET", f"/doc/{seed.case_id}", 200, authorised=False),
+        Scenario("doc", "ceiling GET /doc/{case}", "ceiling", "GET", f"/doc/{seed.case_id}", 200),
         Scenario("getCase", "ours GET /v1/cases/{id}", "ours", "GET", f"/v1/cases/{seed.case_id}", 200),
         Scenario(
             "getCurrentMap",
@@ -636,6 +801,16 @@ def scenarios(seed: Seed, judgements: Judgements) -> list[Scenario]:
         ),
         Scenario("listCases", "ours GET /v1/cases?limit=50", "ours", "GET", "/v1/cases?limit=50", 200),
         Scenario(
+            "ceilingWrite",
+            "ceiling POST /docs",
+            "ceiling",
+            "POST",
+            "/docs",
+            201,
+            body=ceiling_body,
+            wrk_body=CEILING_WRK_BODY,
+        ),
+        Scenario(
             "recordJudgement",
             "ours POST /v1/scaling-questions/{id}/judgements",
             "ours",
@@ -643,8 +818,20 @@ def scenarios(seed: Seed, judgements: Judgements) -> list[Scenario]:
             f"/v1/scaling-questions/{seed.write_question_id}/judgements",
             201,
             body=judgements.body,
+            wrk_body=judgements.wrk_body(),
         ),
     ]
+
+
+def ceiling_body(worker: int) -> Body:
+    return {"value": worker % 11, "reason": "Benchmark judgement.", "given_on": "2026-01-01"}
+
+
+CEILING_WRK_BODY = """
+function body(n)
+  return '{"value":' .. (n % 11) .. ',"reason":"Benchmark judgement.","given_on":"2026-01-01"}'
+end
+"""
 
 
 SCENARIO_KEYS = (
@@ -655,6 +842,7 @@ SCENARIO_KEYS = (
     "getCurrentMap",
     "getDangerScalingSeries",
     "listCases",
+    "ceilingWrite",
     "recordJudgement",
 )
 
@@ -695,7 +883,12 @@ async def sanity_check(servers: dict[str, Server], plan: list[Scenario], headers
 
 
 async def measure_all(
-    args: argparse.Namespace, servers: dict[str, Server], plan: list[Scenario], token: str, meter: Meter
+    args: argparse.Namespace,
+    servers: dict[str, Server],
+    plan: list[Scenario],
+    token: str,
+    meter: Meter,
+    wrk_state: WrkState,
 ) -> tuple[dict[str, Measurement], list[dict[str, Measurement]]]:
     headers = {"Authorization": f"Bearer {token}"}
     total: dict[str, Measurement] = {s.key: Measurement() for s in plan}
@@ -706,18 +899,28 @@ async def measure_all(
         for s in order:
             server = servers[s.target]
             h = headers if s.authorised else {}
-            # Fresh connections per scenario (uvicorn closes idle keep-alive connections after 5 s).
-            transport = TRANSPORTS[args.client](server.base_url, args.concurrency)
-            try:
+            if args.client == "wrk":
                 if args.warmup > 0:
-                    await drive(transport, s, h, args.warmup, args.concurrency)
+                    await drive_wrk(server.base_url, s, h, args.warmup, args.concurrency, wrk_state)
                 before = await meter.snapshot(server.proc.pid)
-                m = await drive(transport, s, h, args.seconds, args.concurrency)
+                m = await drive_wrk(server.base_url, s, h, args.seconds, args.concurrency, wrk_state)
                 after = await meter.snapshot(server.proc.pid)
                 m.cpu = Meter.spent(before, after)
                 m.audit_rows = after["audit_seq"] - before["audit_seq"]
-            finally:
-                await transport.aclose()
+                wrk_state.advance(0)
+            else:
+                # Fresh connections per scenario (uvicorn closes idle keep-alive connections after 5 s).
+                transport = TRANSPORTS[args.client](server.base_url, args.concurrency)
+                try:
+                    if args.warmup > 0:
+                        await drive(transport, s, h, args.warmup, args.concurrency)
+                    before = await meter.snapshot(server.proc.pid)
+                    m = await drive(transport, s, h, args.seconds, args.concurrency)
+                    after = await meter.snapshot(server.proc.pid)
+                    m.cpu = Meter.spent(before, after)
+                    m.audit_rows = after["audit_seq"] - before["audit_seq"]
+                finally:
+                    await transport.aclose()
             if server.proc.poll() is not None:
                 raise RuntimeError(f"{server.name} died during {s.label}:\n{server.log_tail()}")
             this_round[s.key] = m
@@ -735,7 +938,7 @@ async def measure_all(
 # --- ratios and the report -------------------------------------------------------------------------------
 
 
-OURS_VS_DOC = ("getCase", "getCurrentMap", "getDangerScalingSeries", "listCases", "recordJudgement")
+OURS_VS_DOC = ("getCase", "getCurrentMap", "getDangerScalingSeries", "listCases")
 
 
 def ratio(a: Measurement | None, b: Measurement | None) -> float | None:
@@ -757,6 +960,7 @@ def ratio_pairs() -> list[tuple[str, str, str]]:
     pairs += [
         ("health vs ceiling /ping", "health", "ping"),
         ("ceiling /doc vs ceiling /ping", "doc", "ping"),
+        ("recordJudgement (write) vs ceiling write", "recordJudgement", "ceilingWrite"),
         ("recordJudgement (write) vs getCase (read)", "recordJudgement", "getCase"),
     ]
     return pairs
@@ -774,6 +978,7 @@ def compute_ratios(total: dict[str, Measurement], per_round: list[dict[str, Meas
             "throughput": None if (x := ratio(a, b)) is None else round(x, 3),
             "throughput_range_over_rounds": [round(min(known), 3), round(max(known), 3)] if known else None,
             "p50_latency": round(a.percentile(0.5) / b.percentile(0.5), 3) if a.usable and b.usable else None,
+            "p99_latency": round(a.percentile(0.99) / b.percentile(0.99), 3) if a.usable and b.usable else None,
             "server_cpu_per_request": None if (c := cost_ratio(a, b, "server")) is None else round(c, 2),
             "db_cpu_per_request": None if (d := cost_ratio(a, b, "db")) is None else round(d, 2),
         }
@@ -797,8 +1002,10 @@ def print_report(
         f"client: {meta['client']}"
     )
     print(f"database {meta['database']['name']} ({meta['database']['extra_cases']} extra cases seeded)")
+    rss = ", ".join(f"{name} {fmt(mb, '.0f', ' MB')}" for name, mb in meta["peak_rss_mb"].items())
+    print(f"server: {meta['server']} (SOS_SERVER), one worker each; peak RSS: {rss}")
     header = (
-        f"{'scenario':<52} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
+        f"{'scenario':<52} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
         f"{'srv cpu':>8} {'db cpu':>8} {'audit':>6} {'client':>7} {'other':>6}"
     )
     print()
@@ -811,7 +1018,7 @@ def print_report(
         busy = summary["cores_busy"]
         speed = f"{m.rps:8.1f}" if m.usable else f"{'ERRORS':>8}"
         print(
-            f"{s.label:<52} {speed} {m.percentile(0.5) * 1000:8.2f} {m.percentile(0.95) * 1000:8.2f} "
+            f"{s.label:<52} {speed} {m.percentile(0.5) * 1000:8.2f} {m.percentile(0.99) * 1000:8.2f} "
             f"{m.failed + m.refused:7d} {fmt(m.cpu_ms_per_request('server'), '8.3f')} "
             f"{fmt(m.cpu_ms_per_request('db'), '8.3f')} {fmt(summary['audit_rows_per_request'], '6.1f')} "
             f"{fmt(busy.get('client'), '7.2f')} {fmt(busy.get('other'), '6.2f')}"
@@ -824,9 +1031,9 @@ def print_report(
     print()
     print(
         f"{'ratio (ours / reference)':<44} {'throughput':>10} {'over rounds':>13} {'p50 latency':>12} "
-        f"{'srv cpu/req':>12} {'db cpu/req':>11}"
+        f"{'p99 latency':>12} {'srv cpu/req':>12} {'db cpu/req':>11}"
     )
-    print("-" * 107)
+    print("-" * 120)
     for name, r in ratios.items():
         if r["throughput"] is None:
             print(f"{name:<44} {'n/a: errors':>11}")
@@ -835,10 +1042,11 @@ def print_report(
         spread = f"{rng[0]:.2f}..{rng[1]:.2f}" if rng and meta["rounds"] > 1 else "-"
         print(
             f"{name:<44} {r['throughput']:9.3f}x {spread:>13} {fmt(r['p50_latency'], '11.2f', 'x')} "
+            f"{fmt(r['p99_latency'], '11.2f', 'x')} "
             f"{fmt(r['server_cpu_per_request'], '11.2f', 'x')} {fmt(r['db_cpu_per_request'], '10.2f', 'x')}"
         )
     print(
-        "throughput: requests/s relative to the reference (higher is better); p50 latency and cpu/req: how many\n"
+        "throughput: requests/s relative to the reference (higher is better); p50/p99 latency and cpu/req: how many\n"
         "times the reference's (lower is better)."
     )
     failing = [(s, total[s.key]) for s in plan if total[s.key].errors]
@@ -859,13 +1067,19 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def benchmark_database(args: argparse.Namespace) -> Iterator[tuple[str, str, bool]]:
-    """(url, name, created): the given database, or a fresh one dropped afterwards."""
+def benchmark_database(args: argparse.Namespace, work: Path) -> Iterator[tuple[str, str, bool]]:
+    """(url, name, created): the given database, or a fresh one dropped afterwards (on --server-url's server, or
+    on an embedded server in the scratch directory, deleted afterwards)."""
     if args.database_url:
         from sqlalchemy.engine import make_url
 
         yield args.database_url, str(make_url(args.database_url).database), False
         return
+    if args.server_url == "embedded":
+        from sos_api.db.embedded import start_embedded
+
+        print("starting an embedded PostgreSQL (set SOS_BENCH_SERVER_URL to use a server)", flush=True)
+        args.server_url = start_embedded(work / "embedded", delete_at_exit=True)
     name = f"sos_bench_{uuid.uuid4().hex[:10]}"
     admin_sql(args.server_url, f'CREATE DATABASE "{name}"')
     try:
@@ -881,14 +1095,24 @@ def benchmark_database(args: argparse.Namespace) -> Iterator[tuple[str, str, boo
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0] if __doc__ else None)
     p.add_argument("--database-url", help="use this (migrated or empty) database as is; default: a fresh one")
-    p.add_argument("--server-url", default=DEFAULT_SERVER_URL, help="where the fresh database is created")
+    p.add_argument(
+        "--server-url",
+        default=DEFAULT_SERVER_URL,
+        help="where the fresh database is created: a postgresql:// URL, or 'embedded' (default: SOS_BENCH_SERVER_URL, "
+        "else embedded)",
+    )
     p.add_argument("--seconds", type=float, default=5.0, help="measured seconds per scenario per round")
     p.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each measurement")
     p.add_argument("--concurrency", type=int, default=16, help="simultaneous client workers (and connections)")
     p.add_argument("--rounds", type=int, default=2, help="interleaved rounds over all scenarios")
     p.add_argument("--extra-cases", type=int, default=1000, help="cases created through the API before timing")
     p.add_argument("--only", help="comma-separated scenario keys to run (default: all), e.g. getCase,doc")
-    p.add_argument("--client", choices=sorted(TRANSPORTS), default="raw", help="load generator's HTTP client")
+    p.add_argument(
+        "--client",
+        choices=sorted([*TRANSPORTS, "wrk"]),
+        default="raw",
+        help="load generator: wrk (C, one thread; make bench), or a Python client (raw asyncio, httpx)",
+    )
     p.add_argument("--output", type=Path, default=RESULTS, help="where the JSON results go")
     args = p.parse_args(argv)
     unknown = only_keys(args.only) - set(SCENARIO_KEYS)
@@ -907,6 +1131,7 @@ def run(args: argparse.Namespace) -> int:
     from sos_api.auth.tokens import mint_token
     from sos_api.db.migrate import upgrade
     from sos_api.demo import DEMO_TEAM, load_demo
+    from sos_api.serving import server_name
     from sos_api.settings import Settings
 
     with contextlib.ExitStack() as stack:
@@ -915,7 +1140,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir, log_dir = work / "data", work / "logs"
         data_dir.mkdir()
         log_dir.mkdir()
-        url, db_name, created = stack.enter_context(benchmark_database(args))
+        url, db_name, created = stack.enter_context(benchmark_database(args, work))
         print(f"database {db_name} ({'created' if created else 'given'}); migrating", flush=True)
         upgrade(url)
 
@@ -942,7 +1167,8 @@ def run(args: argparse.Namespace) -> int:
         quiet_http_logs()
         demo = parse_demo(load_demo(settings, url, organisation=ORG))
 
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SOS_")}
+        # Both servers are served alike: SOS_SERVER (granian or uvicorn) passes through to each.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SOS_") or k == "SOS_SERVER"}
         env |= {"SOS_DATABASE_URL": url, "SOS_DATA_DIR": str(data_dir), "SOS_LOCAL_ISSUER": "true"}
         sos_api_bin = Path(sys.executable).parent / "sos-api"
         serve = [str(sos_api_bin)] if sos_api_bin.exists() else [sys.executable, "-m", "sos_api.cli"]
@@ -950,6 +1176,8 @@ def run(args: argparse.Namespace) -> int:
         ours = start_server("ours", [*serve, "serve", "--port", str(ours_port)], env, ours_port, log_dir)
         stack.callback(stop_server, ours)
         ceiling_cmd = [sys.executable, "-m", "bench.ceiling", "--port", str(ceiling_port), "--database-url", url]
+        ceiling_cmd += ["--data-dir", str(data_dir), "--issuer", settings.local_issuer_name]
+        ceiling_cmd += ["--audience", settings.audience]
         ceiling = start_server("ceiling", ceiling_cmd, env, ceiling_port, log_dir)
         stack.callback(stop_server, ceiling)
         servers = {"ours": ours, "ceiling": ceiling}
@@ -964,13 +1192,15 @@ def run(args: argparse.Namespace) -> int:
             meter = Meter(url, local=database_is_local(url))
             await meter.open()
             try:
-                total, per_round = await measure_all(args, servers, plan, tokens["worker"], meter)
+                wrk_state = WrkState(people=len(seed.writer_people), base=10)
+                total, per_round = await measure_all(args, servers, plan, tokens["worker"], meter, wrk_state)
             finally:
                 await meter.close()
             return seed, seen, total, per_round
 
         quiet_http_logs()  # again: the demo's in-process app configured logging
         seed, seen, total, per_round = asyncio.run(main_async())
+        peak_rss = {name: peak_rss_mb(server.proc.pid) for name, server in servers.items()}
         plan = selected(scenarios(seed, Judgements(seed.writer_people)), args.only)
         ratios = compute_ratios(total, per_round)
         meta: dict[str, Any] = {
@@ -982,7 +1212,9 @@ def run(args: argparse.Namespace) -> int:
             "seconds": args.seconds,
             "warmup": args.warmup,
             "rounds": args.rounds,
-            "client": "raw asyncio HTTP/1.1" if args.client == "raw" else f"httpx {httpx.__version__}",
+            "client": CLIENT_NAMES.get(args.client, f"httpx {httpx.__version__}"),
+            "server": server_name(),
+            "peak_rss_mb": peak_rss,
             "database": {"name": db_name, "created": created, "extra_cases": seed.extra_cases},
             "seeding_seconds": round(seed.seconds, 2),
         }

@@ -1,4 +1,5 @@
-"""`sos-api`: serve, worker, migrate, openapi, token, demo, prune-changes, prune-idempotency-keys."""
+"""`sos-api`: serve, worker, migrate, openapi, token, demo, synth, measures-refresh, prune-changes,
+prune-idempotency-keys."""
 
 from __future__ import annotations
 
@@ -45,16 +46,22 @@ def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    # uvicorn shuts down gracefully on SIGTERM, then puts this handler back and raises the signal again: exiting
+    # The server shuts down gracefully on SIGTERM (uvicorn then puts this handler back and raises the signal
+    # again; granian's embedded server returns, and this handler only catches a second SIGTERM): exiting
     # through SystemExit (not the default action, which kills the process outright) lets `finally` blocks and exit
     # handlers run, so the embedded PostgreSQL is stopped, as after Ctrl-C (pitfall 19).
     raise SystemExit(0)
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
     from .app import create_app
+    from .serving import serve, server_name
+
+    try:
+        server = server_name()
+    except ValueError as exc:
+        print(f"sos-api: {exc}", file=sys.stderr)
+        return 2
 
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
@@ -64,18 +71,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Signs of Safety casework API on http://{host}:{port} (health: /health, contract: openapi/openapi.json)")
         if settings.embedded:
             print(f"embedded PostgreSQL in {settings.data_dir}/pg; mint a token: sos-api token --role social_worker")
-        # No access log: it prints query strings (identifiers); the app logs one structured line per request. Logging
-        # is already JSON (main), so uvicorn keeps it (log_config=None). On SIGTERM uvicorn stops accepting, lets the
-        # requests in flight finish (for up to SOS_SHUTDOWN_GRACE_SECONDS), then runs the lifespan's shutdown.
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_config=None,
-            access_log=False,
-            proxy_headers=False,
-            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-        )
+        # No access log: it prints query strings (identifiers); the app logs one structured line per request. On
+        # SIGTERM the server stops accepting, lets the requests in flight finish (for up to
+        # SOS_SHUTDOWN_GRACE_SECONDS), then runs the lifespan's shutdown.
+        serve(app, host, port, server=server, grace_seconds=settings.shutdown_grace_seconds)
     finally:
         if settings.embedded:
             from .db.embedded import stop_embedded
@@ -126,6 +125,31 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     url = migrated_database(settings)
     summary = load_demo(settings, url, organisation=args.org)
     print(summary)
+    return 0
+
+
+def cmd_synth(settings: Settings, args: argparse.Namespace) -> int:
+    """Load synthetic families (sos_api/synth.py) as the tables' owner: SOS_DATABASE_URL, or the embedded server's."""
+    from .db.migrate import upgrade
+    from .synth import SynthFailed, synthesise
+
+    if settings.database_url:
+        owner_url = app_url = settings.database_url
+        upgrade(owner_url)
+    else:
+        from .db.embedded import ensure_app_login, start_embedded
+
+        owner_url = start_embedded(settings.data_dir)
+        upgrade(owner_url)
+        app_url = ensure_app_login(owner_url)
+    try:
+        result = synthesise(
+            settings, owner_url, app_url, cases=args.cases, seed=args.seed, batch=args.batch, jobs=args.jobs
+        )
+    except SynthFailed as exc:
+        print(f"sos-api synth: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary())
     return 0
 
 
@@ -223,6 +247,12 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load a small synthetic family")
     demo.add_argument("--org", default="la:845")
     demo.set_defaults(run=cmd_demo)
+    synth = sub.add_parser("synth", help="load N synthetic families fast (benchmarks, index work): COPY as the owner")
+    synth.add_argument("--cases", type=int, required=True, help="how many cases (families) to load")
+    synth.add_argument("--seed", type=int, default=1, help="the seed for names, councils, teams and dates")
+    synth.add_argument("--batch", type=int, default=200, help="families per COPY transaction")
+    synth.add_argument("--jobs", type=int, default=2, help="loader processes (each with its own connection)")
+    synth.set_defaults(run=cmd_synth)
     sub.add_parser(
         "prune-changes", help="remove changes older than SOS_CHANGES_RETENTION_DAYS from the changes feed"
     ).set_defaults(run=cmd_prune_changes)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..context import Actor
@@ -97,3 +98,73 @@ async def record_rows(conn: AsyncConnection, actor: Actor, action: str, rows: It
     ]
     if values:
         await conn.execute(access_events.insert(), values)
+
+
+_EVENT_COLUMNS = [
+    "id",
+    "at",
+    "la_code",
+    "actor",
+    "role",
+    "organisation",
+    "client_app",
+    "action",
+    "object_type",
+    "object_id",
+    "object_version",
+    "case_id",
+    "child_ids",
+    "purpose",
+    "request_id",
+    "source_ip",
+    "outcome",
+]
+
+
+def read_and_record(query: sa.Select[Any]) -> sa.Select[Any]:
+    """`query` (records' columns: la_code, kind, id, version, case_id, child_ids...) as one statement that also
+    writes an access event for every row it returns: the data and its audit in one round trip, in the caller's
+    transaction, so the data still goes out only once its access event commits (BR-25). For reads of one record
+    (by key, or by a unique index): the rows come back in no particular order. No RETURNING from the insert
+    (row-level security refuses it for some events, as in `record`).
+
+    Who read it is bound at execution (`event_params`), so the statement can be built once and reused."""
+    shown = query.cte("found")
+    c = access_events.c
+    events = sa.select(
+        sa.func.gen_random_uuid(),
+        sa.bindparam("ae_at", type_=c.at.type),
+        shown.c.la_code,
+        sa.bindparam("ae_actor", type_=c.actor.type),
+        sa.bindparam("ae_role", type_=c.role.type),
+        sa.bindparam("ae_organisation", type_=c.organisation.type),
+        sa.bindparam("ae_client_app", type_=c.client_app.type),
+        sa.bindparam("ae_action", type_=c.action.type),
+        shown.c.kind,
+        shown.c.id,
+        shown.c.version,
+        shown.c.case_id,
+        shown.c.child_ids,
+        sa.bindparam("ae_purpose", type_=c.purpose.type),
+        sa.bindparam("ae_request_id", type_=c.request_id.type),
+        sa.bindparam("ae_source_ip", type_=c.source_ip.type),
+        sa.literal("allowed", c.outcome.type),
+    )
+    audit = access_events.insert().from_select(_EVENT_COLUMNS, events).cte("audit")
+    return sa.select(shown).add_cte(audit)
+
+
+def event_params(actor: Actor, action: str) -> dict[str, Any]:
+    """The values `read_and_record` binds: who, when, how and why."""
+    who = actor.principal
+    return {
+        "ae_at": dt.datetime.now(dt.UTC),
+        "ae_actor": who.subject,
+        "ae_role": actor.role.value,
+        "ae_organisation": who.organisation,
+        "ae_client_app": who.client_app,
+        "ae_action": action,
+        "ae_purpose": actor.purpose,
+        "ae_request_id": actor.request_id,
+        "ae_source_ip": actor.source_ip,
+    }

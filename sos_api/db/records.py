@@ -115,6 +115,15 @@ def scoped(scope: Scope, of: Kind, *, write: bool = False) -> sa.Select[Any]:
     return sa.select(*_COLUMNS).where(records.c.kind == of.kind, *row_filter(scope, of.reach, write=write))
 
 
+def with_id(record_id: UUID | sa.BindParameter[UUID]) -> sa.ColumnElement[bool]:
+    return records.c.id == record_id
+
+
+def bound(name: str) -> sa.BindParameter[Any]:
+    """A value given when a statement built once is executed (`select_statement(..., {name: value})`)."""
+    return sa.bindparam(name, type_=records.c.id.type)
+
+
 def having_ids(ids: Iterable[UUID]) -> sa.ColumnElement[bool]:
     return records.c.id.in_(list(ids))
 
@@ -159,6 +168,18 @@ async def select_record(
         query = query.with_for_update()
     row = (await conn.execute(query)).first()
     return _stored(row) if row else None
+
+
+def record_query(scope: Scope, of: Kind, *conditions: Any) -> sa.Select[Any]:
+    """The visible records of a kind matching these conditions, unordered (for `audit.read_and_record`)."""
+    return scoped(scope, of).where(*conditions)
+
+
+async def select_statement(
+    conn: AsyncConnection, statement: sa.Select[Any], params: dict[str, Any] | None = None
+) -> list[StoredRecord]:
+    """The records a statement built on `scoped` (or `record_query`) returns, with its bound values."""
+    return [_stored(r) for r in (await conn.execute(statement, params or {})).all()]
 
 
 async def select_unscoped(conn: AsyncConnection, record_ids: Sequence[UUID]) -> StoredRecord | None:

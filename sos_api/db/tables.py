@@ -167,6 +167,8 @@ access_events = Table(
 )
 Index("ix_access_events_tenant_at", access_events.c.la_code, access_events.c.at)
 Index("ix_access_events_children", access_events.c.child_ids, postgresql_using="gin")
+# An auditor's view of one case's events, newest first (migration 0016).
+Index("ix_access_events_case_seq", access_events.c.case_id, access_events.c.seq)
 
 
 class Xid8(UserDefinedType[int]):

@@ -10,10 +10,13 @@ BR-03 decides when a map may become current.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 import msgspec
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import (
@@ -38,7 +41,7 @@ from sos_schema.maps import WORDING
 
 from .. import problems
 from ..audit import record as audit
-from ..auth.policy import signed_by
+from ..auth.policy import Scope, signed_by
 from ..context import Actor
 from ..db import records as q
 from ..db.engine import Database
@@ -354,27 +357,38 @@ async def create_revision(db: Database, actor: Actor, map_id: UUID, _: int | Non
             return await insert(conn, actor, maps(), draft, now(), case)
 
 
-async def read_case_map(db: Database, actor: Actor, case_id: UUID, *conditions: object, missing: str) -> StoredRecord:
-    """One map of a case picked by a condition, as stored (hot read: the JSON goes out untouched)."""
+@functools.lru_cache(maxsize=2048)
+def _case_map_statement(scope: Scope, by_chain: bool) -> Any:
+    """A case's current map, or its map at one position of the chain: one at most (a unique index each), read
+    and audited in one statement, built once per caller's scope."""
+    picked = (
+        records.c.chain_no == sa.bindparam("n", type_=sa.Integer)
+        if by_chain
+        else records.c.status == MapStatus.current.value
+    )
+    return audit.read_and_record(q.record_query(scope, maps(), records.c.case_id == q.bound("case_id"), picked))
+
+
+async def read_case_map(
+    db: Database, actor: Actor, case_id: UUID, n: int | None = None, *, missing: str
+) -> StoredRecord:
+    """One map of a case (the current one, or the one at position `n`), as stored (hot read: the JSON goes out
+    untouched)."""
+    params = audit.event_params(actor, "read") | {"case_id": case_id, "n": n}
     async with db.begin(actor.scope) as conn:
-        found = await q.select_where(conn, actor.scope, maps(), records.c.case_id == case_id, *conditions)
+        found = await q.select_statement(conn, _case_map_statement(actor.scope, n is not None), params)
         if not found:
             raise problems.NotFound(missing)
-        await audit.record_rows(conn, actor, "read", found[:1])
     return found[0]
 
 
 async def current_map(db: Database, actor: Actor, case_id: UUID) -> StoredRecord:
-    return await read_case_map(
-        db, actor, case_id, records.c.status == MapStatus.current.value, missing="This case has no current map."
-    )
+    return await read_case_map(db, actor, case_id, missing="This case has no current map.")
 
 
 async def case_map_version(db: Database, actor: Actor, case_id: UUID, n: int) -> StoredRecord:
     """The case's map at position `n` of its chain."""
-    return await read_case_map(
-        db, actor, case_id, records.c.chain_no == n, missing=f"This case has no map version {n}."
-    )
+    return await read_case_map(db, actor, case_id, n, missing=f"This case has no map version {n}.")
 
 
 # --- danger statements -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -24,7 +25,7 @@ from sos_schema import EnteredInError, EnteredInErrorCreate, FieldError, RecordM
 
 from .. import problems
 from ..audit import record as audit
-from ..auth.policy import view_for
+from ..auth.policy import Scope, view_for
 from ..context import Actor
 from ..db import records as q
 from ..db.engine import Database
@@ -270,6 +271,11 @@ def _view(actor: Actor, res: Resource) -> Callable[[bytes], bytes]:
     return view_for(actor.scope, res.record.holds_addresses) or (lambda doc: doc)
 
 
+@functools.lru_cache(maxsize=2048)
+def _read_one_statement(scope: Scope, kind: str) -> Any:
+    return audit.read_and_record(q.record_query(scope, resource(kind), q.with_id(q.bound("record_id"))))
+
+
 async def read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -> StoredRecord:
     """One visible record, with its read recorded before the data is returned (BR-25). A tombstone the caller could
     have read is 410 Gone (interop R6), the answer recorded in its own transaction."""
@@ -284,9 +290,14 @@ async def read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -
 
 
 async def _read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -> StoredRecord:
+    statement = _read_one_statement(actor.scope, res.kind)
+    params = audit.event_params(actor, "read") | {"record_id": record_id}
     async with db.begin(actor.scope) as conn:
-        stored = await load(conn, actor, res, record_id)
-        await audit.record_rows(conn, actor, "read", [stored])
+        # Read and audited in one statement (one round trip), built once per caller's scope and kind.
+        found = await q.select_statement(conn, statement, params)
+        if not found:
+            raise not_found(res)
+        stored = found[0]
         if res.present is not None:
             [stored] = await res.present(conn, actor, [stored])
     return msgspec.structs.replace(stored, doc=_view(actor, res)(stored.doc))
