@@ -24,6 +24,7 @@ from . import (
     front_door,
     involvements,
     maps,
+    measures,
     network,
     people,
     plans,
@@ -63,6 +64,7 @@ AREAS = (
     changes,
     contributions,
     flags,
+    measures,
 )
 
 

@@ -72,11 +72,13 @@ def api_route(
     idempotent: bool = False,
     description: str | None = None,
     alternate: int | None = None,
+    media: Sequence[str] = (),
 ) -> Callable[[Callable[..., Any]], Any]:
     """Declare a route: its operationId, what it takes and returns, and every problem status it can send.
 
     `raw` documents a JSON object response that has no schema of ours (the JWKS); `alternate` a second success
-    status with the same body (an upsert's 200 or 201). `idempotent` says the handler honours `Idempotency-Key`
+    status with the same body (an upsert's 200 or 201); `media` the other content types a success may take (a CSV
+    export, an SVG chart, a printable page), documented as text. `idempotent` says the handler honours `Idempotency-Key`
     (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused). Every route needing a token is rate
     limited (429, sos_api/rate_limit.py); public ones never are."""
     statuses = set(problems_) | {400, 500}
@@ -112,6 +114,7 @@ def api_route(
                 "raw": raw,
                 "idempotent": idempotent,
                 "alternate": alternate,
+                "media": tuple(media),
             }
         },
     )

@@ -181,6 +181,8 @@ def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: di
         success["content"] = {"application/json": {"schema": _ref(_name_of(api["returns"], names))}}
     elif api.get("raw"):
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
+    for media_type in api.get("media", ()):
+        success.setdefault("content", {})[media_type] = {"schema": {"type": "string"}}
     limited = not api.get("public")
     responses: dict[str, Any] = {}
     for code in sorted({status, api.get("alternate") or status}):
