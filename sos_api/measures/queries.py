@@ -46,7 +46,7 @@ children AS (
 LONDON_DAY = "(({col})::timestamptz AT TIME ZONE 'Europe/London')::date"
 
 
-def _recent(kind: str, child_match: str, date_field: str, status: str) -> str:
+def _recent(kind: str, child_match: str, day: str, status: str) -> str:
     return (
         PREFIX
         + CHILDREN
@@ -56,8 +56,8 @@ SELECT p.p_start, p.p_end, {{grp}} AS grp,
            SELECT 1 FROM records r
            WHERE r.la_code = :la AND r.kind = '{kind}' AND r.case_id = c.case_id AND NOT r.entered_in_error
              AND {status} AND {child_match}
-             AND (r.doc->>'{date_field}')::date > p.p_end - make_interval(weeks => :weeks)
-             AND (r.doc->>'{date_field}')::date <= p.p_end
+             AND ({day})::date > p.p_end - make_interval(weeks => :weeks)
+             AND ({day})::date <= p.p_end
        )) AS num,
        count(*) AS den
 FROM periods p JOIN children c ON {OPEN_AT_END}
@@ -69,10 +69,12 @@ GROUP BY 1, 2, 3
 CHILDREN_MAP_REVIEWED = _recent(
     "assessment_map",
     "r.doc->'children' @> jsonb_build_array(c.child_id)",
-    "mapped_on",
+    "r.doc->>'mapped_on'",
     "r.status IN ('current', 'superseded')",
 )
-CHILD_VOICE_RECENT = _recent("child_voice", "r.doc->>'child_id' = c.child_id", "completed_on", "TRUE")
+CHILD_VOICE_RECENT = _recent(
+    "child_voice", "r.doc->'tool'->>'child_id' = c.child_id", "r.doc->'tool'->>'completed_on'", "TRUE"
+)
 
 DANGERS_WITH_GOAL_AND_SCALE = (
     PREFIX

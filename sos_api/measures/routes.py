@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 
 from sos_schema import MeasureCatalogue, MeasureGrouping, MeasurePeriod, MeasureSeries
 
@@ -25,24 +25,25 @@ Code = Annotated[str, Parameter(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$", descriptio
 Period = Annotated[MeasurePeriod, Parameter(description="How long each point covers.")]
 GroupBy = Annotated[
     MeasureGrouping,
-    Parameter(
-        query="group_by",
+    QueryParameter(
+        name="group_by",
         description="Split by team, allocated worker or (scaling measures) perspective; a team manager sees worker "
         "figures for their own teams only.",
     ),
 ]
 From = Annotated[
-    dt.date | None, Parameter(query="from", description="A day in the first period (default: 11 months before `to`).")
+    dt.date | None,
+    QueryParameter(name="from", description="A day in the first period (default: 11 months before `to`)."),
 ]
-To = Annotated[dt.date | None, Parameter(query="to", description="A day in the last period (default: today).")]
+To = Annotated[dt.date | None, QueryParameter(name="to", description="A day in the last period (default: today).")]
 Weeks = Annotated[
     int | None, Parameter(ge=1, le=104, description="For measures with a `weeks` parameter: how recent counts.")
 ]
 Gap = Annotated[int | None, Parameter(ge=1, le=10, description="For `scaling-perspectives-differ`: points apart.")]
 Format = Annotated[
     str | None,
-    Parameter(
-        query="format",
+    QueryParameter(
+        name="format",
         pattern="^(json|csv)$",
         description='`csv` for the export (as `Accept: text/csv`): counts under 5 shown as "<5".',
     ),
@@ -53,7 +54,8 @@ SERIES_DESCRIPTION = (
     "months ends at each month's end), for the council or each team, worker or perspective, worked out on request "
     "from the stored records. JSON answers are exact; the CSV export (`Accept: text/csv` or `format=csv`) is for "
     'figures leaving the council and shows counts of 1 to 4 as "<5". Each request is recorded once in the access '
-    "log (purpose data_quality unless `X-Purpose-Of-Use` says otherwise)."
+    "log (purpose data_quality for a team manager, audit for quality staff, unless `X-Purpose-Of-Use` says "
+    "otherwise)."
 )
 
 
