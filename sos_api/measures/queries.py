@@ -46,34 +46,39 @@ children AS (
 LONDON_DAY = "(({col})::timestamptz AT TIME ZONE 'Europe/London')::date"
 
 
-def _recent(kind: str, child_match: str, day: str, status: str) -> str:
+def _recent(dated: str) -> str:
+    """Children on open cases at each period's end, and whether a dated record (`dated`: case_id, child_id, day)
+    about them falls in the N weeks up to that end. A hash join on (case, child), not a probe per child."""
     return (
         PREFIX
         + CHILDREN
-        + f"""
-SELECT p.p_start, p.p_end, {{grp}} AS grp,
-       count(*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM records r
-           WHERE r.la_code = :la AND r.kind = '{kind}' AND r.case_id = c.case_id AND NOT r.entered_in_error
-             AND {status} AND {child_match}
-             AND ({day})::date > p.p_end - make_interval(weeks => :weeks)
-             AND ({day})::date <= p.p_end
-       )) AS num,
-       count(*) AS den
-FROM periods p JOIN children c ON {OPEN_AT_END}
+        + f""",
+dated AS ({dated})
+SELECT p_start, p_end, grp, count(*) FILTER (WHERE recent) AS num, count(*) AS den
+FROM (
+    SELECT p.p_start, p.p_end, {{grp}} AS grp, c.case_id, c.child_id, bool_or(r.day IS NOT NULL) AS recent
+    FROM periods p
+    JOIN children c ON {OPEN_AT_END}
+    LEFT JOIN dated r ON r.case_id = c.case_id AND r.child_id = c.child_id
+         AND r.day > p.p_end - make_interval(weeks => :weeks) AND r.day <= p.p_end
+    GROUP BY p.p_start, p.p_end, 3, c.case_id, c.child_id
+) per_child
 GROUP BY 1, 2, 3
 """
     )
 
 
+# A finalised map (current, or superseded by a later one) names its children in `children`.
 CHILDREN_MAP_REVIEWED = _recent(
-    "assessment_map",
-    "r.doc->'children' @> jsonb_build_array(c.child_id)",
-    "r.doc->>'mapped_on'",
-    "r.status IN ('current', 'superseded')",
+    """SELECT r.case_id, child.value AS child_id, (r.doc->>'mapped_on')::date AS day
+    FROM records r, jsonb_array_elements_text(r.doc->'children') AS child
+    WHERE r.la_code = :la AND r.kind = 'assessment_map' AND NOT r.entered_in_error
+      AND r.status IN ('current', 'superseded')"""
 )
 CHILD_VOICE_RECENT = _recent(
-    "child_voice", "r.doc->'tool'->>'child_id' = c.child_id", "r.doc->'tool'->>'completed_on'", "TRUE"
+    """SELECT r.case_id, r.doc->'tool'->>'child_id' AS child_id, (r.doc->'tool'->>'completed_on')::date AS day
+    FROM records r
+    WHERE r.la_code = :la AND r.kind = 'child_voice' AND NOT r.entered_in_error"""
 )
 
 DANGERS_WITH_GOAL_AND_SCALE = (
@@ -94,40 +99,41 @@ GROUP BY 1, 2, 3
 """
 )
 
-# Each judgement on a danger's scale, normalised so 10 is the best (BR-01 polarity), less those corrected later.
+# Each judgement on a danger's scale, normalised so 10 is the best (BR-01 polarity), less those corrected later;
+# ranked within its scale and perspective, with the first value and the day the next judgement was given, so the
+# judgement that is latest at a period's end is the one given by then whose next came after it (or never).
 JUDGEMENTS = f""",
+corrected AS (
+    SELECT (doc->>'corrects')::uuid AS id FROM records
+    WHERE la_code = :la AND kind = 'scaling_judgement' AND NOT entered_in_error AND doc->>'corrects' IS NOT NULL
+),
 judgements AS (
     SELECT j.case_id, q.id AS question_id, j.doc->'perspective'->>'perspective_role' AS perspective,
            coalesce((j.doc->>'given_on')::date, {LONDON_DAY.format(col="j.created_at")}) AS given_on, j.created_at,
            CASE WHEN q.doc->>'polarity' = 'ten_is_worst' THEN 10 - (j.doc->>'value')::int
                 ELSE (j.doc->>'value')::int END AS v
     FROM records j
-    JOIN records q ON q.id = j.parent_id AND q.kind = 'scaling_question' AND NOT q.entered_in_error
-         AND q.doc->'subject'->>'type' = 'danger_goal'
+    JOIN records q ON q.id = j.parent_id AND q.la_code = :la AND q.kind = 'scaling_question'
+         AND NOT q.entered_in_error AND q.doc->'subject'->>'type' = 'danger_goal'
     WHERE j.la_code = :la AND j.kind = 'scaling_judgement' AND NOT j.entered_in_error
-      AND NOT EXISTS (
-          SELECT 1 FROM records k
-          WHERE k.la_code = :la AND k.kind = 'scaling_judgement' AND k.parent_id = j.parent_id
-            AND NOT k.entered_in_error AND k.doc->>'corrects' = j.id::text
-      )
+      AND j.id NOT IN (SELECT id FROM corrected)
+),
+ranked AS (
+    SELECT *, row_number() OVER w AS n, first_value(v) OVER w AS first_v, lead(given_on) OVER w AS next_on
+    FROM judgements
+    WINDOW w AS (PARTITION BY question_id, perspective ORDER BY given_on, created_at)
 )
 """
+LATEST_AT_END = "j.given_on <= p.p_end AND (j.next_on IS NULL OR j.next_on > p.p_end)"
 
 SCALING_TOWARDS_TEN = (
     PREFIX
     + JUDGEMENTS
     + f"""
-SELECT p_start, p_end, grp, count(*) FILTER (WHERE last_v > first_v) AS num, count(*) AS den
-FROM (
-    SELECT p.p_start, p.p_end, {{grp}} AS grp, j.question_id, j.perspective,
-           (array_agg(j.v ORDER BY j.given_on, j.created_at))[1] AS first_v,
-           (array_agg(j.v ORDER BY j.given_on DESC, j.created_at DESC))[1] AS last_v
-    FROM periods p
-    JOIN judgements j ON j.given_on <= p.p_end
-    JOIN cases c ON c.case_id = j.case_id AND {OPEN_AT_END}
-    GROUP BY p.p_start, p.p_end, 3, j.question_id, j.perspective
-    HAVING count(*) >= 2
-) pairs
+SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) FILTER (WHERE j.v > j.first_v) AS num, count(*) AS den
+FROM periods p
+JOIN ranked j ON {LATEST_AT_END} AND j.n >= 2
+JOIN cases c ON c.case_id = j.case_id AND {OPEN_AT_END}
 GROUP BY 1, 2, 3
 """
 )
@@ -138,16 +144,11 @@ SCALING_PERSPECTIVES_DIFFER = (
     + f"""
 SELECT p_start, p_end, grp, count(*) FILTER (WHERE hi - lo >= :gap) AS num, count(*) AS den
 FROM (
-    SELECT p_start, p_end, grp, question_id, max(latest) AS hi, min(latest) AS lo
-    FROM (
-        SELECT p.p_start, p.p_end, {{grp}} AS grp, j.question_id, j.perspective,
-               (array_agg(j.v ORDER BY j.given_on DESC, j.created_at DESC))[1] AS latest
-        FROM periods p
-        JOIN judgements j ON j.given_on <= p.p_end
-        JOIN cases c ON c.case_id = j.case_id AND {OPEN_AT_END}
-        GROUP BY p.p_start, p.p_end, 3, j.question_id, j.perspective
-    ) per_perspective
-    GROUP BY 1, 2, 3, 4
+    SELECT p.p_start, p.p_end, {{grp}} AS grp, j.question_id, max(j.v) AS hi, min(j.v) AS lo
+    FROM periods p
+    JOIN ranked j ON {LATEST_AT_END}
+    JOIN cases c ON c.case_id = j.case_id AND {OPEN_AT_END}
+    GROUP BY p.p_start, p.p_end, 3, j.question_id
     HAVING count(*) >= 2
 ) scales
 GROUP BY 1, 2, 3

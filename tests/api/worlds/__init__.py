@@ -34,6 +34,7 @@ MODULES = (
     "practice_quality",
     "contributions",
     "supervision",
+    "measures",
 )
 
 
