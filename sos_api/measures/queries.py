@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import MeasureGrouping
 
+from ..db.tables import measure_values, records
+
 GROUPS = {
     MeasureGrouping.council: "NULL::text",
     MeasureGrouping.team: "c.team",
@@ -248,3 +250,59 @@ async def select_measure_rows(
     }
     result = await conn.execute(statement, values)
     return list(result.all())
+
+
+# --- materialised figures (`measure_values`, written by `sos-api measures-refresh`) ------------------
+
+
+async def select_councils(conn: AsyncConnection) -> list[str]:
+    """Every council with a case (read outside any tenant, as the refresh's system role)."""
+    result = await conn.execute(sa.select(records.c.la_code).where(records.c.kind == "case").distinct())
+    return sorted(result.scalars())
+
+
+async def replace_materialised(
+    conn: AsyncConnection, la_code: str, code: str, group_by: MeasureGrouping, rows: Sequence[Any], at: dt.datetime
+) -> int:
+    """A council's figures for one measure and grouping, replaced whole (rows: p_start, p_end, grp, num, den)."""
+    v = measure_values.c
+    await conn.execute(
+        measure_values.delete().where(v.la_code == la_code, v.code == code, v.group_by == group_by.value)
+    )
+    values = [
+        {
+            "la_code": la_code,
+            "code": code,
+            "group_by": group_by.value,
+            "grp": row.grp or "",
+            "period_start": row.p_start,
+            "period_end": row.p_end,
+            "numerator": int(row.num or 0),
+            "denominator": int(row.den or 0),
+            "computed_at": at,
+        }
+        for row in rows
+    ]
+    if values:
+        await conn.execute(measure_values.insert(), values)
+    return len(values)
+
+
+async def select_materialised(
+    conn: AsyncConnection, la_code: str, code: str, group_by: MeasureGrouping, starts: Sequence[dt.date]
+) -> list[Any]:
+    """The stored figures for these periods (grp empty when none), with when they were computed."""
+    v = measure_values.c
+    query = (
+        sa.select(
+            v.period_start.label("p_start"),
+            v.period_end.label("p_end"),
+            sa.func.nullif(v.grp, "").label("grp"),
+            v.numerator.label("num"),
+            v.denominator.label("den"),
+            v.computed_at,
+        )
+        .where(v.la_code == la_code, v.code == code, v.group_by == group_by.value, v.period_start.in_(starts))
+        .order_by(v.period_start, v.grp)
+    )
+    return list((await conn.execute(query)).all())

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -15,6 +16,7 @@ from sos_schema import MeasureCatalogue, MeasureGrouping, MeasurePeriod, Measure
 
 from .. import problems
 from ..audit import record as audit
+from ..auth.policy import ALL_VISIBILITIES, Scope
 from ..auth.roles import Role
 from ..context import Actor
 from ..db.engine import Database
@@ -108,6 +110,8 @@ async def series(
     *,
     export: bool = False,
 ) -> MeasureSeries:
+    """A measure's values: from the materialised monthly figures when they cover the request (months, default
+    parameters, not a team manager's own-team worker figures), computed from the records otherwise."""
     m = measure(code)
     if group_by not in m.groupings:
         allowed = ", ".join(sorted(g.value for g in m.groupings))
@@ -117,8 +121,18 @@ async def series(
     start = start or add_months(end, -11)
     spans = periods(period, start, end)
     chosen = parameters_for(m, given)
+    teams = _team_limit(actor, group_by)
     async with db.begin(actor.scope) as conn:
-        points = await _points(conn, m, la_code, spans, group_by, chosen, _team_limit(actor, group_by))
+        stored: list[Any] = []
+        if period is MeasurePeriod.month and chosen == parameters_for(m, {}) and teams is None:
+            stored = await queries.select_materialised(conn, la_code, m.code, group_by, [s for s, _ in spans])
+        if stored and {r.p_start for r in stored} == {s for s, _ in spans}:
+            rows: Sequence[Any] = stored
+            computed_at = min(r.computed_at for r in stored)
+            spans = sorted({(r.p_start, r.p_end) for r in stored})
+        else:
+            rows = await _rows(conn, m, la_code, spans, group_by, chosen, teams)
+            computed_at = now()
         await audit.record(
             conn, actor, "export" if export else "read", object_type="measure", object_id=None, la_code=la_code
         )
@@ -130,12 +144,12 @@ async def series(
         from_date=spans[0][0],
         to_date=spans[-1][1],
         parameters=chosen,
-        points=points,
-        computed_at=now(),
+        points=_points(m, spans, rows, group_by),
+        computed_at=computed_at,
     )
 
 
-async def _points(
+async def _rows(
     conn: AsyncConnection,
     m: Measure,
     la_code: str,
@@ -143,20 +157,21 @@ async def _points(
     group_by: MeasureGrouping,
     chosen: dict[str, int],
     teams: frozenset[str] | None,
-) -> list[MeasurePoint]:
-    rows = await queries.select_measure_rows(
-        conn,
-        m.code,
-        la_code,
-        spans,
-        group_by,
-        chosen,
-        sorted(teams) if teams is not None else None,
+) -> Sequence[Any]:
+    """The measure's (p_start, p_end, grp, num, den) rows worked out from the records."""
+    rows: Sequence[Any] = await queries.select_measure_rows(
+        conn, m.code, la_code, spans, group_by, chosen, sorted(teams) if teams is not None else None
     )
     if m.code == "icpc-within-15-days":
         rows = _icpc_counts(rows)
     if teams is not None:
         rows = [r for r in rows if r.grp is not None]
+    return rows
+
+
+def _points(
+    m: Measure, spans: Sequence[tuple[dt.date, dt.date]], rows: Sequence[Any], group_by: MeasureGrouping
+) -> list[MeasurePoint]:
     found = {(r.p_start, r.grp): r for r in rows}
     points: list[MeasurePoint] = []
     for p_start, p_end in spans:
@@ -177,6 +192,31 @@ async def _points(
                 )
             )
     return points
+
+
+async def refresh(db: Database, *, months: int = 24, la_codes: Sequence[str] | None = None) -> dict[str, int]:
+    """Recompute every measure's monthly figures (default parameters, every grouping) for the last `months` months
+    of each council, replacing what was stored: one council and measure at a time, each in its own transaction,
+    within that council's tenant. A period with nothing counted is stored as an empty figure (0 of 0), so the
+    reads can tell "nothing happened" from "not computed". Returns the rows written per council."""
+    if la_codes is None:
+        async with db.begin_system() as conn:
+            la_codes = await queries.select_councils(conn)
+    last = today()
+    spans = periods(MeasurePeriod.month, add_months(last.replace(day=1), -(months - 1)), last)
+    written: dict[str, int] = {}
+    for la_code in la_codes:
+        scope = Scope(la_code=la_code, visibilities=ALL_VISIBILITIES, person_register=True, redact_confidential=False)
+        written[la_code] = 0
+        for m in MEASURES:
+            defaults = parameters_for(m, {})
+            for group_by in sorted(m.groupings):
+                async with db.begin(scope) as conn:
+                    rows = list(await _rows(conn, m, la_code, spans, group_by, defaults, None))
+                    counted = {r.p_start for r in rows}
+                    rows += [_Counted(s, e, None) for s, e in spans if s not in counted]
+                    written[la_code] += await queries.replace_materialised(conn, la_code, m.code, group_by, rows, now())
+    return written
 
 
 class _Counted:

@@ -20,6 +20,9 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
+from sos_api.db.engine import Database
+from sos_api.measures.catalogue import MEASURES
+from sos_api.measures.service import refresh
 from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, danger_body, make_person, said_by
 from tests.api.test_maps import map_body
@@ -532,3 +535,43 @@ class TestCharts:
         url = f"/v1/danger-statements/{council.danger_a1}"
         assert (await module_client.get(f"{url}/scaling-series", headers=stranger)).status_code == 404
         assert (await module_client.get(f"{url}/scaling-chart", headers=stranger)).status_code == 404
+
+
+class TestMaterialised:
+    """`sos-api measures-refresh` stores each measure's monthly figures; default monthly reads come from them (as of
+    their `computed_at`), anything else is worked out from the records. Last in the module: it adds a survey
+    response to September."""
+
+    async def test_reads_come_from_the_refresh_until_the_next_one(
+        self, module_client: AsyncTestClient[Any], auth: TokenFactory, council: Council, module_database: str
+    ) -> None:
+        every = [(m.code, g.value) for m in MEASURES for g in sorted(m.groupings)]
+        live = {(code, g): figures(await series(module_client, auth, code, group_by=g)) for code, g in every}
+        db = Database(module_database, pool_size=1)
+        try:
+            written = await refresh(db, months=24)
+            assert set(written) == {"845"}  # council B has no case
+            stored = {(code, g): figures(await series(module_client, auth, code, group_by=g)) for code, g in every}
+            assert stored == live
+            before = await series(module_client, auth, "family-survey-score")
+            assert figures(before) == {None: (8.0, None, 3)}
+            assert dt.datetime.fromisoformat(before["computed_at"]) < dt.datetime.now(dt.UTC)
+            survey = {
+                "survey_id": "5e0c0d0e-0000-4000-8000-000000000001",
+                "case_id": council.a.case_id,
+                "respondent_role": "parent_carer",
+                "answers": [{"question_id": "q1", "score": 2}],
+                "submitted_on": "2026-09-20",
+            }
+            url = f"/v1/cases/{council.a.case_id}/family-survey-responses"
+            await ok(await module_client.post(url, json=survey, headers=worker(auth, council.w1)))
+            # Still the stored month; the quarter is worked out now: (6 + 8 + 10 + 2) / 4.
+            assert figures(await series(module_client, auth, "family-survey-score")) == {None: (8.0, None, 3)}
+            quarter = await series(module_client, auth, "family-survey-score", period="quarter")
+            assert figures(quarter) == {None: (6.5, None, 4)}
+            await refresh(db, months=24)
+            after = await series(module_client, auth, "family-survey-score")
+            assert figures(after) == {None: (6.5, None, 4)}
+            assert after["computed_at"] > before["computed_at"]
+        finally:
+            await db.dispose()
