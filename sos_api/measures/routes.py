@@ -53,7 +53,8 @@ SERIES_DESCRIPTION = (
     "The measure's value for each period from `from` to `to` (calendar months, quarters or years; a rolling 12 "
     "months ends at each month's end), for the council or each team, worker or perspective. Monthly figures with "
     "default parameters come from the nightly materialisation (`sos-api measures-refresh`) when it covers the "
-    "months asked for, as of its `computed_at`; anything else is worked out from the stored records on request. JSON answers are exact; the CSV export (`Accept: text/csv` or `format=csv`) is for "
+    "months asked for, as of its `computed_at`; anything else is worked out from the stored records on request. "
+    "JSON answers are exact; the CSV export (`Accept: text/csv` or `format=csv`) is for "
     'figures leaving the council and shows counts of 1 to 4 as "<5". Each request is recorded once in the access '
     "log (purpose data_quality for a team manager, audit for quality staff, unless `X-Purpose-Of-Use` says "
     "otherwise)."
