@@ -610,7 +610,7 @@ class MeasureGrouping(enum.StrEnum):
 class MeasureCatalogue(Output, kw_only=True):
     """Every measure the server computes, each with its definition (GET /v1/measures)."""
 
-    items: Annotated[list[MeasureDefinition], Meta(max_length=SOME)]
+    measures: Annotated[list[MeasureDefinition], Meta(max_length=SOME)]
 
 
 MeasureNumber = Annotated[float, Meta(ge=-1e12, le=1e12, description="The measure's value for the period.")]

@@ -31,7 +31,7 @@ ICPC_WORKING_DAYS = 15  # BR-13
 
 
 def catalogue() -> MeasureCatalogue:
-    return MeasureCatalogue(items=[m.definition for m in MEASURES])
+    return MeasureCatalogue(measures=[m.definition for m in MEASURES])
 
 
 def measure(code: str) -> Measure:

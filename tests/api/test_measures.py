@@ -342,11 +342,11 @@ class TestCatalogue:
         self, module_client: AsyncTestClient[Any], auth: TokenFactory
     ) -> None:
         body = await ok(await module_client.get("/v1/measures", headers=auth("practice_lead")), 200)
-        codes = [m["code"] for m in body["items"]]
+        codes = [m["code"] for m in body["measures"]]
         assert {"children-map-reviewed", "icpc-within-15-days"} <= set(codes)
-        for m in body["items"]:
+        for m in body["measures"]:
             assert all((m["definition"], m["numerator_rule"], m["suppression"]))
-        weeks = next(m for m in body["items"] if m["code"] == "children-map-reviewed")["parameters"]
+        weeks = next(m for m in body["measures"] if m["code"] == "children-map-reviewed")["parameters"]
         assert weeks == [
             {"name": "weeks", "description": weeks[0]["description"], "default": 12, "minimum": 1, "maximum": 104}
         ]

@@ -281,7 +281,7 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     (MeasureValue, {**VALUE, "value": 12, "numerator": None, "denominator": None}),
     (MeasureParameter, WEEKS),
     (MeasureDefinition, {**MEASURE, "unit": "children on open cases", "parameters": [WEEKS], "suppression": "<5"}),
-    (MeasureCatalogue, {"items": [MEASURE]}),
+    (MeasureCatalogue, {"measures": [MEASURE]}),
     (MeasurePoint, POINT),
     (MeasurePoint, {**POINT, "group": None, "value": None, "numerator": None, "denominator": 0}),
     (MeasureSeries, SERIES),
