@@ -16,7 +16,11 @@ def measure_chart(m: Measure, s: MeasureSeries) -> bytes:
             labels.append(label)
     groups: dict[str, dict[str, float | None]] = {}
     for p in s.points:
+        if p.group is None and s.group_by.value != "council" and not p.denominator:
+            continue  # a period with nothing counted in any group: a gap, not a line of its own
         name = p.group or ("Council " + s.la_code if s.group_by.value == "council" else "No " + s.group_by.value)
+        if s.group_by.value == "perspective":
+            name = name.replace("_", " ")
         groups.setdefault(name, {})[p.period_end.strftime("%b %Y")] = p.value
     lines = [(name, [values.get(label) for label in labels]) for name, values in groups.items()]
     percent = m.shape == "proportion"
