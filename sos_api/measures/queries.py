@@ -101,7 +101,8 @@ GROUP BY 1, 2, 3
 """
 )
 
-# Each judgement on a danger's scale, normalised so 10 is the best (BR-01 polarity), less those corrected later;
+# Each judgement on a danger's scale, normalised so 10 is the best (BR-01 polarity), less those corrected later (an
+# anti-join: `NOT IN (subquery)` falls back to a scan per row once the subquery is too big to hash);
 # ranked within its scale and perspective, with the first value and the day the next judgement was given, so the
 # judgement that is latest at a period's end is the one given by then whose next came after it (or never).
 JUDGEMENTS = f""",
@@ -117,8 +118,8 @@ judgements AS (
     FROM records j
     JOIN records q ON q.id = j.parent_id AND q.la_code = :la AND q.kind = 'scaling_question'
          AND NOT q.entered_in_error AND q.doc->'subject'->>'type' = 'danger_goal'
-    WHERE j.la_code = :la AND j.kind = 'scaling_judgement' AND NOT j.entered_in_error
-      AND j.id NOT IN (SELECT id FROM corrected)
+    LEFT JOIN corrected k ON k.id = j.id
+    WHERE j.la_code = :la AND j.kind = 'scaling_judgement' AND NOT j.entered_in_error AND k.id IS NULL
 ),
 ranked AS (
     SELECT *, row_number() OVER w AS n, first_value(v) OVER w AS first_v, lead(given_on) OVER w AS next_on

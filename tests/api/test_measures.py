@@ -70,10 +70,20 @@ async def make_case(
 
 
 async def judge(
-    client: AsyncTestClient[Any], headers: dict[str, str], question: str, who: str, role: str, value: int, on: str
-) -> None:
+    client: AsyncTestClient[Any],
+    headers: dict[str, str],
+    question: str,
+    who: str,
+    role: str,
+    value: int,
+    on: str,
+    corrects: str | None = None,
+) -> str:
     body = {"value": value, "perspective": said_by(who, role), "reason": "Test judgement.", "given_on": on}
-    await ok(await client.post(f"/v1/scaling-questions/{question}/judgements", json=body, headers=headers))
+    if corrects is not None:
+        body["corrects"] = corrects
+    made = await client.post(f"/v1/scaling-questions/{question}/judgements", json=body, headers=headers)
+    return str((await ok(made))["id"])
 
 
 async def scale(client: AsyncTestClient[Any], headers: dict[str, str], danger: str) -> str:
@@ -575,3 +585,37 @@ class TestMaterialised:
             assert after["computed_at"] > before["computed_at"]
         finally:
             await db.dispose()
+
+
+class TestCorrections:
+    """A corrected judgement is left out and its correction counted (BR-02, domain 3.6). After TestMaterialised,
+    so it reads a quarter (worked out live) and touches only case C, opened in October."""
+
+    async def test_a_correction_replaces_the_judgement_it_corrects(
+        self, module_client: AsyncTestClient[Any], auth: TokenFactory, council: Council
+    ) -> None:
+        client, as_w1 = module_client, worker(auth, council.w1)
+        c = Family(council.c_case, council.a.child, council.a.child, council.a.mum, council.a.mum, council.w1)
+        url = f"/v1/cases/{c.case_id}/danger-statements"
+        body = danger_body(
+            c,
+            child_ids=[
+                (await ok(await client.get(f"/v1/cases/{c.case_id}", headers=as_w1), 200))["members"][0]["person_id"]
+            ],
+        )
+        danger = (await ok(await client.post(url, json=body, headers=as_w1)))["id"]
+        question = await scale(client, as_w1, danger)
+        first = await judge(client, as_w1, question, council.w1, "social_worker", 3, "2026-10-10")
+        await judge(client, as_w1, question, council.w1, "social_worker", 6, "2026-10-20")
+        await judge(client, as_w1, question, council.w1, "social_worker", 7, "2026-10-10", corrects=first)
+        # Team North this quarter: A1's child (2 -> 1) and worker (6 -> 4) went down; C's worker, corrected, 7 -> 6
+        # went down too (3 -> 6 would have been up).
+        body = await series(
+            module_client,
+            auth,
+            "scaling-towards-ten",
+            period="quarter",
+            group_by="team",
+            **{"from": "2026-10-01", "to": "2026-12-31"},
+        )
+        assert figures(body)[NORTH] == (0.0, 0, 3)
