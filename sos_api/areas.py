@@ -25,6 +25,7 @@ from . import (
     front_door,
     involvements,
     maps,
+    measures,
     network,
     people,
     plans,
@@ -67,6 +68,7 @@ AREAS = (
     flags,
     webhooks,
     batch,
+    measures,
 )
 
 

@@ -223,6 +223,16 @@ def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_measures_refresh(settings: Settings, args: argparse.Namespace) -> int:
+    """Recompute the scorecard's materialised monthly figures for every council (run it nightly)."""
+    from .measures.service import refresh
+
+    written = on_database(settings, lambda db: refresh(db, months=args.months))
+    councils = ", ".join(f"{la}: {n}" for la, n in written.items())
+    print(f"stored {sum(written.values())} measure figures" + (f" ({councils})" if councils else ""))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sos-api", description="Signs of Safety casework API")
     sub = p.add_subparsers(dest="command", required=True)
@@ -259,6 +269,11 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "prune-idempotency-keys", help="delete Idempotency-Keys older than SOS_IDEMPOTENCY_KEY_HOURS (run it hourly)"
     ).set_defaults(run=cmd_prune_idempotency_keys)
+    refresh = sub.add_parser(
+        "measures-refresh", help="recompute the scorecard's monthly figures for every council (run it nightly)"
+    )
+    refresh.add_argument("--months", type=int, default=24, help="how many months back, this one included")
+    refresh.set_defaults(run=cmd_measures_refresh)
     return p
 
 

@@ -32,6 +32,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from litestar import Request, Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import (
@@ -51,12 +52,13 @@ from sos_schema import (
     WordsAndPicturesStatus,
 )
 
-from . import problems
+from . import printable, problems
 from .auth.policy import CASE_WORKERS, CASE_WRITERS, FAMILY, SHARED_WORK_READERS, SIGNERS, Access, signed_by
 from .context import Actor
 from .db import records as q
 from .db.engine import Database
 from .db.records import StoredRecord, columns_of
+from .http import api_route, db_of
 from .resources.registry import (
     Action,
     Create,
@@ -70,7 +72,19 @@ from .resources.registry import (
     resource,
     revision,
 )
-from .resources.service import Written, fields_of, insert, load, new_id, new_meta, next_meta, now, refuse, update
+from .resources.service import (
+    Written,
+    fields_of,
+    insert,
+    load,
+    new_id,
+    new_meta,
+    next_meta,
+    now,
+    read_one,
+    refuse,
+    update,
+)
 
 STORY_KIND, CHILD_PLAN_KIND, PLAN_KIND = "words_and_pictures", "child_safety_plan", "safety_plan"
 STORY, CHILD_PLAN = "words and pictures explanation", "child-centred safety plan"  # their titles in messages
@@ -535,7 +549,49 @@ CHILD_PLANS = register(
             problems=(409,),
         ),
         present=presenting(lambda plan: (plan.source_plan_id, plan.source_plan_version)),
+        special={"getPrintableChildSafetyPlan": (SHARED_WORK_READERS, "r")},
     )
 )
 
-ROUTES: list[object] = []
+
+async def printable_child_plan(db: Database, actor: Actor, plan_id: UUID) -> bytes:
+    """A child-centred safety plan as a page to print and read with the child: its pages in order (each picture
+    told in words by its alt text), who looks after me, what the grown-ups will do, what I can do, my safe people."""
+    stored = await read_one(db, actor, CHILD_PLANS, plan_id)
+    plan = msgspec.json.decode(stored.doc, type=ChildSafetyPlan)
+    known = await printable.names(db, actor, [plan.child_id, *plan.my_safe_people])
+    child = known.get(plan.child_id)
+    return printable.render(
+        "child_plan.html",
+        heading=f"{child}'s safety plan" if child else "My safety plan",
+        stale=plan.stale,
+        pages=sorted(plan.pages, key=lambda page: page.number),
+        who_looks_after_me=plan.who_looks_after_me,
+        what_grown_ups_will_do=plan.what_grown_ups_will_do,
+        what_i_can_do_if_not_safe=plan.what_i_can_do_if_not_safe,
+        safe_people=[known.get(p, "someone") for p in plan.my_safe_people],
+        child_response=plan.child_response,
+    )
+
+
+@api_route(
+    "GET",
+    "/v1/child-safety-plans/{child_plan_id:uuid}/printable",
+    operation_id="getPrintableChildSafetyPlan",
+    tag="safety plans",
+    summary="A child-centred safety plan as a plain, printable page (HTML)",
+    description=(
+        "The plan's pages in order, each picture told in words (its alt text), then who looks after the child, "
+        "what the grown-ups will do, what the child can do if not safe and their safe people, as a page with no "
+        "script and nothing loaded from elsewhere. Seen by the callers who may read the plan; recorded as a read."
+    ),
+    media=(printable.HTML,),
+    problems_=(404,),
+)
+async def get_printable_child_plan(
+    request: Request[Any, Any, Any], actor: Actor, child_plan_id: UUID
+) -> Response[bytes]:
+    return Response(await printable_child_plan(db_of(request), actor, child_plan_id), media_type=printable.HTML)
+
+
+ROUTES: list[object] = [get_printable_child_plan]

@@ -77,13 +77,15 @@ def api_route(
     idempotent: bool = False,
     description: str | None = None,
     alternate: int | None = None,
+    media: Sequence[str] = (),
 ) -> Callable[[Callable[..., Any]], Any]:
     """Declare a route: its operationId, what it takes and returns, and every problem status it can send.
 
     `text` documents a text/plain response (the Prometheus metrics); `alternate` a second success status with the
-    same body (an upsert's 200 or 201). `idempotent` says
-    the handler honours `Idempotency-Key` (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key
-    reused). Every route needing a token is rate limited (429, sos_api/rate_limit.py); public ones never are."""
+    same body (an upsert's 200 or 201); `media` the other content types a success may take (a CSV export, an SVG
+    chart, a printable page), documented as text. `idempotent` says the handler honours `Idempotency-Key`
+    (sos_api/idempotency.py), which adds 409 (in flight) and 422 (key reused). Every route needing a token is rate
+    limited (429, sos_api/rate_limit.py); public ones never are."""
     statuses = set(problems_) | {400, 500}
     if idempotent:
         statuses |= {409, 422}
@@ -117,6 +119,7 @@ def api_route(
                 "text": text,
                 "idempotent": idempotent,
                 "alternate": alternate,
+                "media": tuple(media),
             }
         },
     )

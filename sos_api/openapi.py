@@ -120,6 +120,7 @@ TAGS: dict[str, str] = {
     "flags": "Minimal-disclosure lookups: is this child known to children's social care.",
     "front door": "Referrals and contacts at the front door (MASH), and the decisions on them.",
     "maps": "Assessment maps: what is working well, what we are worried about, what needs to happen.",
+    "measures": "The scorecard: meaningful measures computed from the records, over time, with their charts.",
     "network": "The safety network: the people who will keep the children safe, and their meetings.",
     "people": "People: children, family members and professionals, found or upserted by identifier.",
     "practice quality": "Supervision, group supervision and the quality of practice.",
@@ -319,6 +320,8 @@ def _rewrite_operation(operation: dict[str, Any], api: dict[str, Any], names: di
         success["content"] = {"application/json": {"schema": _ref(_name_of(api["returns"], names))}}
     elif api.get("text"):
         success["content"] = {"text/plain": {"schema": {"type": "string"}}}
+    for media_type in api.get("media", ()):
+        success.setdefault("content", {})[media_type] = {"schema": {"type": "string"}}
     limited = not api.get("public")
     responses: dict[str, Any] = {}
     for code in sorted({status, api.get("alternate") or status}):

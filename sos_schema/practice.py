@@ -57,8 +57,13 @@ __all__ = [
     "FgdmResponse",
     "GroupSupervision",
     "GroupSupervisionCreate",
+    "MeasureCatalogue",
     "MeasureDefinition",
+    "MeasureGrouping",
+    "MeasureParameter",
     "MeasurePeriod",
+    "MeasurePoint",
+    "MeasureSeries",
     "MeasureValue",
     "StandardMet",
     "SupervisedCase",
@@ -567,6 +572,45 @@ class MeasureDefinition(Input, kw_only=True):
     denominator_rule: Annotated[Text | None, Meta(description="Empty for counts that are not a proportion.")] = None
     period: MeasurePeriod
     higher_is_better: bool | None = None
+    unit: Annotated[
+        ShortText | None, Meta(description="What is counted, e.g. `children on open cases`, `danger statements`.")
+    ] = None
+    parameters: Annotated[
+        list[MeasureParameter], Meta(max_length=FEW, description="Settings a caller may change, with defaults.")
+    ] = []
+    suppression: Annotated[
+        Text | None,
+        Meta(description="How small numbers are hidden when the figures leave the council (CSV exports)."),
+    ] = None
+
+
+class MeasureParameter(Input, kw_only=True):
+    """A setting of a measure (e.g. `weeks`: how recent a map must be), its default and its allowed range."""
+
+    name: Code
+    description: Text
+    default: Annotated[int, Meta(ge=0, le=1000)]
+    minimum: Annotated[int, Meta(ge=0, le=1000)]
+    maximum: Annotated[int, Meta(ge=0, le=1000)]
+
+    def __post_init__(self) -> None:
+        require(self.minimum <= self.default <= self.maximum, "default must lie between minimum and maximum")
+
+
+class MeasureGrouping(enum.StrEnum):
+    """How a measure's values are split: the whole council, each team, each allocated worker (person id), or (for
+    scaling measures) each perspective, the judge's role."""
+
+    council = "council"
+    team = "team"
+    worker = "worker"
+    perspective = "perspective"
+
+
+class MeasureCatalogue(Output, kw_only=True):
+    """Every measure the server computes, each with its definition (GET /v1/measures)."""
+
+    measures: Annotated[list[MeasureDefinition], Meta(max_length=SOME)]
 
 
 MeasureNumber = Annotated[float, Meta(ge=-1e12, le=1e12, description="The measure's value for the period.")]
@@ -587,3 +631,43 @@ class MeasureValue(Output, kw_only=True):
 
     def __post_init__(self) -> None:
         check_order(self.period_start, self.period_end, "measure period")
+
+
+class MeasurePoint(Output, kw_only=True):
+    """One period's value of a measure for one group (the council, a team or a worker).
+
+    `value` is a percentage (0-100) for a proportion, or the measure's own figure (a mean score); empty when
+    nothing was counted (denominator 0)."""
+
+    period_start: dt.date
+    period_end: dt.date
+    group: Annotated[
+        ShortText | None,
+        Meta(
+            description=(
+                "The team's name, the worker's person id or the perspective; empty for the council, or for records "
+                "with no team or worker."
+            )
+        ),
+    ] = None
+    value: MeasureNumber | None = None
+    numerator: Count | None = None
+    denominator: Count | None = None
+
+    def __post_init__(self) -> None:
+        check_order(self.period_start, self.period_end, "measure period")
+
+
+class MeasureSeries(Output, kw_only=True):
+    """A measure's values over time for one council, period by period and group by group, computed on request from
+    the stored records (current versions, records entered in error left out)."""
+
+    code: Code
+    la_code: LaCode
+    period: MeasurePeriod
+    group_by: MeasureGrouping
+    from_date: dt.date
+    to_date: dt.date
+    parameters: Annotated[dict[Code, int], Meta(max_length=FEW, description="The settings used, defaults filled in.")]
+    points: Annotated[list[MeasurePoint], Meta(max_length=100_000)]
+    computed_at: Instant

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKeyConstraint,
     Identity,
@@ -325,4 +326,22 @@ Index(
     "ix_webhook_deliveries_due",
     webhook_deliveries.c.next_attempt_at,
     postgresql_where=text("status = 'pending'"),
+)
+
+
+# Materialised measures (sos_api/measures): each measure's monthly figures per council and grouping, with default
+# parameters, rewritten by `sos-api measures-refresh`. `grp` is the team, worker or perspective ('' for none).
+measure_values = Table(
+    "measure_values",
+    metadata,
+    Column("la_code", String(3), nullable=False),
+    Column("code", String(60), nullable=False),
+    Column("group_by", String(20), nullable=False),
+    Column("grp", Text, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("numerator", BigInteger, nullable=False),
+    Column("denominator", BigInteger, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("la_code", "code", "group_by", "period_start", "grp"),
 )

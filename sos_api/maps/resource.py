@@ -55,7 +55,11 @@ MAPS = register(
                 CASE_WORKERS,
             ),
         ),
-        special={"getCurrentMap": (SHARED_WORK_READERS, "r"), "getCaseMapVersion": (SHARED_WORK_READERS, "r")},
+        special={
+            "getCurrentMap": (SHARED_WORK_READERS, "r"),
+            "getCaseMapVersion": (SHARED_WORK_READERS, "r"),
+            "getPrintableMap": (SHARED_WORK_READERS, "r"),
+        },
     )
 )
 

@@ -39,7 +39,7 @@ from sos_schema import (
 )
 from sos_schema.maps import WORDING
 
-from .. import problems
+from .. import printable, problems
 from ..audit import record as audit
 from ..auth.policy import Scope, signed_by
 from ..context import Actor
@@ -59,6 +59,7 @@ from ..resources.service import (
     next_meta,
     now,
     races,
+    read_one,
     refuse,
     update,
 )
@@ -434,4 +435,79 @@ async def next_danger(
         meta=meta,
         case_id=old.case_id,
         wording_version=meta.version if reworded else old.wording_version or 1,
+    )
+
+
+# --- printable map (issue 14) ----------------------------------------------------------------------
+
+COLUMNS = (
+    ("What we are worried about", ("harm", "complicating_factor", "grey_area")),
+    ("What is working well", ("existing_strength", "existing_safety")),
+    ("What needs to happen", ("next_step",)),
+)
+ENTRY_LABELS = {
+    "harm": "What has happened",
+    "complicating_factor": "What makes it harder",
+    "grey_area": "Not sure yet",
+    "existing_strength": "A strength",
+    "existing_safety": "Safety already shown",
+    "next_step": "Next step",
+}
+
+
+def _whose(perspective: dict[str, object], known: dict[UUID, str]) -> str:
+    role = str(perspective.get("perspective_role", "")).replace("_", " ")
+    person = perspective.get("perspective_person_id")
+    name = known.get(UUID(str(person))) if person else None
+    return f"{name} ({role})" if name else role
+
+
+async def printable_map(db: Database, actor: Actor, map_id: UUID) -> bytes:
+    """A map as a plain page a family can read: the worries and goals, the three columns with whose view each entry
+    is, the family's hopes and the worker's analysis. Read as the map is (same callers, each read recorded)."""
+    stored = await read_one(db, actor, resource(MAP_KIND), map_id)
+    doc = msgspec.json.decode(stored.doc)
+    dangers = []
+    for danger_id in doc.get("danger_ids") or []:
+        try:
+            danger = msgspec.json.decode((await read_one(db, actor, resource(DANGER_KIND), UUID(danger_id))).doc)
+        except problems.NotFound:
+            continue  # a danger this reader may not see (professionals only) is left out, as in its own read
+        goal = danger.get("safety_goal") or {}
+        dangers.append({"text": danger["text"], "dispute": danger.get("dispute"), "goal": goal.get("text", "")})
+    entries = doc.get("entries") or []
+    perspectives = [e.get("perspective") or {} for e in entries] + [
+        g.get("perspective") or {} for g in doc.get("family_goals") or []
+    ]
+    people = [UUID(str(p["perspective_person_id"])) for p in perspectives if p.get("perspective_person_id")]
+    known = await printable.names(db, actor, [*people, *(UUID(c) for c in doc.get("children") or [])])
+    columns = [
+        {
+            "title": title,
+            "entries": [
+                {
+                    "text": e["text"],
+                    "label": ENTRY_LABELS[e["category"]],
+                    "who": _whose(e.get("perspective") or {}, known),
+                }
+                for e in sorted(entries, key=lambda e: e.get("order", 0))
+                if e["category"] in categories
+            ],
+        }
+        for title, categories in COLUMNS
+    ]
+    return printable.render(
+        "map.html",
+        heading=f"Our {doc.get('framing', 'safety')} map",
+        children=[known[UUID(c)] for c in doc.get("children") or [] if UUID(c) in known],
+        mapped_on=doc["mapped_on"],
+        status={"draft": "draft, not finished", "current": "the current map", "superseded": "an earlier map"}.get(
+            doc.get("status", ""), ""
+        ),
+        dangers=dangers,
+        columns=columns,
+        family_goals=[
+            {"text": g["text"], "who": _whose(g.get("perspective") or {}, known)} for g in doc.get("family_goals") or []
+        ],
+        analysis=doc.get("analysis"),
     )

@@ -34,7 +34,10 @@ QUESTIONS = register(
             conflicts=service.QUESTION_CONFLICTS,
             problems=(409,),
         ),
-        special={"getDangerScalingSeries": (SHARED_WORK_READERS, "r")},
+        special={
+            "getDangerScalingSeries": (SHARED_WORK_READERS, "r"),
+            "getDangerScalingChart": (SHARED_WORK_READERS, "r"),
+        },
     )
 )
 

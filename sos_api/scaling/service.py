@@ -29,7 +29,7 @@ from sos_schema import (
 )
 from sos_schema.series import MAX_POINTS, ScalingPoint, ScalingSeries
 
-from .. import problems
+from .. import charts, problems
 from ..audit import record as audit
 from ..auth.policy import check_own_voice, no_wider_than
 from ..context import Actor
@@ -270,3 +270,28 @@ async def danger_series(db: Database, actor: Actor, danger_id: UUID) -> bytes:
         points=points,
     )
     return msgspec.json.encode(series)
+
+
+def scaling_chart(series: ScalingSeries) -> bytes:
+    """The danger's trajectory as SVG: one line per perspective, corrected judgements left out (their corrections
+    are drawn instead), each point at the day the number was given."""
+    lines: dict[str, list[tuple[dt.date, float]]] = {}
+    for point in series.points:
+        if not point.corrected:
+            lines.setdefault(point.perspective_role.value.replace("_", " "), []).append((point.date, point.value))
+    ends = "10 is the best" if series.polarity is not Polarity.ten_is_worst else "10 is the worst"
+    told = "; ".join(
+        f"{name}: " + ", ".join(f"{value:g} on {day.isoformat()}" for day, value in points)
+        for name, points in lines.items()
+    )
+    description = (
+        f"Scaling judgements on one danger statement over time, one line per perspective (0 to 10, {ends}). "
+        + (told + "." if told else "No judgements yet.")
+    )
+    return charts.dated_lines(
+        series.question_text or "Scaling on this danger statement",
+        description,
+        list(lines.items()),
+        y_range=(0, 10),
+        y_title="Scale (0-10)",
+    )

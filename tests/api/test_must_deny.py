@@ -372,6 +372,12 @@ def no_due_work(page: Any, dw: DenyWorld) -> None:
     assert page["items"] == []
 
 
+def no_other_council_figures(series: Any, dw: DenyWorld) -> None:
+    """Another council's manager gets their own council's figures, none of this one's children counted."""
+    assert series["la_code"] == "846"
+    assert {p["denominator"] for p in series["points"]} == {0}
+
+
 def no_accepted_referral(page: Any, dw: DenyWorld) -> None:
     """A referral accepted into the family's case is seen with the case, not by the whole front door."""
     assert dw.world.more["referral_id"] not in ids_of(page)
@@ -416,6 +422,7 @@ SUMMARY = "/v1/cases/{case}/summary"
 REFERRAL = "/v1/referrals/{referral_id}"
 STRATEGY = "/v1/strategy-discussions/{strategy_id}"
 DUE_WORK = f"/v1/teams/{TEAM}/due-work"
+MEASURE = "/v1/measures/children-map-reviewed"
 EPISODE = "/v1/child-episodes/{episode_id}"
 STAT_PLAN = "/v1/statutory-plans/{statutory_plan_id}"
 CONFERENCE = "/v1/conferences/{conference_id}"
@@ -836,6 +843,14 @@ MUST_DENY = [
     deny("parent-reads-team-due-work", W(R.parent_carer), "GET", DUE_WORK, 403),
     deny("partner-reads-team-due-work", W(R.partner_practitioner), "GET", DUE_WORK, 403),
     deny("council-b-manager-reads-due-work", W(R.team_manager, OC), "GET", DUE_WORK, 200, check=no_due_work),
+    # 2.24 (issue 14): the scorecard is for team managers, practice leads and auditors of the council; its figures
+    # are the caller's own council's only.
+    deny("worker-reads-measures", W(R.social_worker), "GET", MEASURE, 403),
+    deny("chair-reads-measure-chart", W(R.conference_chair), "GET", f"{MEASURE}/chart", 403),
+    deny("parent-reads-measures", W(R.parent_carer), "GET", "/v1/measures", 403),
+    deny("partner-reads-measures", W(R.partner_practitioner), "GET", MEASURE, 403),
+    deny("sync-client-reads-measures", W(R.integration_client), "GET", MEASURE, 403),
+    deny("council-b-manager-reads-measure", W(R.team_manager, OC), "GET", MEASURE, 200, check=no_other_council_figures),
     # 4.2 and R15: a contribution is professionals_only; an agency follows its own, never another's, and sees
     # no match; only council staff move it on. R21: a partner system needs the contributions scope to send one.
     deny("parent-reads-contribution", W(R.parent_carer), "GET", CONTRIBUTION, 403, audited=True),

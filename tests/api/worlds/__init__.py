@@ -36,6 +36,7 @@ MODULES = (
     "supervision",
     "webhooks",
     "batch",
+    "measures",
 )
 
 

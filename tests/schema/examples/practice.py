@@ -16,7 +16,11 @@ from sos_schema import (
     FamilySurveyResponseCreate,
     GroupSupervision,
     GroupSupervisionCreate,
+    MeasureCatalogue,
     MeasureDefinition,
+    MeasureParameter,
+    MeasurePoint,
+    MeasureSeries,
     MeasureValue,
     SupervisedCase,
     SupervisionRecord,
@@ -156,6 +160,32 @@ MEASURE: dict[str, Any] = {
     "denominator_rule": "All current maps.",
     "period": "month",
 }
+WEEKS: dict[str, Any] = {
+    "name": "weeks",
+    "description": "How many weeks back count as recent.",
+    "default": 12,
+    "minimum": 1,
+    "maximum": 104,
+}
+POINT: dict[str, Any] = {
+    "period_start": "2026-10-01",
+    "period_end": "2026-10-31",
+    "group": "Central assessment team",
+    "value": 75.0,
+    "numerator": 3,
+    "denominator": 4,
+}
+SERIES: dict[str, Any] = {
+    "code": "children-map-reviewed",
+    "la_code": "845",
+    "period": "month",
+    "group_by": "team",
+    "from_date": "2026-10-01",
+    "to_date": "2026-10-31",
+    "parameters": {"weeks": 12},
+    "points": [POINT],
+    "computed_at": "2026-11-01T09:00:00Z",
+}
 VALUE: dict[str, Any] = {
     "code": "maps-with-danger-and-goal",
     "la_code": "845",
@@ -249,6 +279,13 @@ VALID: list[tuple[type, dict[str, Any]]] = [
     (MeasureDefinition, {**MEASURE, "denominator_rule": None, "period": "rolling_12_months", "higher_is_better": True}),
     (MeasureValue, VALUE),
     (MeasureValue, {**VALUE, "value": 12, "numerator": None, "denominator": None}),
+    (MeasureParameter, WEEKS),
+    (MeasureDefinition, {**MEASURE, "unit": "children on open cases", "parameters": [WEEKS], "suppression": "<5"}),
+    (MeasureCatalogue, {"measures": [MEASURE]}),
+    (MeasurePoint, POINT),
+    (MeasurePoint, {**POINT, "group": None, "value": None, "numerator": None, "denominator": 0}),
+    (MeasureSeries, SERIES),
+    (MeasureSeries, {**SERIES, "group_by": "perspective", "points": []}),
 ]
 
 INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
@@ -362,5 +399,8 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
     (MeasureDefinition, {**MEASURE, "code": "has spaces"}, "$.code", False),
     (MeasureValue, {**VALUE, "period_end": "2026-09-30"}, "measure period", True),
     (MeasureValue, {**VALUE, "numerator": -1}, "$.numerator", False),
+    (MeasureParameter, {**WEEKS, "default": 200}, "between minimum and maximum", True),
+    (MeasurePoint, {**POINT, "period_end": "2026-09-30"}, "measure period", True),
+    (MeasureSeries, {**SERIES, "group_by": "agency"}, "$.group_by", False),
     (MeasureValue, {**VALUE, "la_code": "84"}, "$.la_code", False),
 ]

@@ -1,0 +1,208 @@
+"""The scorecard's measures (issue 14, domain 2.24): what each counts, in words and in SQL (queries.py).
+
+Each measure is worked out on request from the stored records (current versions; records entered in error left
+out) for one council, period by period, as a proportion (numerator over denominator, shown as a percentage) or a
+mean. "At the period's end" measures look at what was open on the last day of each period; "in the period"
+measures count what happened between its first and last day. A case's team and worker are its current allocation.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from sos_schema import MeasureDefinition, MeasureGrouping, MeasureParameter, MeasurePeriod
+
+SUPPRESSION = (
+    'In CSV exports (figures that may leave the council) a count of 1 to 4 is shown as "<5", and a value worked '
+    "out from such a count is left empty, so no child can be picked out. JSON answers inside the council are exact."
+)
+
+
+class Measure(msgspec.Struct, frozen=True, kw_only=True):
+    """One measure: its published definition, how its value is formed, and the groupings it can be split by."""
+
+    definition: MeasureDefinition
+    # proportion: value = 100 * numerator / denominator; mean: value = sum / count (numerator left empty).
+    shape: str = "proportion"
+    groupings: frozenset[MeasureGrouping] = frozenset(
+        {MeasureGrouping.council, MeasureGrouping.team, MeasureGrouping.worker}
+    )
+
+    @property
+    def code(self) -> str:
+        return self.definition.code
+
+
+def _weeks(default: int) -> MeasureParameter:
+    return MeasureParameter(
+        name="weeks",
+        description="How many weeks back from the period's end count as recent.",
+        default=default,
+        minimum=1,
+        maximum=104,
+    )
+
+
+def _define(
+    code: str,
+    name: str,
+    definition: str,
+    numerator: str,
+    denominator: str | None,
+    unit: str,
+    higher_is_better: bool | None,
+    parameters: list[MeasureParameter] | None = None,
+) -> MeasureDefinition:
+    return MeasureDefinition(
+        code=code,
+        name=name,
+        definition=definition,
+        numerator_rule=numerator,
+        denominator_rule=denominator,
+        period=MeasurePeriod.month,
+        higher_is_better=higher_is_better,
+        unit=unit,
+        parameters=parameters or [],
+        suppression=SUPPRESSION,
+    )
+
+
+OPEN_CHILDREN = (
+    "Children (case members with role child or unborn_child) of cases open on the period's last day (opened on or "
+    "before it, not closed by it)."
+)
+
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        definition=_define(
+            "children-map-reviewed",
+            "Children whose map was reviewed recently",
+            "The share of children on open cases whose assessment map was finalised (made current) in the N weeks "
+            "up to the period's end: the map current at that day is recent.",
+            "Children of the denominator named on a finalised map (current or since superseded) of their case whose "
+            "`mapped_on` falls in the N weeks ending on the period's last day.",
+            OPEN_CHILDREN,
+            "children on open cases",
+            True,
+            [_weeks(12)],
+        )
+    ),
+    Measure(
+        definition=_define(
+            "dangers-with-goal-and-scale",
+            "Danger statements with a paired goal and scale",
+            "The share of danger statements on open cases that have their safety goal and a scaling question "
+            "anchored to that goal (BR-03).",
+            "Danger statements of the denominator with a safety goal and a scaling question on it recorded by the "
+            "period's end.",
+            "Danger statements not withdrawn, recorded by the period's last day, on cases open that day.",
+            "danger statements",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
+            "scaling-towards-ten",
+            "Scales moving towards 10, by perspective",
+            "For each danger statement's scale and each perspective (the judge's role: child, parent, worker, agency"
+            "...), whether the latest judgement by the period's end is nearer 10 than the first one (scales with "
+            "10 as the worst are turned round first). Group by `perspective` to see each perspective's share.",
+            "Scale-and-perspective pairs whose latest judgement is higher than their first.",
+            "Pairs of a danger statement's scale and a perspective with at least two judgements given by the "
+            "period's last day, on cases open that day. A judgement corrected by a later one is left out.",
+            "danger scales per perspective",
+            True,
+        ),
+        groupings=frozenset(MeasureGrouping),
+    ),
+    Measure(
+        definition=_define(
+            "scaling-perspectives-differ",
+            "Scales where perspectives differ by N or more",
+            "The share of danger statements' scales where the latest judgements of the different perspectives, by "
+            "the period's end, are N or more points apart: where the family and professionals (or agencies) see "
+            "safety differently and need to talk.",
+            "Scales of the denominator whose highest and lowest latest judgement (one per perspective) differ by "
+            "at least N.",
+            "Danger statements' scales with latest judgements from at least two perspectives by the period's last "
+            "day, on cases open that day.",
+            "danger scales",
+            False,
+            [
+                MeasureParameter(
+                    name="gap",
+                    description="How many points apart counts as a difference.",
+                    default=3,
+                    minimum=1,
+                    maximum=10,
+                )
+            ],
+        )
+    ),
+    Measure(
+        definition=_define(
+            "child-voice-recent",
+            "Children whose voice was recorded recently",
+            "The share of children on open cases with a child's voice tool (Three Houses, Wizards and Fairies, "
+            "Safety House) completed in the N weeks up to the period's end.",
+            "Children of the denominator with a voice tool whose `completed_on` falls in the N weeks ending on the "
+            "period's last day.",
+            OPEN_CHILDREN,
+            "children on open cases",
+            True,
+            [_weeks(12)],
+        )
+    ),
+    Measure(
+        definition=_define(
+            "re-referrals",
+            "Re-referrals within 12 months",
+            "The share of referrals received in the period about a child referred before in the 12 months before "
+            "it (the DfE measure; the referral's `re_referral`, set when it is recorded).",
+            "Referrals of the denominator marked `re_referral`.",
+            "Referrals received in the period (their `received_at` day in England). A referral not yet linked to a "
+            "case has no team or worker.",
+            "referrals",
+            False,
+        )
+    ),
+    Measure(
+        definition=_define(
+            "icpc-within-15-days",
+            "Initial conferences within 15 working days",
+            "The share of initial child protection conferences held in the period that were held within 15 working "
+            "days of the strategy discussion that started the section 47 enquiry (BR-13; working days exclude "
+            "weekends and bank holidays in England).",
+            "Conferences of the denominator held on or before the 15th working day after the strategy discussion.",
+            "Initial conferences (type `initial`) held in the period whose strategy discussion has been held.",
+            "initial conferences",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
+            "audits-good-or-better",
+            "Case audits graded good or outstanding",
+            "The share of case audits held in the period that are graded good or outstanding (after moderation).",
+            "Audits of the denominator graded `good` or `outstanding`.",
+            "Case audits held in the period that have a grade.",
+            "case audits",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
+            "family-survey-score",
+            "Family survey: mean score",
+            "The mean of every 0-10 score given in family survey responses submitted in the period (children, "
+            "parents, family and network members).",
+            "The sum of the scores.",
+            "The number of scores (answers given as a choice or a comment only are not scores).",
+            "survey scores",
+            True,
+        ),
+        shape="mean",
+    ),
+)
+
+BY_CODE = {m.code: m for m in MEASURES}

@@ -1,0 +1,309 @@
+"""The SQL behind each measure (catalogue.py): one statement per measure, every period and group at once.
+
+Each statement takes the council (`:la`), the periods (`:starts`, `:ends`, dates) and the measure's parameters,
+and returns rows of (period_start, period_end, grp, numerator, denominator). Only current versions are read (the
+`records` table), records entered in error are left out, and row-level security keeps the council's rows only.
+The grouping expression comes from a fixed table below, never from the request's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sos_schema import MeasureGrouping
+
+from ..db.tables import measure_values, records
+
+GROUPS = {
+    MeasureGrouping.council: "NULL::text",
+    MeasureGrouping.team: "c.team",
+    MeasureGrouping.worker: "c.worker",
+}
+
+PREFIX = """
+WITH periods AS (
+    SELECT * FROM unnest(CAST(:starts AS date[]), CAST(:ends AS date[])) AS p(p_start, p_end)
+),
+cases AS (
+    SELECT id AS case_id, doc->>'team' AS team, doc->>'allocated_worker' AS worker,
+           (doc->>'opened_on')::date AS opened_on, (doc->>'closed_on')::date AS closed_on, doc->'members' AS members
+    FROM records WHERE la_code = :la AND kind = 'case' AND NOT entered_in_error
+      AND (CAST(:teams AS text[]) IS NULL OR doc->>'team' = ANY(CAST(:teams AS text[])))
+)
+"""
+OPEN_AT_END = "c.opened_on <= p.p_end AND (c.closed_on IS NULL OR c.closed_on > p.p_end)"
+CHILDREN = """,
+children AS (
+    SELECT c.*, m->>'person_id' AS child_id
+    FROM cases c, jsonb_array_elements(c.members) AS m
+    WHERE m->>'role' IN ('child', 'unborn_child')
+)
+"""
+# A day in England, from a stored instant.
+LONDON_DAY = "(({col})::timestamptz AT TIME ZONE 'Europe/London')::date"
+
+
+def _recent(dated: str) -> str:
+    """Children on open cases at each period's end, and whether a dated record (`dated`: case_id, child_id, day)
+    about them falls in the N weeks up to that end. A hash join on (case, child), not a probe per child."""
+    return (
+        PREFIX
+        + CHILDREN
+        + f""",
+dated AS ({dated})
+SELECT p_start, p_end, grp, count(*) FILTER (WHERE recent) AS num, count(*) AS den
+FROM (
+    SELECT p.p_start, p.p_end, {{grp}} AS grp, c.case_id, c.child_id, bool_or(r.day IS NOT NULL) AS recent
+    FROM periods p
+    JOIN children c ON {OPEN_AT_END}
+    LEFT JOIN dated r ON r.case_id = c.case_id AND r.child_id = c.child_id
+         AND r.day > p.p_end - make_interval(weeks => :weeks) AND r.day <= p.p_end
+    GROUP BY p.p_start, p.p_end, 3, c.case_id, c.child_id
+) per_child
+GROUP BY 1, 2, 3
+"""
+    )
+
+
+# A finalised map (current, or superseded by a later one) names its children in `children`.
+CHILDREN_MAP_REVIEWED = _recent(
+    """SELECT r.case_id, child.value AS child_id, (r.doc->>'mapped_on')::date AS day
+    FROM records r, jsonb_array_elements_text(r.doc->'children') AS child
+    WHERE r.la_code = :la AND r.kind = 'assessment_map' AND NOT r.entered_in_error
+      AND r.status IN ('current', 'superseded')"""
+)
+CHILD_VOICE_RECENT = _recent(
+    """SELECT r.case_id, r.doc->'tool'->>'child_id' AS child_id, (r.doc->'tool'->>'completed_on')::date AS day
+    FROM records r
+    WHERE r.la_code = :la AND r.kind = 'child_voice' AND NOT r.entered_in_error"""
+)
+
+DANGERS_WITH_GOAL_AND_SCALE = (
+    PREFIX
+    + f"""
+SELECT p.p_start, p.p_end, {{grp}} AS grp,
+       count(*) FILTER (WHERE jsonb_typeof(d.doc->'safety_goal') = 'object' AND EXISTS (
+           SELECT 1 FROM records q
+           WHERE q.la_code = :la AND q.kind = 'scaling_question' AND q.parent_id = d.id AND NOT q.entered_in_error
+             AND q.doc->'subject'->>'type' = 'danger_goal' AND {LONDON_DAY.format(col="q.created_at")} <= p.p_end
+       )) AS num,
+       count(*) AS den
+FROM periods p
+JOIN records d ON d.la_code = :la AND d.kind = 'danger_statement' AND NOT d.entered_in_error
+     AND d.status IS DISTINCT FROM 'withdrawn' AND {LONDON_DAY.format(col="d.created_at")} <= p.p_end
+JOIN cases c ON c.case_id = d.case_id AND {OPEN_AT_END}
+GROUP BY 1, 2, 3
+"""
+)
+
+# Each judgement on a danger's scale, normalised so 10 is the best (BR-01 polarity), less those corrected later (an
+# anti-join: `NOT IN (subquery)` falls back to a scan per row once the subquery is too big to hash);
+# ranked within its scale and perspective, with the first value and the day the next judgement was given, so the
+# judgement that is latest at a period's end is the one given by then whose next came after it (or never).
+JUDGEMENTS = f""",
+corrected AS (
+    SELECT (doc->>'corrects')::uuid AS id FROM records
+    WHERE la_code = :la AND kind = 'scaling_judgement' AND NOT entered_in_error AND doc->>'corrects' IS NOT NULL
+),
+judgements AS (
+    SELECT j.case_id, q.id AS question_id, j.doc->'perspective'->>'perspective_role' AS perspective,
+           coalesce((j.doc->>'given_on')::date, {LONDON_DAY.format(col="j.created_at")}) AS given_on, j.created_at,
+           CASE WHEN q.doc->>'polarity' = 'ten_is_worst' THEN 10 - (j.doc->>'value')::int
+                ELSE (j.doc->>'value')::int END AS v
+    FROM records j
+    JOIN records q ON q.id = j.parent_id AND q.la_code = :la AND q.kind = 'scaling_question'
+         AND NOT q.entered_in_error AND q.doc->'subject'->>'type' = 'danger_goal'
+    LEFT JOIN corrected k ON k.id = j.id
+    WHERE j.la_code = :la AND j.kind = 'scaling_judgement' AND NOT j.entered_in_error AND k.id IS NULL
+),
+ranked AS (
+    SELECT *, row_number() OVER w AS n, first_value(v) OVER w AS first_v, lead(given_on) OVER w AS next_on
+    FROM judgements
+    WINDOW w AS (PARTITION BY question_id, perspective ORDER BY given_on, created_at)
+)
+"""
+LATEST_AT_END = "j.given_on <= p.p_end AND (j.next_on IS NULL OR j.next_on > p.p_end)"
+
+SCALING_TOWARDS_TEN = (
+    PREFIX
+    + JUDGEMENTS
+    + f"""
+SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) FILTER (WHERE j.v > j.first_v) AS num, count(*) AS den
+FROM periods p
+JOIN ranked j ON {LATEST_AT_END} AND j.n >= 2
+JOIN cases c ON c.case_id = j.case_id AND {OPEN_AT_END}
+GROUP BY 1, 2, 3
+"""
+)
+
+SCALING_PERSPECTIVES_DIFFER = (
+    PREFIX
+    + JUDGEMENTS
+    + f"""
+SELECT p_start, p_end, grp, count(*) FILTER (WHERE hi - lo >= :gap) AS num, count(*) AS den
+FROM (
+    SELECT p.p_start, p.p_end, {{grp}} AS grp, j.question_id, max(j.v) AS hi, min(j.v) AS lo
+    FROM periods p
+    JOIN ranked j ON {LATEST_AT_END}
+    JOIN cases c ON c.case_id = j.case_id AND {OPEN_AT_END}
+    GROUP BY p.p_start, p.p_end, 3, j.question_id
+    HAVING count(*) >= 2
+) scales
+GROUP BY 1, 2, 3
+"""
+)
+
+RE_REFERRALS = (
+    PREFIX
+    + f"""
+SELECT p.p_start, p.p_end, {{grp}} AS grp,
+       count(*) FILTER (WHERE (f.doc->>'re_referral')::boolean) AS num, count(*) AS den
+FROM periods p
+JOIN records f ON f.la_code = :la AND f.kind = 'referral' AND NOT f.entered_in_error
+     AND {LONDON_DAY.format(col="f.doc->>'received_at'")} BETWEEN p.p_start AND p.p_end
+LEFT JOIN cases c ON c.case_id = f.case_id
+GROUP BY 1, 2, 3
+"""
+)
+
+AUDITS_GOOD_OR_BETTER = (
+    PREFIX
+    + """
+SELECT p.p_start, p.p_end, {grp} AS grp,
+       count(*) FILTER (WHERE a.doc->>'grade' IN ('good', 'outstanding')) AS num, count(*) AS den
+FROM periods p
+JOIN records a ON a.la_code = :la AND a.kind = 'case_audit' AND NOT a.entered_in_error
+     AND a.doc->>'grade' IS NOT NULL AND (a.doc->>'held_on')::date BETWEEN p.p_start AND p.p_end
+LEFT JOIN cases c ON c.case_id = a.case_id
+GROUP BY 1, 2, 3
+"""
+)
+
+FAMILY_SURVEY_SCORE = (
+    PREFIX
+    + """
+SELECT p.p_start, p.p_end, {grp} AS grp, sum((ans->>'score')::int) AS num, count(*) AS den
+FROM periods p
+JOIN records s ON s.la_code = :la AND s.kind = 'family_survey_response' AND NOT s.entered_in_error
+     AND (s.doc->>'submitted_on')::date BETWEEN p.p_start AND p.p_end
+CROSS JOIN LATERAL jsonb_array_elements(s.doc->'answers') AS ans
+LEFT JOIN cases c ON c.case_id = s.case_id
+WHERE jsonb_typeof(ans->'score') = 'number'
+GROUP BY 1, 2, 3
+"""
+)
+
+# Initial conferences and their strategy discussions: the 15 working days are counted in Python (timescales.py
+# holds the bank holiday calendar), so this returns one row per conference.
+INITIAL_CONFERENCES = (
+    PREFIX
+    + f"""
+SELECT p.p_start, p.p_end, {{grp}} AS grp,
+       {LONDON_DAY.format(col="k.doc->>'held_at'")} AS held_on,
+       {LONDON_DAY.format(col="s.doc->>'held_at'")} AS strategy_on
+FROM periods p
+JOIN records k ON k.la_code = :la AND k.kind = 'conference' AND NOT k.entered_in_error
+     AND k.doc->>'type' = 'initial' AND k.doc->>'held_at' IS NOT NULL
+     AND {LONDON_DAY.format(col="k.doc->>'held_at'")} BETWEEN p.p_start AND p.p_end
+JOIN records s ON s.la_code = :la AND s.kind = 'strategy_discussion' AND NOT s.entered_in_error
+     AND s.id = (k.doc->>'strategy_discussion_id')::uuid AND s.doc->>'held_at' IS NOT NULL
+LEFT JOIN cases c ON c.case_id = k.case_id
+"""
+)
+
+STATEMENTS = {
+    "children-map-reviewed": CHILDREN_MAP_REVIEWED,
+    "dangers-with-goal-and-scale": DANGERS_WITH_GOAL_AND_SCALE,
+    "scaling-towards-ten": SCALING_TOWARDS_TEN,
+    "scaling-perspectives-differ": SCALING_PERSPECTIVES_DIFFER,
+    "child-voice-recent": CHILD_VOICE_RECENT,
+    "re-referrals": RE_REFERRALS,
+    "icpc-within-15-days": INITIAL_CONFERENCES,
+    "audits-good-or-better": AUDITS_GOOD_OR_BETTER,
+    "family-survey-score": FAMILY_SURVEY_SCORE,
+}
+
+
+async def select_measure_rows(
+    conn: AsyncConnection,
+    code: str,
+    la_code: str,
+    periods: Sequence[tuple[dt.date, dt.date]],
+    group_by: MeasureGrouping,
+    parameters: dict[str, int],
+    teams: Sequence[str] | None = None,
+) -> list[Any]:
+    """The measure's rows for every period and group (see the module doc for their shape); with `teams`, only
+    the cases of those teams are grouped (records of other cases fall in no group)."""
+    grp = "j.perspective" if group_by is MeasureGrouping.perspective else GROUPS[group_by]
+    statement = sa.text(STATEMENTS[code].format(grp=grp))
+    values: dict[str, Any] = {
+        "la": la_code,
+        "starts": [start for start, _ in periods],
+        "ends": [end for _, end in periods],
+        "teams": list(teams) if teams is not None else None,
+        **parameters,
+    }
+    result = await conn.execute(statement, values)
+    return list(result.all())
+
+
+# --- materialised figures (`measure_values`, written by `sos-api measures-refresh`) ------------------
+
+
+async def select_councils(conn: AsyncConnection) -> list[str]:
+    """Every council with a case (read outside any tenant, as the refresh's system role)."""
+    result = await conn.execute(sa.select(records.c.la_code).where(records.c.kind == "case").distinct())
+    return sorted(result.scalars())
+
+
+async def replace_materialised(
+    conn: AsyncConnection, la_code: str, code: str, group_by: MeasureGrouping, rows: Sequence[Any], at: dt.datetime
+) -> int:
+    """A council's figures for one measure and grouping, replaced whole (rows: p_start, p_end, grp, num, den)."""
+    v = measure_values.c
+    await conn.execute(
+        measure_values.delete().where(v.la_code == la_code, v.code == code, v.group_by == group_by.value)
+    )
+    values = [
+        {
+            "la_code": la_code,
+            "code": code,
+            "group_by": group_by.value,
+            "grp": row.grp or "",
+            "period_start": row.p_start,
+            "period_end": row.p_end,
+            "numerator": int(row.num or 0),
+            "denominator": int(row.den or 0),
+            "computed_at": at,
+        }
+        for row in rows
+    ]
+    if values:
+        await conn.execute(measure_values.insert(), values)
+    return len(values)
+
+
+async def select_materialised(
+    conn: AsyncConnection, la_code: str, code: str, group_by: MeasureGrouping, starts: Sequence[dt.date]
+) -> list[Any]:
+    """The stored figures for these periods (grp empty when none), with when they were computed."""
+    v = measure_values.c
+    query = (
+        sa.select(
+            v.period_start.label("p_start"),
+            v.period_end.label("p_end"),
+            sa.func.nullif(v.grp, "").label("grp"),
+            v.numerator.label("num"),
+            v.denominator.label("den"),
+            v.computed_at,
+        )
+        .where(v.la_code == la_code, v.code == code, v.group_by == group_by.value, v.period_start.in_(starts))
+        .order_by(v.period_start, v.grp)
+    )
+    return list((await conn.execute(query)).all())
