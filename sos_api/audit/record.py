@@ -100,7 +100,9 @@ async def record_rows(conn: AsyncConnection, actor: Actor, action: str, rows: It
         await conn.execute(access_events.insert(), values)
 
 
-_EVENT_COLUMNS = [
+# The columns an access event is written with from a SELECT (a read and its event in one statement; the webhook
+# worker's deliveries).
+EVENT_COLUMNS = [
     "id",
     "at",
     "la_code",
@@ -150,7 +152,7 @@ def read_and_record(query: sa.Select[Any]) -> sa.Select[Any]:
         sa.bindparam("ae_source_ip", type_=c.source_ip.type),
         sa.literal("allowed", c.outcome.type),
     )
-    audit = access_events.insert().from_select(_EVENT_COLUMNS, events).cte("audit")
+    audit = access_events.insert().from_select(EVENT_COLUMNS, events).cte("audit")
     return sa.select(shown).add_cte(audit)
 
 

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..audit.record import EVENT_COLUMNS
 from ..auth.policy import Reach, Scope, row_filter
 from ..db.tables import Xid8, access_events, outbox, records, webhook_deliveries, webhook_subscriptions
 from ..resources.registry import all_resources
@@ -310,23 +311,4 @@ async def record_access(conn: AsyncConnection, delivered: Sequence[UUID]) -> Non
         )
         .where(D.id.in_(list(delivered)))
     )
-    columns = [
-        "id",
-        "at",
-        "la_code",
-        "actor",
-        "role",
-        "organisation",
-        "client_app",
-        "action",
-        "object_type",
-        "object_id",
-        "object_version",
-        "case_id",
-        "child_ids",
-        "purpose",
-        "request_id",
-        "source_ip",
-        "outcome",
-    ]
-    await conn.execute(access_events.insert().from_select(columns, source))
+    await conn.execute(access_events.insert().from_select(EVENT_COLUMNS, source))
