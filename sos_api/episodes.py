@@ -43,8 +43,20 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.members import not_children
-from .resources.registry import WHOLE, Action, Create, Listing, Names, Record, Resource, register, resource
-from .resources.service import ending, fields_of, insert, new_id, new_meta, now, refuse, today, update
+from .resources.registry import (
+    WHOLE,
+    Action,
+    Create,
+    Listing,
+    Names,
+    Record,
+    Replace,
+    Resource,
+    SourceKeyed,
+    register,
+    resource,
+)
+from .resources.service import ending, fields_of, insert, load, new_id, new_meta, next_meta, now, refuse, today, update
 
 KIND, STEP_KIND = "child_episode", "step_change"
 OPEN, ENDED = "open", "ended"
@@ -119,6 +131,41 @@ async def end_episode(conn: AsyncConnection, actor: Actor, stored: StoredRecord,
     ended = {"end_date": body.end_date, "end_reason": body.end_reason, "end_reason_note": body.end_reason_note}
     done: ChildEpisode = ending(episode, actor, already, (body.end_date, episode.start_date, "end_date"), **ended)
     return done
+
+
+STEPPED = frozenset({EpisodeEndReason.stepped_up, EpisodeEndReason.stepped_down})
+
+
+async def next_episode(
+    conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: ChildEpisodeCreate
+) -> ChildEpisode:
+    """The episode as corrected (a council's system re-syncing it, or a worker): its level, legal basis, dates and
+    reasons, still one open episode per child per level. The child is the episode's own; an ended episode stays
+    ended (its end may be corrected), and one a step change ended or started keeps what the step decided."""
+    old = decode(stored)
+    # The case row, locked: opening and stepping lock it too, so a level cannot be opened twice meanwhile.
+    case = await load(conn, actor, resource("case"), stored.case_id, lock=True)
+    if body.child_id != old.child_id:
+        detail = f"the episode is {old.child_id}'s: another child's episode is a new one"
+        refuse([FieldError(pointer="/child_id", code="fixed", detail=detail)], "The episode cannot change child:")
+    if old.end_date is not None and body.end_date is None:
+        raise problems.Conflict("This episode has ended and stays ended: open a new episode for the child.")
+    stepped = old.end_reason in STEPPED
+    if (stepped or body.end_reason in STEPPED) and (body.end_date, body.end_reason) != (old.end_date, old.end_reason):
+        raise problems.Conflict(
+            "An episode ends stepped_up or stepped_down only through a step change, on the day it was decided: "
+            "record a step change that corrects it."
+        )
+    if old.stepped_from is not None and (body.level, body.start_date) != (old.level, old.start_date):
+        raise problems.Conflict(
+            "This episode was started by a step change: its level and start date are the step's (record a step "
+            "change that corrects it)."
+        )
+    if body.end_date is None and body.level is not old.level:
+        clash = (await open_at(conn, actor, case.id, body.level)).get(body.child_id)
+        if clash is not None:
+            raise already_open(body.child_id, body.level, clash)
+    return msgspec.structs.replace(old, **fields_of(body), meta=next_meta(old.meta, actor, now()))
 
 
 # --- step changes -------------------------------------------------------------------------------------------
@@ -239,8 +286,6 @@ EPISODES = register(
         # to early help, they attend the conference); a worker can withhold one with a reason.
         Record(ChildEpisode, ChildEpisodeCreate, episode_columns, parent="case"),
         Access(read=SHARED_WORK_READERS),
-        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
-        system_owns=WHOLE,
         listing=Listing("listChildEpisodes", "The case's child episodes, oldest first"),
         create=Create(
             "openChildEpisode",
@@ -249,6 +294,24 @@ EPISODES = register(
             CASE_WRITERS,
             lock_parent=True,
             problems=(409, 422),
+        ),
+        replace=Replace(
+            "replaceChildEpisode",
+            "Correct a child's episode: level, legal basis, dates and reasons (If-Match; every version kept)",
+            next_episode,
+            CASE_WRITERS,
+            problems=(409, 422),
+            description=(
+                "The child never changes (422). Still one open episode per child per level (`duplicate`, 409). An "
+                "ended episode stays ended, though its end date and reason may be corrected (409 when the body "
+                "leaves it open); an end by stepped_up or stepped_down, and the level and start date of an episode "
+                "a step change started, are the step change's (409: record a step change that corrects it)."
+            ),
+        ),
+        # Interop R3, R11: kept by the council's own system (its case management system), which owns all of it.
+        sync=SourceKeyed(
+            ("cla-episode", "episode"),
+            aliases="`clae_cla_episode_id` (cla-episode), the case management system's own episode id (episode)",
         ),
         actions=(
             Action(

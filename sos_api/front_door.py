@@ -54,7 +54,18 @@ from .context import Actor
 from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
-from .resources.registry import WHOLE, Action, Create, Listing, Names, Record, Resource, register, resource
+from .resources.registry import (
+    Action,
+    Create,
+    Listing,
+    Names,
+    Record,
+    Replace,
+    Resource,
+    SourceKeyed,
+    register,
+    resource,
+)
 from .resources.service import (
     fields_of,
     insert,
@@ -137,22 +148,22 @@ def a_year_before(at: dt.datetime) -> dt.datetime:
         return at.replace(year=at.year - 1, day=28)
 
 
-async def earlier_referrals(conn: AsyncConnection, actor: Actor, body: ReferralCreate) -> list[UUID]:
-    """Referrals about any of the same children received in the 12 months before this one, across the whole
-    council (the re-referral measure is the council's, not the caller's); those entered in error do not count."""
+async def earlier_referrals(
+    conn: AsyncConnection, actor: Actor, body: ReferralCreate, itself: UUID | None = None
+) -> list[UUID]:
+    """Referrals about any of the same children received in the 12 months before this one (`itself` aside),
+    across the whole council (the re-referral measure is the council's, not the caller's); those entered in error
+    do not count."""
     council = Scope(la_code=actor.scope.tenant, visibilities=ALL_VISIBILITIES)
     found = await q.select_where(conn, council, resource(KIND), records.c.child_ids.overlap(list(body.subjects)))
     since = a_year_before(body.received_at)
-    return [r.id for r in map(decode, found) if since <= r.received_at < body.received_at]
+    return [r.id for r in map(decode, found) if since <= r.received_at < body.received_at and r.id != itself]
 
 
-async def new_referral(
-    conn: AsyncConnection, actor: Actor, _: StoredRecord | None, body: ReferralCreate, referral_id: UUID
-) -> Referral:
-    """The children and household are people the council has recorded; the decision is due 1 working day after
-    the day the contact arrived (BR-19)."""
-    at = now()
-    if body.received_at > at:
+async def checked_contact(conn: AsyncConnection, actor: Actor, body: ReferralCreate, *, case: bool = True) -> None:
+    """A contact that has arrived, about people the council has recorded, and (with `case`) the open case of its
+    children when it names one."""
+    if body.received_at > now():
         detail = "received_at is in the future"
         refuse(
             [FieldError(pointer="/received_at", code="in_the_future", detail=detail)],
@@ -161,8 +172,17 @@ async def new_referral(
     people = [(f"/subjects/{i}", p) for i, p in enumerate(body.subjects)]
     people += [(f"/household_members/{i}", p) for i, p in enumerate(body.household_members)]
     await require_existing(conn, actor, "person", people)
-    if body.case_id is not None:
+    if case and body.case_id is not None:
         await case_for(conn, actor, body.case_id, body.subjects)
+
+
+async def new_referral(
+    conn: AsyncConnection, actor: Actor, _: StoredRecord | None, body: ReferralCreate, referral_id: UUID
+) -> Referral:
+    """The children and household are people the council has recorded; the decision is due 1 working day after
+    the day the contact arrived (BR-19)."""
+    at = now()
+    await checked_contact(conn, actor, body)
     previous = await earlier_referrals(conn, actor, body)
     return Referral(
         **fields_of(body),
@@ -171,6 +191,54 @@ async def new_referral(
         decision_due_by=add_working_days(london_date(body.received_at), DECISION_WITHIN_WORKING_DAYS),
         re_referral=bool(previous),
         previous_referral_ids=previous[-100:],
+    )
+
+
+# Once decided, the facts the decision rests on: who it is about and when it arrived (its clock, BR-19).
+DECIDED_ON = ("subjects", "received_at")
+
+
+async def next_referral(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: ReferralCreate) -> Referral:
+    """The contact as corrected (a council's system re-syncing it, or a worker): the referrer's facts and answers
+    may change at any time, the decision never (it is not in the body; `decideReferral` makes it once). While
+    undecided, everything in the body may change, its case included; once decided, the children and the time it
+    arrived stay as the decision found them (`referral-decided`, 409), and so does the case the decision linked
+    (send it, or leave `case_id` out)."""
+    old = decode(stored)
+    case_id = body.case_id
+    if old.decision is not None:
+        errors = [
+            FieldError(pointer=f"/{f}", code="decided_on", detail=f"{f} is as the decision found it")
+            for f in DECIDED_ON
+            if getattr(body, f) != getattr(old, f)
+        ]
+        if case_id not in (None, old.case_id):
+            detail = f"the decision linked the referral to case {old.case_id}"
+            errors.append(FieldError(pointer="/case_id", code="decided_on", detail=detail))
+        if errors:
+            raise problems.ReferralDecided(
+                f"This referral was decided ({old.decision.value}) at {old.decided_at}: "
+                + "; ".join(e.detail for e in errors)
+                + ". Correct the other facts, or mark the referral entered in error and record it again.",
+                rule="BR-19",
+                errors=errors,
+            )
+        case_id = old.case_id
+        body = msgspec.structs.replace(body, case_id=case_id)
+    # A decided referral's case was checked when the decision linked it (it may have closed since).
+    await checked_contact(conn, actor, body, case=old.decision is None)
+    decided = old.decision is not None
+    previous = old.previous_referral_ids if decided else await earlier_referrals(conn, actor, body, old.id)
+    meta = msgspec.structs.replace(next_meta(old.meta, actor, now()), case_id=case_id)
+    return msgspec.structs.replace(
+        old,
+        **fields_of(body),
+        meta=meta,
+        decision_due_by=add_working_days(london_date(body.received_at), DECISION_WITHIN_WORKING_DAYS),
+        re_referral=bool(previous),
+        previous_referral_ids=previous[-100:],
+        decision_days_remaining=None,
+        decision_overdue=None,
     )
 
 
@@ -257,8 +325,6 @@ REFERRALS = register(
         Record(Referral, ReferralCreate, referral_columns, reach=Reach.front_door),
         # The front door and quality staff; a referrer, the family and partners are not shown the council's record.
         Access(read=CASE_WORKERS | COUNCIL_WIDE | SYNC_CLIENTS),
-        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
-        system_owns=WHOLE,
         listing=Listing("listReferrals", "The referrals the caller may see, newest first", newest_first=True),
         create=Create(
             "createReferral",
@@ -267,8 +333,24 @@ REFERRALS = register(
             CASE_WRITERS,
             problems=(422,),
         ),
+        replace=Replace(
+            "replaceReferral",
+            "Correct a contact or referral's facts and the referrer's answers (If-Match; the decision stays)",
+            next_referral,
+            CASE_WRITERS,
+            problems=(409, 422),
+            description=(
+                "Every version is kept. The decision is never in the body: `decideReferral` makes it once. Once "
+                "decided, `subjects` and `received_at` stay as the decision found them, and so does the case the "
+                "decision linked (send it, or leave `case_id` out): a change to any of them is refused with "
+                "`referral-decided` (409) naming each field. While undecided, the case may be named, changed or "
+                "left out (the referral then waits in the front-door pool), and the due day follows `received_at`."
+            ),
+        ),
         present=with_clock,
         due=decision_due,
+        # Interop R3, R11: kept by the council's own system (its case management system), which owns all of it.
+        sync=SourceKeyed(("referral",), aliases="`cont_contact_id` or `cine_referral_id` (referral)"),
         actions=(
             Action(
                 "decideReferral",

@@ -438,6 +438,7 @@ HOOKS = "/v1/webhook-subscriptions"
 HOOK = "/v1/webhook-subscriptions/{subscription_id}"
 REDELIVER = HOOK + "/deliveries/{delivery_id}/redeliver"
 # Interop R3: a statutory plan upserted by a council system's key, the council's own (845) or another's (846).
+SOURCES = "https://sos-casework.org.uk/id/la/"
 SYNCED_PLAN = "/v1/cases/{case}/statutory-plans?source=https://sos-casework.org.uk/id/la/%s/cin-plan&source_id=DENY1"
 # fmt: off
 MUST_DENY = [
@@ -703,6 +704,9 @@ MUST_DENY = [
     deny("auditor-opens-episode", W(R.auditor), "POST", f"{CASE}/child-episodes", 403, "ChildEpisodeCreate"),
     deny("parent-opens-episode", W(R.parent_carer), "POST", f"{CASE}/child-episodes", 403, "ChildEpisodeCreate"),
     deny("partner-ends-episode", W(R.partner_practitioner), "POST", f"{EPISODE}/end", 403, "ChildEpisodeEnd"),
+    deny("parent-corrects-episode", W(R.parent_carer), "PUT", EPISODE, 403, "ChildEpisodeCreate"),
+    deny("client-upserts-another-councils-episode-key", W(R.integration_client), "PUT",
+         f"{CASE}/child-episodes?source={SOURCES}846/cla-episode&source_id=DENY1", 403, "ChildEpisodeCreate"),
     deny("other-team-worker-reads-episode", W(R.social_worker, OT), "GET", EPISODE, 404, audited=True),
     deny("council-b-worker-lists-step-changes", W(R.social_worker, OC), "GET", f"{CASE}/step-changes", 404),
     deny("other-family-parent-reads-episode", W(R.parent_carer, OTHER_FAMILY), "GET", EPISODE, 404),
@@ -802,6 +806,9 @@ MUST_DENY = [
     deny("chair-decides-referral", W(R.conference_chair), "POST", f"{REFERRAL}/decision", 403,
          "ReferralDecisionCreate"),
     deny("partner-records-referral", W(R.partner_practitioner), "POST", "/v1/referrals", 403, "ReferralCreate"),
+    deny("partner-corrects-referral", W(R.partner_practitioner), "PUT", REFERRAL, 403, "ReferralCreate"),
+    deny("worker-upserts-referral-by-source", W(R.social_worker), "PUT",
+         f"/v1/referrals?source={SOURCES}845/referral&source_id=DENY1", 403, "ReferralCreate"),
     deny("parent-reads-referral", W(R.parent_carer), "GET", REFERRAL, 403, audited=True),
     deny("child-lists-referrals", W(R.child), "GET", "/v1/referrals", 403),
     deny("partner-reads-referral", W(R.partner_practitioner), "GET", REFERRAL, 403),

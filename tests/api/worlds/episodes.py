@@ -74,8 +74,9 @@ async def spare_step(client: AsyncTestClient[Any], auth: TokenFactory, world: Wo
 
 
 SPARE_MAKERS: dict[str, Any] = {"episode_id": spare_episode, "step_change_id": spare_step}
-ON_SPARE: dict[str, str] = {"endChildEpisode": "episode_id"}
-USES_UP: set[str] = {"endChildEpisode"}
+# A replace by the past-episode body ends the spare, as ending it does (the world's own stays open to step from).
+ON_SPARE: dict[str, str] = {"endChildEpisode": "episode_id", "replaceChildEpisode": "episode_id"}
+USES_UP: set[str] = {"endChildEpisode", "replaceChildEpisode"}
 
 
 async def extend(client: AsyncTestClient[Any], auth: TokenFactory, world: World) -> World:

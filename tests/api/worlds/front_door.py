@@ -60,8 +60,9 @@ async def spare_referral(client: AsyncTestClient[Any], auth: TokenFactory, world
 
 
 SPARE_MAKERS: dict[str, Any] = {"referral_id": spare_referral, "referral_id:undecided": spare_referral}
-ON_SPARE: dict[str, str] = {"decideReferral": "referral_id:undecided"}
-USES_UP = {"decideReferral"}
+# A replace by a body naming no case moves a spare into the front-door pool, where outsiders would find it.
+ON_SPARE: dict[str, str] = {"decideReferral": "referral_id:undecided", "replaceReferral": "referral_id:undecided"}
+USES_UP = {"decideReferral", "replaceReferral"}
 
 
 async def extend(client: AsyncTestClient[Any], auth: TokenFactory, world: World) -> World:
