@@ -668,6 +668,9 @@ class MeasureSeries(Output, kw_only=True):
     group_by: MeasureGrouping
     from_date: dt.date
     to_date: dt.date
-    parameters: Annotated[dict[Code, int], Meta(max_length=FEW, description="The settings used, defaults filled in.")]
+    parameters: Annotated[
+        dict[Code, Annotated[int, Meta(ge=0, le=1000)]],
+        Meta(max_length=FEW, description="The settings used, defaults filled in."),
+    ]
     points: Annotated[list[MeasurePoint], Meta(max_length=100_000)]
     computed_at: Instant

@@ -71,5 +71,5 @@ INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
     (WebhookSubscriptionCreate, {**CREATE, "secret": SECRET}, "secret", False),
     (WebhookSecret, {"secret": "hunter2", "previous_secret_until": "2026-12-02T09:30:00Z"}, "$.secret", False),
     (WebhookDelivery, {**DELIVERY, "status": "lost"}, "$.status", False),
-    (WebhookEventData, {**DATA, "op": "merge"}, "$.op", False),
+    (WebhookEventData, {**DATA, "op": "purge"}, "$.op", False),
 ]
