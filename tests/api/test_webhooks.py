@@ -381,8 +381,12 @@ async def test_the_api_process_delivers_too_when_configured(
 async def test_sos_api_worker_delivers_until_sigterm(
     client: AsyncTestClient[Any], module_database: str, data_dir: Path, auth: TokenFactory, receiver: Receiver
 ) -> None:
-    """`sos-api worker` as its own process: delivers, and exits cleanly on SIGTERM."""
+    """`sos-api worker` as its own process: delivers, and exits cleanly on SIGTERM. It knows every kind's reach as
+    the API does: an agency not involved in the case is owed nothing of it (the worker scans every subscription in
+    one pass, so by the time the council's event arrives the agency's has been decided)."""
     created = await subscribe(client, council_client(auth), receiver.url("/cli"), ["case.created"])
+    partner = auth("partner_system", AGENCY, sub="rx1-cli", scp=CLIENT_SCOPES)
+    uninvolved = await subscribe(client, partner, receiver.url("/cli-partner"), ["*"])
     env = os.environ | {
         "SOS_DATABASE_URL": module_database,
         "SOS_DATA_DIR": str(data_dir),
@@ -406,3 +410,4 @@ async def test_sos_api_worker_delivers_until_sigterm(
     [(headers, body)] = receiver.at("/cli")
     assert signing.verify(created["secret"], headers, body, now=int(time.time()))
     assert msgspec.json.decode(body)["data"]["id"] == family.case_id
+    assert await deliveries(client, partner, uninvolved["id"]) == []
