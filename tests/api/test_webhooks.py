@@ -437,12 +437,14 @@ async def test_named_events_reach_only_the_subscriptions_that_name_them(
     subs = {path: await subscribe(client, mine, receiver.url(path), types) for path, types in NAMED_TYPES.items()}
     family = await make_family(client, auth)
     plans = Plans(client, auth, family)
-    # A child protection plan starts (made) and ends (after a review conference decides so).
+    # A child protection plan starts (made), is revised (its new version neither starts it nor, by superseding the
+    # first, ends it), and ends (after a review conference decides so).
     decided = await conference(plans, "cp_plan", "neglect")
     plan = await plans.agreed(cp_plan(family.child, family.worker, family.mum, decided, "neglect"))
+    revised = await plans.agree(await plans.post(plan, "revisions", expect=201))
     await conference(plans, "ends_to_cin", None, kind="review", held_at=f"{TODAY.isoformat()}T00:00:00Z")
     end = {"ended_on": TODAY.isoformat(), "reason": "The review conference ended the plan."}
-    await plans.post(plan, "end", end)
+    await plans.post(revised, "end", end)
     # A map is drafted, then published (finalised).
     drafted = await make_map(client, auth, family, [], context="early_help")
     await finalise(client, auth, drafted)
@@ -475,7 +477,7 @@ async def test_named_events_reach_only_the_subscriptions_that_name_them(
         return sorted((e["type"], e["data"]["type"], e["data"]["id"]) for e in events)
 
     assert heard("/named-cp") == sorted(
-        [("cp_plan.started", "statutory_plan", plan["id"]), ("cp_plan.ended", "statutory_plan", plan["id"])]
+        [("cp_plan.started", "statutory_plan", plan["id"]), ("cp_plan.ended", "statutory_plan", revised["id"])]
     )
     assert heard("/named-map") == [("assessment_map.published", "assessment_map", drafted["id"])]
     assert heard("/named-flag") == [("flag.accessed", "flag_access", family.child)]
