@@ -33,7 +33,7 @@ Position = tuple[int, int]
 ENTER_OWNER = sa.text("SELECT set_config('sos.webhook_owner', :owner, true)")
 # Stored outbox ops (db/records.py) -> the verb of an event type.
 VERBS = {"create": "created", "update": "updated", "entered_in_error": "deleted"}
-FEED_OPS = {"create": "upsert", "update": "upsert", "entered_in_error": "delete"}
+FEED_OPS = {"create": "upsert", "update": "upsert", "entered_in_error": "delete", "flag.accessed": "accessed"}
 
 
 # Every column but the xid8 positions, which asyncpg has no codec for (read as text where needed).
