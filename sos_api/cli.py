@@ -195,6 +195,8 @@ def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
     """Deliver webhooks until SIGTERM or Ctrl-C (run as many as needed: each event is still delivered once)."""
     import asyncio
 
+    # Every area, so the registry knows each kind's reach: what a subscriber may be told of is decided by it.
+    from . import areas  # noqa: F401
     from .db.engine import Database
     from .webhooks.worker import run_worker
 

@@ -11,7 +11,7 @@ import msgspec
 from litestar import Request, Response
 from msgspec import Meta
 
-from sos_schema import PurposeOfUse
+from sos_schema import DomainEvent, PurposeOfUse
 
 from .auth.policy import OPERATIONS
 from .auth.roles import Role
@@ -60,6 +60,8 @@ class ApiConfiguration(msgspec.Struct, kw_only=True):
     purposes_of_use: Annotated[list[Word], Few]
     limits: Limits
     webhook_signing_keys: Annotated[list[dict[str, Any]], Few]
+    # Interop R31: the named events a webhook subscription may ask for, beside `<kind>.created|updated|deleted|*`.
+    webhook_events: Annotated[list[DomainEvent], Few]
 
 
 def configuration(settings: Settings, base_url: str) -> ApiConfiguration:
@@ -106,6 +108,7 @@ def configuration(settings: Settings, base_url: str) -> ApiConfiguration:
             rate_limit_client_requests=settings.rate_limit_client_requests,
         ),
         webhook_signing_keys=[],
+        webhook_events=list(DomainEvent),
     )
 
 

@@ -20,11 +20,14 @@ __all__ = ["Change", "ChangeOp", "ChangePage", "ChangeReason"]
 
 class ChangeOp(enum.StrEnum):
     """`upsert`: a new record or a new version of one; `delete`: the record left normal reads (a tombstone);
-    `merge`: a person merged into another (interop R4): the record is a tombstone, `merged_into` names the survivor."""
+    `merge`: a person merged into another (interop R4): the record is a tombstone, `merged_into` names the survivor;
+    `accessed`: not a change to the record but an event about it (type `flag_access`: the child's flags were looked
+    up from unscheduled care, interop R18; `id` is the child)."""
 
     upsert = "upsert"
     delete = "delete"
     merge = "merge"
+    accessed = "accessed"
 
 
 class ChangeReason(enum.StrEnum):

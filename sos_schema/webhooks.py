@@ -19,6 +19,7 @@ from ._base import INT4_MAX, Input, Instant, Output
 from .changes import ChangeOp
 
 __all__ = [
+    "DomainEvent",
     "WebhookDelivery",
     "WebhookDeliveryStatus",
     "WebhookEvent",
@@ -28,6 +29,26 @@ __all__ = [
     "WebhookSubscriptionCreate",
     "WebhookSubscriptionCreated",
 ]
+
+
+class DomainEvent(enum.StrEnum):
+    """The named events (interop R31), beside the generic ones; each mirrors a change in the feed and carries its
+    `seq`. `person.updated`: any write to a person. `cp_plan.started`: a child protection plan made (not a revision
+    of one); `cp_plan.ended`: its end recorded. `placement.changed`: a placement plan made or changed.
+    `assessment_map.published`: a map finalised. `safety_plan.updated`: a safety plan made or changed.
+    `contribution.received`: a contribution arrived; `contribution.status_changed`: its status moved on.
+    `flag.accessed`: a child's flags were looked up from unscheduled care (only the owning council hears of it)."""
+
+    person_updated = "person.updated"
+    cp_plan_started = "cp_plan.started"
+    cp_plan_ended = "cp_plan.ended"
+    placement_changed = "placement.changed"
+    assessment_map_published = "assessment_map.published"
+    safety_plan_updated = "safety_plan.updated"
+    contribution_received = "contribution.received"
+    contribution_status_changed = "contribution.status_changed"
+    flag_accessed = "flag.accessed"
+
 
 TargetUrl = Annotated[
     str,
@@ -47,12 +68,15 @@ EventType = Annotated[
     Meta(
         min_length=1,
         max_length=60,
-        pattern=r"^(\*|[a-z][a-z_]{0,39}\.(\*|created|updated|deleted))$",
+        pattern=r"^(\*|[a-z][a-z_]{0,39}\.(\*|[a-z][a-z_]{0,19}))$",
         description=(
             "`<type>.created`, `<type>.updated` or `<type>.deleted` (entered in error), `<type>.*` for all three, "
-            "or `*` for every event; `<type>` is a kind of record as the changes feed names it."
+            "or `*` for every event; `<type>` is a kind of record as the changes feed names it. Or a named event "
+            "(DomainEvent; also listed as `webhook_events` in /.well-known/api-configuration), e.g. "
+            "`cp_plan.started`: where one names a change and the subscription asks for it (and not for the "
+            "change's own generic type), the delivery carries that name. Anything else is 422 unknown-type."
         ),
-        examples=["person.updated", "statutory_plan.*", "*"],
+        examples=["person.updated", "statutory_plan.*", "cp_plan.started", "*"],
     ),
 ]
 Secret = Annotated[

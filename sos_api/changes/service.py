@@ -28,6 +28,8 @@ OPS = {
     "update": ChangeOp.upsert,
     "entered_in_error": ChangeOp.delete,
     "merge": ChangeOp.merge,
+    # The flag lookup's row (flags.tell_council): an event about the child, not a version of a record.
+    "flag.accessed": ChangeOp.accessed,
 }
 REASONS = {"entered_in_error": ChangeReason.entered_in_error, "merge": ChangeReason.merged}
 FRESH_CURSOR = "The cursor is not valid for this feed. Start again without a cursor."

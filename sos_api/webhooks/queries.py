@@ -25,6 +25,7 @@ from ..audit.record import EVENT_COLUMNS
 from ..auth.policy import Reach, Scope, row_filter
 from ..db.tables import Xid8, access_events, outbox, records, webhook_deliveries, webhook_subscriptions
 from ..resources.registry import all_resources
+from . import events
 
 S = webhook_subscriptions.c
 D = webhook_deliveries.c
@@ -33,7 +34,7 @@ Position = tuple[int, int]
 ENTER_OWNER = sa.text("SELECT set_config('sos.webhook_owner', :owner, true)")
 # Stored outbox ops (db/records.py) -> the verb of an event type.
 VERBS = {"create": "created", "update": "updated", "entered_in_error": "deleted"}
-FEED_OPS = {"create": "upsert", "update": "upsert", "entered_in_error": "delete"}
+FEED_OPS = {"create": "upsert", "update": "upsert", "entered_in_error": "delete", "flag.accessed": "accessed"}
 
 
 # Every column but the xid8 positions, which asyncpg has no codec for (read as text where needed).
@@ -154,16 +155,25 @@ async def select_positions(
 
 
 def _event_type() -> sa.ColumnElement[str]:
+    """The generic type: `<kind>.<verb>` for a record's change; a row that is an event of its own (the flag
+    lookup's `flag.accessed`) is typed by its op."""
     verb = sa.case(*((outbox.c.op == op, sa.literal(v)) for op, v in VERBS.items()), else_=sa.literal("changed"))
-    return sa.cast(outbox.c.kind + sa.literal(".") + verb, sa.String)
+    generic = sa.case((outbox.c.op.contains("."), outbox.c.op), else_=outbox.c.kind + sa.literal(".") + verb)
+    return sa.cast(generic, sa.String)
 
 
-def _readable(scope: Scope) -> sa.ColumnElement[bool]:
-    """The outbox row's record is one the subscriber may read: each kind by its own reach (auth/policy.py)."""
+def _readable(scope: Scope, owner: str) -> sa.ColumnElement[bool]:
+    """The outbox row's record is one the subscriber may read: each kind by its own reach (auth/policy.py). A flag
+    lookup is told to the owning council alone (its rows are scanned per council: select_positions)."""
     by_reach: dict[Reach, list[str]] = {}
     for resource in all_resources():
         by_reach.setdefault(resource.reach, []).append(resource.kind)
-    return sa.or_(*(sa.and_(outbox.c.kind.in_(kinds), *row_filter(scope, reach)) for reach, kinds in by_reach.items()))
+    if not by_reach:  # fail closed: a process that has not imported the areas does not know what anyone may read
+        raise RuntimeError("No kinds are registered: import sos_api.areas before owing webhook events.")
+    return sa.or_(
+        *(sa.and_(outbox.c.kind.in_(kinds), *row_filter(scope, reach)) for reach, kinds in by_reach.items()),
+        sa.and_(outbox.c.kind == "flag_access", sa.literal(owner.startswith("la:"))),
+    )
 
 
 async def owe_events(conn: AsyncConnection, sub: sa.Row[Any], scope: Scope, seqs: Sequence[int]) -> int:
@@ -171,13 +181,13 @@ async def owe_events(conn: AsyncConnection, sub: sa.Row[Any], scope: Scope, seqs
     if not seqs:
         return 0
     o = outbox.c
-    event_type = _event_type()
+    generic = _event_type()
+    named = events.named_event()
     types = list(sub.event_types)
-    wanted = sa.or_(
-        event_type.in_(types),
-        (o.kind + sa.literal(".*")).in_(types),
-        sa.literal("*" in types),
-    )
+    generic_wanted = sa.or_(generic.in_(types), (o.kind + sa.literal(".*")).in_(types), sa.literal("*" in types))
+    # Asked for by its exact generic type, it is sent as that; else by its name if asked for; else as generic.
+    event_type = sa.case((generic.in_(types), generic), (named.in_(types), named), else_=generic)
+    wanted = sa.or_(generic_wanted, named.in_(types))
     source = (
         sa.select(
             sa.func.gen_random_uuid(),
@@ -197,8 +207,8 @@ async def owe_events(conn: AsyncConnection, sub: sa.Row[Any], scope: Scope, seqs
             sa.func.now(),
             sa.func.now(),
         )
-        .select_from(outbox.join(records, records.c.id == o.record_id))
-        .where(o.seq.in_(list(seqs)), wanted, _readable(scope))
+        .select_from(events.with_versions(outbox.join(records, records.c.id == o.record_id)))
+        .where(o.seq.in_(list(seqs)), wanted, _readable(scope, sub.owner))
     )
     columns = [
         "id",

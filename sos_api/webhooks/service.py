@@ -14,6 +14,7 @@ import msgspec
 import sqlalchemy as sa
 
 from sos_schema import (
+    DomainEvent,
     FieldError,
     WebhookDelivery,
     WebhookDeliveryStatus,
@@ -39,17 +40,32 @@ ROTATION_OVERLAP = dt.timedelta(hours=24)
 NOT_FOUND = "No such webhook subscription."
 
 
+GENERIC_VERBS = ("created", "updated", "deleted", "*")
+
+
+def _published(event_type: str) -> bool:
+    """`*`, a named event (DomainEvent), or `<kind>.<verb>` / `<kind>.*` for a kind of record the API has."""
+    if event_type == "*" or event_type in set(DomainEvent):
+        return True
+    kind, _, verb = event_type.partition(".")
+    return kind in registered_kinds() and verb in GENERIC_VERBS
+
+
 def _check_event_types(event_types: list[str]) -> list[str]:
-    """The event types, each once, in order; 422 for one naming a kind the API does not have."""
+    """The event types, each once, in order; 422 for one the API does not publish."""
     named = list(dict.fromkeys(event_types))
-    known = registered_kinds()
     errors = [
-        FieldError(pointer=f"/event_types/{i}", code="unknown-type", detail=f"No kind of record is called {kind}.")
+        FieldError(
+            pointer=f"/event_types/{i}",
+            code="unknown-type",
+            detail=f"No event is called {t}: name a kind of record's created, updated, deleted or *, or a named "
+            f"event ({', '.join(DomainEvent)}).",
+        )
         for i, t in enumerate(named)
-        if (kind := t.partition(".")[0]) != "*" and kind not in known
+        if not _published(t)
     ]
     if errors:
-        raise problems.ValidationFailed("An event type names a kind of record the API does not have.", errors=errors)
+        raise problems.ValidationFailed("An event type is not one the API publishes.", errors=errors)
     return named
 
 

@@ -30,11 +30,16 @@ from sos_api.db.engine import Database
 from sos_api.settings import Settings
 from sos_api.webhooks import signing
 from sos_api.webhooks.worker import Worker
+from sos_schema import IdentifierSystem
 from tests.api.conftest import COUNCIL_B, TokenFactory
-from tests.api.test_dangers import make_family
+from tests.api.test_dangers import if_match, make_family, make_person
+from tests.api.test_maps import finalise, make_map
+from tests.api.test_plans import Plans, conference
 from tests.api.world import AGENCY, involve
+from tests.api.worlds.plans import TODAY, cp_plan
 
 PATH = "/v1/webhook-subscriptions"
+NHS = IdentifierSystem.nhs_number.value
 CLIENT_SCOPES = "system/webhooks.crus"
 # Retries without waiting: a failed attempt is due again at once.
 NO_WAIT = (0.0, 0.0, 0.0)
@@ -381,8 +386,12 @@ async def test_the_api_process_delivers_too_when_configured(
 async def test_sos_api_worker_delivers_until_sigterm(
     client: AsyncTestClient[Any], module_database: str, data_dir: Path, auth: TokenFactory, receiver: Receiver
 ) -> None:
-    """`sos-api worker` as its own process: delivers, and exits cleanly on SIGTERM."""
+    """`sos-api worker` as its own process: delivers, and exits cleanly on SIGTERM. It knows every kind's reach as
+    the API does: an agency not involved in the case is owed nothing of it (the worker scans every subscription in
+    one pass, so by the time the council's event arrives the agency's has been decided)."""
     created = await subscribe(client, council_client(auth), receiver.url("/cli"), ["case.created"])
+    partner = auth("partner_system", AGENCY, sub="rx1-cli", scp=CLIENT_SCOPES)
+    uninvolved = await subscribe(client, partner, receiver.url("/cli-partner"), ["*"])
     env = os.environ | {
         "SOS_DATABASE_URL": module_database,
         "SOS_DATA_DIR": str(data_dir),
@@ -406,3 +415,100 @@ async def test_sos_api_worker_delivers_until_sigterm(
     [(headers, body)] = receiver.at("/cli")
     assert signing.verify(created["secret"], headers, body, now=int(time.time()))
     assert msgspec.json.decode(body)["data"]["id"] == family.case_id
+    assert await deliveries(client, partner, uninvolved["id"]) == []
+
+
+# --- named events (interop R31) ---------------------------------------------------------------------------------
+
+CHILD_NHS = "9434765919"
+NAMED_TYPES = {
+    "/named-cp": ["cp_plan.started", "cp_plan.ended"],
+    "/named-map": ["assessment_map.published"],
+    "/named-flag": ["flag.accessed"],
+    # Other names, and one generic type that each test's last change (a new person) is sure to produce.
+    "/named-other": ["safety_plan.updated", "contribution.received", "placement.changed", "person.created"],
+}
+
+
+async def test_named_events_reach_only_the_subscriptions_that_name_them(
+    client: AsyncTestClient[Any], auth: TokenFactory, receiver: Receiver, workers: tuple[Worker, Worker]
+) -> None:
+    mine = council_client(auth)
+    subs = {path: await subscribe(client, mine, receiver.url(path), types) for path, types in NAMED_TYPES.items()}
+    family = await make_family(client, auth)
+    plans = Plans(client, auth, family)
+    # A child protection plan starts (made), is revised (its new version neither starts it nor, by superseding the
+    # first, ends it), and ends (after a review conference decides so).
+    decided = await conference(plans, "cp_plan", "neglect")
+    plan = await plans.agreed(cp_plan(family.child, family.worker, family.mum, decided, "neglect"))
+    revised = await plans.agree(await plans.post(plan, "revisions", expect=201))
+    await conference(plans, "ends_to_cin", None, kind="review", held_at=f"{TODAY.isoformat()}T00:00:00Z")
+    end = {"ended_on": TODAY.isoformat(), "reason": "The review conference ended the plan."}
+    await plans.post(revised, "end", end)
+    # A map is drafted, then published (finalised).
+    drafted = await make_map(client, auth, family, [], context="early_help")
+    await finalise(client, auth, drafted)
+    # The child is looked up from unscheduled care.
+    child = (await client.get(f"/v1/people/{family.child}", headers=auth())).json()
+    body = {k: v for k, v in child.items() if k not in {"id", "meta"}} | {
+        "identifiers": [{"system": NHS, "value": CHILD_NHS}]
+    }
+    changed = await client.put(
+        f"/v1/people/{family.child}", json=body, headers=auth() | if_match(child["meta"]["version"])
+    )
+    assert changed.status_code == 200, changed.text
+    hospital = auth("partner_system", "ods:RX1", sub="ed-triage", scp="system/flags.s")
+    looked_up = await client.get(
+        "/v1/flags", params={"subject": f"{NHS}|{CHILD_NHS}"}, headers=hospital | {"X-Unscheduled-Access": "true"}
+    )
+    assert looked_up.status_code == 200, looked_up.text
+    last = await make_person(client, auth, "Last")
+    # The changes feed serves the lookup too (as `accessed`), so a consumer that sees a gap can fall back to it.
+    reader, cursor, served = auth("integration_client", sub="feed", scp="system/*.cruds", azp="sync"), None, []
+    while True:
+        params = {"limit": 100} | ({"cursor": cursor} if cursor else {})
+        page = await client.get("/v1/changes", params=params, headers=reader)
+        assert page.status_code == 200, page.text
+        served += page.json()["items"]
+        if not page.json()["items"]:
+            break
+        cursor = page.json()["next_cursor"]
+    assert [(c["id"], c["op"]) for c in served if c["type"] == "flag_access"] == [(family.child, "accessed")]
+
+    async def settled() -> bool:
+        every = {path: await deliveries(client, mine, sub["id"]) for path, sub in subs.items()}
+        done = all(d["status"] == "delivered" for items in every.values() for d in items)
+        return done and any(msgspec.json.decode(b)["data"]["id"] == last for _, b in receiver.at("/named-other"))
+
+    await until(settled, *workers)
+
+    def heard(path: str) -> list[tuple[str, str, str]]:
+        events = [msgspec.json.decode(b) for _, b in receiver.at(path)]
+        assert all(isinstance(e["data"]["seq"], int) for e in events), "each carries the feed's seq"
+        return sorted((e["type"], e["data"]["type"], e["data"]["id"]) for e in events)
+
+    assert heard("/named-cp") == sorted(
+        [("cp_plan.started", "statutory_plan", plan["id"]), ("cp_plan.ended", "statutory_plan", revised["id"])]
+    )
+    assert heard("/named-map") == [("assessment_map.published", "assessment_map", drafted["id"])]
+    assert heard("/named-flag") == [("flag.accessed", "flag_access", family.child)]
+    assert msgspec.json.decode(receiver.at("/named-flag")[0][1])["data"]["op"] == "accessed"
+    other = heard("/named-other")
+    assert {t for t, _, _ in other} == {"person.created"}
+    assert ("person.created", "person", last) in other
+
+
+async def test_only_published_event_types_are_subscribed_to(
+    client: AsyncTestClient[Any], auth: TokenFactory, receiver: Receiver
+) -> None:
+    mine = council_client(auth)
+    types = ["cp_plan.started", "statutory_plan.started", "cp_plan.created", "case.deleted", "flag.accessed"]
+    refused = await client.post(PATH, json={"url": receiver.url("/typo"), "event_types": types}, headers=mine)
+    assert refused.status_code == 422, refused.text
+    assert [(e["pointer"], e["code"]) for e in refused.json()["errors"]] == [
+        ("/event_types/1", "unknown-type"),
+        ("/event_types/2", "unknown-type"),
+    ]
+    published = (await client.get("/.well-known/api-configuration")).json()["webhook_events"]
+    assert set(published) >= {"cp_plan.started", "cp_plan.ended", "assessment_map.published", "flag.accessed"}
+    assert len(published) == 9
