@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from litestar import Request, Response
@@ -15,6 +15,7 @@ from sos_schema import (
     WebhookSubscriptionCreated,
 )
 
+from .. import idempotency
 from ..auth.policy import PARTNER_SYSTEMS, SUBSCRIBERS, Rule, register_rules
 from ..context import Actor
 from ..http import (
@@ -36,6 +37,14 @@ from . import service
 TAG = "webhooks"
 PATH = "/v1/webhook-subscriptions"
 ITEM = PATH + "/{subscription_id:uuid}"
+
+
+class Written(NamedTuple):
+    """A write's answer and the subscription it changed: what a replayed Idempotency-Key records as read."""
+
+    content: bytes
+    id: UUID
+    version: int
 
 
 def _rule(access: str) -> Rule:
@@ -83,13 +92,21 @@ def _settings(request: Request[Any, Any, Any]) -> Settings:
     returns=WebhookSubscriptionCreated,
     status=201,
     location=True,
+    idempotent=True,
     description=EVENTS + " A URL that is not https, or whose host resolves to a private, loopback or link-local "
     "address, is 422 `target-not-allowed`.",
 )
 async def create_subscription(request: Request[Any, Any, Any], actor: Actor) -> Response[bytes]:
     body = await read_body(request, WebhookSubscriptionCreate)
-    content, sub_id = await service.create(db_of(request), _settings(request), actor, body)
-    return json_response(content, status=201, version=1, location=f"{PATH}/{sub_id}")
+
+    async def write() -> Written:
+        content, sub_id = await service.create(db_of(request), _settings(request), actor, body)
+        return Written(content, sub_id, 1)
+
+    def respond(written: Written) -> Response[bytes]:
+        return json_response(written.content, status=201, version=1, location=f"{PATH}/{written.id}")
+
+    return await idempotency.once(request, actor, service.OBJECT, write, respond)
 
 
 @api_route(
@@ -133,13 +150,19 @@ async def get_subscription(request: Request[Any, Any, Any], actor: Actor, subscr
     returns=WebhookSubscription,
     etag=True,
     if_match=True,
+    idempotent=True,
     problems_=(404,),
 )
 async def replace_subscription(request: Request[Any, Any, Any], actor: Actor, subscription_id: UUID) -> Response[bytes]:
     expected = expected_version(request)
     body = await read_body(request, WebhookSubscriptionCreate)
-    content, version = await service.replace(db_of(request), _settings(request), actor, subscription_id, expected, body)
-    return json_response(content, version=version)
+
+    async def write() -> Written:
+        settings = _settings(request)
+        content, version = await service.replace(db_of(request), settings, actor, subscription_id, expected, body)
+        return Written(content, subscription_id, version)
+
+    return await idempotency.once(request, actor, service.OBJECT, write, _with_etag)
 
 
 @api_route(
@@ -150,11 +173,15 @@ async def replace_subscription(request: Request[Any, Any, Any], actor: Actor, su
     summary="A new signing secret (shown once); the previous one also signs for 24 hours",
     returns=WebhookSecret,
     etag=True,
+    idempotent=True,
     problems_=(404, 409),
 )
 async def rotate_secret(request: Request[Any, Any, Any], actor: Actor, subscription_id: UUID) -> Response[bytes]:
-    content, version = await service.rotate_secret(db_of(request), actor, subscription_id)
-    return json_response(content, version=version)
+    async def write() -> Written:
+        content, version = await service.rotate_secret(db_of(request), actor, subscription_id)
+        return Written(content, subscription_id, version)
+
+    return await idempotency.once(request, actor, service.OBJECT, write, _with_etag)
 
 
 @api_route(
@@ -188,13 +215,25 @@ async def list_deliveries(
     summary="Send a delivery again now, with a fresh retry schedule (same webhook-id)",
     returns=WebhookDelivery,
     status=202,
+    idempotent=True,
     problems_=(404, 409),
 )
 async def redeliver(
     request: Request[Any, Any, Any], actor: Actor, subscription_id: UUID, delivery_id: UUID
 ) -> Response[bytes]:
-    content = await service.redeliver(db_of(request), actor, subscription_id, delivery_id)
-    return json_response(content, status=202)
+    async def write() -> Written:
+        content, version = await service.redeliver(db_of(request), actor, subscription_id, delivery_id)
+        return Written(content, subscription_id, version)
+
+    return await idempotency.once(request, actor, service.OBJECT, write, _accepted)
+
+
+def _with_etag(written: Written) -> Response[bytes]:
+    return json_response(written.content, version=written.version)
+
+
+def _accepted(written: Written) -> Response[bytes]:
+    return json_response(written.content, status=202)
 
 
 ROUTES = [

@@ -233,8 +233,8 @@ async def list_deliveries(
     return msgspec.json.encode({"items": [_delivery(r) for r in shown], "next_cursor": next_cursor})
 
 
-async def redeliver(db: Database, actor: Actor, sub_id: UUID, delivery_id: UUID) -> bytes:
-    """Owe a delivery again now (a target that was down, or a receiver that lost it)."""
+async def redeliver(db: Database, actor: Actor, sub_id: UUID, delivery_id: UUID) -> tuple[bytes, int]:
+    """Owe a delivery again now (a target that was down, or a receiver that lost it); the subscription's version."""
     owner = actor.principal.organisation
     async with db.begin(actor.scope) as conn:
         await queries.enter_owner(conn, owner)
@@ -247,4 +247,4 @@ async def redeliver(db: Database, actor: Actor, sub_id: UUID, delivery_id: UUID)
         if row is None:
             raise problems.NotFound("No such delivery for this subscription.")
         await _audit(conn, actor, "update", sub)
-    return msgspec.json.encode(_delivery(row))
+    return msgspec.json.encode(_delivery(row)), sub.version

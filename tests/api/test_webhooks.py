@@ -151,6 +151,25 @@ def test_signature_matches_the_standard_webhooks_example() -> None:
     assert not signing.verify(secret, headers | {"webhook-signature": signed}, body + b" ", now=1614265330)
 
 
+async def test_a_retried_subscription_with_its_idempotency_key_is_made_once(
+    client: AsyncTestClient[Any], auth: TokenFactory, receiver: Receiver
+) -> None:
+    """Interop R12: a client that lost the answer retries with the same key and gets the same subscription (and the
+    secret shown once), not a second subscription; the same key with another body is 422."""
+    mine = council_client(auth) | {"Idempotency-Key": f"hook-{uuid.uuid4()}"}
+    body = {"url": receiver.url("/retried"), "event_types": ["case.created"]}
+    first = await client.post(PATH, json=body, headers=mine)
+    again = await client.post(PATH, json=body, headers=mine)
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert again.content == first.content
+    assert again.headers["location"] == first.headers["location"]
+    listed = await client.get(PATH, headers=council_client(auth), params={"limit": 500})
+    assert [s["id"] for s in listed.json()["items"]].count(first.json()["id"]) == 1
+    assert sum(s["url"] == body["url"] for s in listed.json()["items"]) == 1
+    other = await client.post(PATH, json=body | {"event_types": ["case.updated"]}, headers=mine)
+    assert other.status_code == 422, other.text
+
+
 async def test_an_organisation_manages_its_own_subscriptions(
     client: AsyncTestClient[Any], auth: TokenFactory, receiver: Receiver
 ) -> None:
