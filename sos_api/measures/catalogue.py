@@ -181,6 +181,39 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         definition=_define(
+            "rcpc-on-time",
+            "Review conferences on time",
+            "The share of review child protection conferences due in the period that were held on time: the first "
+            "review within 3 calendar months of the initial conference that started the plan, later ones within 6 "
+            "calendar months of the review that continued it (BR-13, domain 3.5; 31 August + 6 months is the end "
+            "of February). Pre-birth reviews due within days of the birth [VBC] are not set apart.",
+            "Reviews of the denominator held on or before their due day: a review conference (type `review`) about "
+            "any of the same children, held after the conference that set the due day.",
+            "Conferences whose decision started (`cp_plan`: due 3 months after) or continued (`cp_plan_continues`: "
+            "6 months after) a child protection plan, whose next review fell due in the period. A review still "
+            "not held is counted late.",
+            "reviews due",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
+            "first-core-group-on-time",
+            "First core groups within 10 working days",
+            "The share of child protection plans started at a conference whose first core group met "
+            "within 10 working days of that conference (BR-13, domain 3.5; working days exclude weekends and bank "
+            "holidays in England), counted in the period its 10th working day falls in.",
+            "Conferences of the denominator whose plan's first core group (a core group meeting on the outline "
+            "plan, a plan naming the conference, or a later version of either, held on or after the conference) "
+            "met on or before the 10th working day after it.",
+            "Conferences (initial, pre-birth initial or transfer-in) whose decision started a plan (`cp_plan`), "
+            "whose 10th working day fell in the period. A first core group still not held is counted late.",
+            "first core groups due",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
             "audits-good-or-better",
             "Case audits graded good or outstanding",
             "The share of case audits held in the period that are graded good or outstanding (after moderation).",

@@ -216,6 +216,76 @@ LEFT JOIN cases c ON c.case_id = k.case_id
 """
 )
 
+# Conferences that started or continued a plan, each setting the next review's due day (3 or 6 calendar months on:
+# PostgreSQL's date + interval keeps to the month's last day, as timescales.add_months does), and the first review
+# held after it about any of the same children (conferences.with_dates, worked out the same way).
+HELD_CONFERENCES = f""",
+held AS (
+    SELECT k.id, k.case_id, k.doc->>'type' AS type, k.doc->>'decision' AS decision, k.doc->'child_ids' AS child_ids,
+           (k.doc->>'held_at')::timestamptz AS held_at, {LONDON_DAY.format(col="k.doc->>'held_at'")} AS held_on,
+           k.doc->>'outline_plan_id' AS outline_plan_id
+    FROM records k
+    WHERE k.la_code = :la AND k.kind = 'conference' AND NOT k.entered_in_error AND k.doc->>'held_at' IS NOT NULL
+)
+"""
+
+RCPC_ON_TIME = (
+    PREFIX
+    + HELD_CONFERENCES
+    + """,
+owed AS (
+    SELECT k.case_id,
+           (k.held_on + make_interval(months => CASE WHEN k.decision = 'cp_plan' THEN 3 ELSE 6 END))::date AS due_on,
+           (SELECT min(r.held_on) FROM held r
+            WHERE r.type = 'review' AND r.held_at > k.held_at AND r.child_ids ?| ARRAY(
+                SELECT jsonb_array_elements_text(k.child_ids))) AS reviewed_on
+    FROM held k
+    WHERE k.decision IN ('cp_plan', 'cp_plan_continues')
+)
+SELECT p.p_start, p.p_end, {grp} AS grp, count(*) FILTER (WHERE o.reviewed_on <= o.due_on) AS num, count(*) AS den
+FROM periods p
+JOIN owed o ON o.due_on BETWEEN p.p_start AND p.p_end
+LEFT JOIN cases c ON c.case_id = o.case_id
+GROUP BY 1, 2, 3
+"""
+)
+
+# Conferences that started a plan and the day their plan's first core group met (conferences.first_core_group: a
+# core group on the outline plan, on a plan naming the conference, or on a later version of either). The 10
+# working days are counted in Python (timescales.py), so this returns one row per conference and period for
+# conferences held up to 31 days before the period (10 working days never span more) or in it.
+FIRST_CORE_GROUPS = (
+    PREFIX.replace("WITH ", "WITH RECURSIVE ", 1)
+    + HELD_CONFERENCES
+    + """,
+started AS (SELECT * FROM held WHERE decision = 'cp_plan'),
+plans AS (
+    SELECT id, doc->'plan'->>'conference_id' AS conference_id, doc->>'previous_version_id' AS previous_version_id
+    FROM records WHERE la_code = :la AND kind = 'statutory_plan' AND NOT entered_in_error
+),
+linked AS (
+    SELECT k.id AS conference_id, k.outline_plan_id AS plan_id FROM started k WHERE k.outline_plan_id IS NOT NULL
+    UNION
+    SELECT k.id, pl.id::text FROM started k JOIN plans pl ON pl.conference_id = k.id::text
+    UNION
+    SELECT l.conference_id, pl.id::text FROM linked l JOIN plans pl ON pl.previous_version_id = l.plan_id
+),
+met AS (
+    SELECT k.id, min((g.doc->>'held_on')::date) AS met_on
+    FROM started k
+    JOIN linked l ON l.conference_id = k.id
+    JOIN records g ON g.la_code = :la AND g.kind = 'core_group' AND NOT g.entered_in_error
+         AND g.doc->>'cp_plan_id' = l.plan_id AND (g.doc->>'held_on')::date >= k.held_on
+    GROUP BY k.id
+)
+SELECT p.p_start, p.p_end, {grp} AS grp, k.held_on, m.met_on
+FROM periods p
+JOIN started k ON k.held_on BETWEEN p.p_start - 31 AND p.p_end
+LEFT JOIN met m ON m.id = k.id
+LEFT JOIN cases c ON c.case_id = k.case_id
+"""
+)
+
 STATEMENTS = {
     "children-map-reviewed": CHILDREN_MAP_REVIEWED,
     "dangers-with-goal-and-scale": DANGERS_WITH_GOAL_AND_SCALE,
@@ -224,6 +294,8 @@ STATEMENTS = {
     "child-voice-recent": CHILD_VOICE_RECENT,
     "re-referrals": RE_REFERRALS,
     "icpc-within-15-days": INITIAL_CONFERENCES,
+    "rcpc-on-time": RCPC_ON_TIME,
+    "first-core-group-on-time": FIRST_CORE_GROUPS,
     "audits-good-or-better": AUDITS_GOOD_OR_BETTER,
     "family-survey-score": FAMILY_SURVEY_SCORE,
 }

@@ -28,6 +28,7 @@ from .catalogue import BY_CODE, MEASURES, Measure
 MAX_PERIODS = 120
 SMALL = 5
 ICPC_WORKING_DAYS = 15  # BR-13
+FIRST_CORE_GROUP_WORKING_DAYS = 10  # BR-13
 
 
 def catalogue() -> MeasureCatalogue:
@@ -164,6 +165,8 @@ async def _rows(
     )
     if m.code == "icpc-within-15-days":
         rows = _icpc_counts(rows)
+    elif m.code == "first-core-group-on-time":
+        rows = _first_core_group_counts(rows)
     if teams is not None:
         rows = [r for r in rows if r.grp is not None]
     return rows
@@ -235,6 +238,21 @@ def _icpc_counts(rows: Sequence[object]) -> list[_Counted]:
         entry = counted.setdefault(key, _Counted(row.p_start, row.p_end, row.grp))  # type: ignore[attr-defined]
         entry.den += 1
         entry.num += row.held_on <= add_working_days(row.strategy_on, ICPC_WORKING_DAYS)  # type: ignore[attr-defined]
+    return list(counted.values())
+
+
+def _first_core_group_counts(rows: Sequence[object]) -> list[_Counted]:
+    """Plans started at a conference whose first core group fell due (10 working days on, BR-13) in the period,
+    and those whose first core group met by then; conferences due in another period are dropped."""
+    counted: dict[tuple[dt.date, str | None], _Counted] = {}
+    for row in rows:
+        due_on = add_working_days(row.held_on, FIRST_CORE_GROUP_WORKING_DAYS)  # type: ignore[attr-defined]
+        if not row.p_start <= due_on <= row.p_end:  # type: ignore[attr-defined]
+            continue
+        key = (row.p_start, row.grp)  # type: ignore[attr-defined]
+        entry = counted.setdefault(key, _Counted(row.p_start, row.p_end, row.grp))  # type: ignore[attr-defined]
+        entry.den += 1
+        entry.num += row.met_on is not None and row.met_on <= due_on  # type: ignore[attr-defined]
     return list(counted.values())
 
 

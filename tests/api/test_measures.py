@@ -116,7 +116,7 @@ async def strategy_then_icpc(
     strategy_at: str,
     icpc_at: str,
     late_reason: str | None = None,
-) -> None:
+) -> JSON:
     discussion = {
         "withheld_reason": "Police information is not shared with the family.",
         "child_ids": [family.child],
@@ -146,7 +146,47 @@ async def strategy_then_icpc(
         "held_at": icpc_at,
         **({"late_reason": late_reason} if late_reason else {}),
     }
-    await ok(await client.post(f"/v1/cases/{family.case_id}/conferences", json=conference, headers=manager(auth)))
+    return await ok(
+        await client.post(f"/v1/cases/{family.case_id}/conferences", json=conference, headers=manager(auth))
+    )
+
+
+async def cp_plan_decided(
+    client: AsyncTestClient[Any], chair: dict[str, str], conference: JSON, decision: str = "cp_plan"
+) -> None:
+    """The chair's decision that starts (or continues) a child protection plan."""
+    body = {"decision": decision, "category": "neglect"}
+    if decision == "cp_plan":
+        body["core_group"] = conference["child_ids"]
+    headers = chair | {"If-Match": f'W/"{conference["meta"]["version"]}"'}
+    await ok(await client.post(f"/v1/conferences/{conference['id']}/decision", json=body, headers=headers), 200)
+
+
+async def review(
+    client: AsyncTestClient[Any], auth: TokenFactory, family: Family, chair: str, held_at: str, **more: str
+) -> None:
+    body = {"type": "review", "child_ids": [family.child], "chair": chair, "held_at": held_at} | more
+    await ok(await client.post(f"/v1/cases/{family.case_id}/conferences", json=body, headers=manager(auth)))
+
+
+async def first_core_group(
+    client: AsyncTestClient[Any], auth: TokenFactory, family: Family, conference: JSON, held_on: str
+) -> None:
+    """A child protection plan naming the conference, and a core group meeting on it."""
+    plan = {
+        "plan_type": "child_protection",
+        "child_ids": [family.child],
+        "lead": family.worker,
+        "conference_id": conference["id"],
+        "category": "neglect",
+        "outline": True,
+        "actions": [{"what": "Grace will take the child to the GP.", "who_person_id": family.mum, "by": "2026-10-30"}],
+        "review_schedule": {"next_on": "2026-12-11"},
+    }
+    headers = worker(auth, family.worker)
+    made = await ok(await client.post(f"/v1/cases/{family.case_id}/statutory-plans", json=plan, headers=headers))
+    meeting = {"cp_plan_id": made["id"], "held_on": held_on, "chair": family.worker}
+    await ok(await client.post(f"/v1/cases/{family.case_id}/core-groups", json=meeting, headers=headers))
 
 
 async def referral(client: AsyncTestClient[Any], auth: TokenFactory, child: str, received: str, case: str) -> JSON:
@@ -228,10 +268,34 @@ async def council(module_client: AsyncTestClient[Any], auth: TokenFactory) -> Co
     assert again["re_referral"] is True
     await referral(client, auth, ada, "2026-09-20T10:00:00Z", a.case_id)
 
+    # Plans started in June: ICPCs on Monday 15 (A) and Tuesday 16 June (B), first reviews due 15 and 16 September
+    # (3 calendar months). A's review is held on 14 September (on time), B's on 21 September (late). Neither
+    # ICPC's plan has a core group: both first core groups were due in June (29 and 30 June) and missed.
+    for family in (a, b):
+        involvement = {"kind": "conference_chair", "person_id": police, "reason": "statutory_role"}
+        url = f"/v1/cases/{family.case_id}/involvements"
+        await ok(await client.post(url, json=involvement | {"start_date": "2026-05-01"}, headers=manager(auth)))
+    chair = auth("conference_chair", sub="measures-chair", person_id=police)
+    june_a = await strategy_then_icpc(client, auth, a, police, "2026-06-01T09:00:00Z", "2026-06-15T10:00:00Z")
+    june_b = await strategy_then_icpc(client, auth, b, police, "2026-06-01T09:00:00Z", "2026-06-16T10:00:00Z")
+    await cp_plan_decided(client, chair, june_a)
+    await cp_plan_decided(client, chair, june_b)
+    await review(client, auth, a, police, "2026-09-14T10:00:00Z")
+    await review(client, auth, b, police, "2026-09-21T10:00:00Z", late_reason="No chair free.")
+
     # ICPCs held in September: A's 10 working days after its strategy discussion (due 22 September), B's 26 working
     # days after (due 24 August: 15 working days from Monday 3 August; 31 August is a bank holiday anyway).
-    await strategy_then_icpc(client, auth, a, police, "2026-09-01T10:00:00Z", "2026-09-15T10:00:00Z")
-    await strategy_then_icpc(client, auth, b, police, "2026-08-03T10:00:00Z", "2026-09-08T10:00:00Z", "Chair ill.")
+    icpc_a = await strategy_then_icpc(client, auth, a, police, "2026-09-01T10:00:00Z", "2026-09-15T10:00:00Z")
+    icpc_b = await strategy_then_icpc(
+        client, auth, b, police, "2026-08-03T10:00:00Z", "2026-09-08T10:00:00Z", "Chair ill."
+    )
+    # Both start plans (their first reviews are due in December, after today's figures): A's first core group is
+    # due Tuesday 29 September (10 working days after Tuesday 15) and meets on the 25th; B's is due Tuesday 22
+    # September and meets on the 28th, late.
+    await cp_plan_decided(client, chair, icpc_a)
+    await cp_plan_decided(client, chair, icpc_b)
+    await first_core_group(client, auth, a, icpc_a, "2026-09-25")
+    await first_core_group(client, auth, b, icpc_b, "2026-09-28")
 
     # Audits in September: A graded good, B inadequate, and one with no grade (not counted).
     auditor = auth("auditor", sub="measures-auditor", person_id=police)
@@ -300,6 +364,14 @@ class TestMeasureValues:
             ("re-referrals", {}, {None: (50.0, 1, 2)}),
             ("re-referrals", {"group_by": "team"}, {NORTH: (0.0, 0, 1), SOUTH: (100.0, 1, 1)}),
             ("icpc-within-15-days", {}, {None: (50.0, 1, 2)}),
+            # A's June plan reviewed on 14 September (due 15th), B's on 21 September (due 16th).
+            ("rcpc-on-time", {}, {None: (50.0, 1, 2)}),
+            ("rcpc-on-time", {"group_by": "team"}, {NORTH: (100.0, 1, 1), SOUTH: (0.0, 0, 1)}),
+            # A's first core group 25 September (due 29th), B's 28 September (due 22nd).
+            ("first-core-group-on-time", {}, {None: (50.0, 1, 2)}),
+            ("first-core-group-on-time", {"group_by": "team"}, {NORTH: (100.0, 1, 1), SOUTH: (0.0, 0, 1)}),
+            # June's plans never had a core group: due 29 and 30 June.
+            ("first-core-group-on-time", {"from": "2026-06-01", "to": "2026-06-30"}, {None: (0.0, 0, 2)}),
             ("audits-good-or-better", {}, {None: (50.0, 1, 2)}),
             ("family-survey-score", {}, {None: (8.0, None, 3)}),
         ],
@@ -314,7 +386,8 @@ class TestMeasureValues:
         expected: JSON,
     ) -> None:
         body = await series(module_client, auth, code, **params)
-        assert (body["period"], body["from_date"], body["to_date"]) == ("month", "2026-09-01", "2026-09-30")
+        asked = SEPTEMBER | params
+        assert (body["period"], body["from_date"], body["to_date"]) == ("month", asked["from"], asked["to"])
         assert figures(body) == expected
 
     async def test_dangers_with_goal_and_scale_this_month(
