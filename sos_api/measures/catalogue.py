@@ -214,6 +214,24 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         definition=_define(
+            "step-downs-sustained",
+            "Step-downs sustained for 6 months",
+            "The share of children stepped down from child protection or child in need (a step change to a lower "
+            "level: child protection to child in need, early help or contact; child in need to early help or "
+            "contact) who were not stepped back up and not referred again in the 6 calendar months that followed. "
+            "Only step-downs at least 6 months old are counted: each in the period its 6 months end in.",
+            "Children of the denominator with, in the 6 months after the step-down's day (that day left out, the "
+            "day 6 months on included): no step change of theirs to a level above the one stepped down to, no "
+            "new episode of theirs (child episode `start_date`) above that level, and no referral naming them "
+            "(`received_at` day in England).",
+            "Each child of each step-down (a step change not declined, `rejected_reason` empty, not a correction "
+            "and not corrected by a later one) whose 6 months after `decided_on` end in the period.",
+            "children stepped down",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
             "audits-good-or-better",
             "Case audits graded good or outstanding",
             "The share of case audits held in the period that are graded good or outstanding (after moderation).",

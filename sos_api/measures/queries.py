@@ -286,6 +286,56 @@ LEFT JOIN cases c ON c.case_id = k.case_id
 """
 )
 
+# Levels lowest first (CaseLevel, care leavers left out): a step down goes from child in need or child protection
+# to a lower level; a step back up is a move, or a new episode, above the level stepped down to.
+LEVELS = "ARRAY['contact', 'early_help', 'child_in_need', 'child_protection', 'looked_after']"
+STEP_DOWNS_SUSTAINED = (
+    PREFIX
+    + f""",
+steps AS (
+    SELECT s.id, s.case_id, s.doc->>'from_level' AS from_level, s.doc->>'to_level' AS to_level,
+           (s.doc->>'decided_on')::date AS decided_on, s.doc->'child_ids' AS child_ids
+    FROM records s
+    WHERE s.la_code = :la AND s.kind = 'step_change' AND NOT s.entered_in_error
+      AND s.doc->>'rejected_reason' IS NULL AND s.doc->>'corrects' IS NULL
+      AND NOT EXISTS (
+          SELECT 1 FROM records k WHERE k.la_code = :la AND k.kind = 'step_change' AND NOT k.entered_in_error
+            AND k.doc->>'corrects' = s.id::text)
+),
+downs AS (
+    SELECT s.case_id, child.value AS child_id, s.to_level, s.decided_on,
+           (s.decided_on + make_interval(months => 6))::date AS sustained_on
+    FROM steps s, jsonb_array_elements_text(s.child_ids) AS child
+    WHERE s.from_level IN ('child_in_need', 'child_protection')
+      AND array_position({LEVELS}, s.to_level) < array_position({LEVELS}, s.from_level)
+),
+judged AS (
+    SELECT d.*, NOT EXISTS (
+        SELECT 1 FROM steps u
+        WHERE u.child_ids ? d.child_id AND u.decided_on > d.decided_on AND u.decided_on <= d.sustained_on
+          AND array_position({LEVELS}, u.to_level) > array_position({LEVELS}, d.to_level)
+    ) AND NOT EXISTS (
+        SELECT 1 FROM records e
+        WHERE e.la_code = :la AND e.kind = 'child_episode' AND NOT e.entered_in_error
+          AND e.doc->>'child_id' = d.child_id
+          AND (e.doc->>'start_date')::date > d.decided_on AND (e.doc->>'start_date')::date <= d.sustained_on
+          AND array_position({LEVELS}, e.doc->>'level') > array_position({LEVELS}, d.to_level)
+    ) AND NOT EXISTS (
+        SELECT 1 FROM records f
+        WHERE f.la_code = :la AND f.kind = 'referral' AND NOT f.entered_in_error AND f.doc->'subjects' ? d.child_id
+          AND {LONDON_DAY.format(col="f.doc->>'received_at'")} > d.decided_on
+          AND {LONDON_DAY.format(col="f.doc->>'received_at'")} <= d.sustained_on
+    ) AS sustained
+    FROM downs d
+)
+SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) FILTER (WHERE j.sustained) AS num, count(*) AS den
+FROM periods p
+JOIN judged j ON j.sustained_on BETWEEN p.p_start AND p.p_end
+LEFT JOIN cases c ON c.case_id = j.case_id
+GROUP BY 1, 2, 3
+"""
+)
+
 STATEMENTS = {
     "children-map-reviewed": CHILDREN_MAP_REVIEWED,
     "dangers-with-goal-and-scale": DANGERS_WITH_GOAL_AND_SCALE,
@@ -296,6 +346,7 @@ STATEMENTS = {
     "icpc-within-15-days": INITIAL_CONFERENCES,
     "rcpc-on-time": RCPC_ON_TIME,
     "first-core-group-on-time": FIRST_CORE_GROUPS,
+    "step-downs-sustained": STEP_DOWNS_SUSTAINED,
     "audits-good-or-better": AUDITS_GOOD_OR_BETTER,
     "family-survey-score": FAMILY_SURVEY_SCORE,
 }

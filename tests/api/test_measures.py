@@ -162,6 +162,16 @@ async def cp_plan_decided(
     await ok(await client.post(f"/v1/conferences/{conference['id']}/decision", json=body, headers=headers), 200)
 
 
+async def step(
+    client: AsyncTestClient[Any], auth: TokenFactory, family: Family, child: str, down: str, to: str, on: str
+) -> None:
+    body = {"child_ids": [child], "from_level": down, "to_level": to, "decided_on": on, "reason": "Agreed at review."}
+    if to == "early_help":
+        body["family_consent"] = True
+    url = f"/v1/cases/{family.case_id}/step-changes"
+    await ok(await client.post(url, json=body, headers=manager(auth)))
+
+
 async def review(
     client: AsyncTestClient[Any], auth: TokenFactory, family: Family, chair: str, held_at: str, **more: str
 ) -> None:
@@ -268,6 +278,22 @@ async def council(module_client: AsyncTestClient[Any], auth: TokenFactory) -> Co
     assert again["re_referral"] is True
     await referral(client, auth, ada, "2026-09-20T10:00:00Z", a.case_id)
 
+    # Step-downs from child in need to early help on 1 October 2025, their 6 months ending 1 April 2026 (counted in
+    # April): Ada's holds (her next referral is in September 2026); Cy is referred again on 10 March 2026 (above)
+    # and Ben is stepped back up on 5 January 2026, so theirs do not.
+    for family, child in ((a, ada), (a, ben), (b, cy)):
+        episode = {
+            "child_id": child,
+            "level": "child_in_need",
+            "legal_basis": "s17",
+            "start_date": "2025-09-01",
+            "start_reason": "new_referral",
+        }
+        url = f"/v1/cases/{family.case_id}/child-episodes"
+        await ok(await client.post(url, json=episode, headers=worker(auth, family.worker)))
+        await step(client, auth, family, child, "child_in_need", "early_help", "2025-10-01")
+    await step(client, auth, a, ben, "early_help", "child_in_need", "2026-01-05")
+
     # Plans started in June: ICPCs on Monday 15 (A) and Tuesday 16 June (B), first reviews due 15 and 16 September
     # (3 calendar months). A's review is held on 14 September (on time), B's on 21 September (late). Neither
     # ICPC's plan has a core group: both first core groups were due in June (29 and 30 June) and missed.
@@ -372,6 +398,15 @@ class TestMeasureValues:
             ("first-core-group-on-time", {"group_by": "team"}, {NORTH: (100.0, 1, 1), SOUTH: (0.0, 0, 1)}),
             # June's plans never had a core group: due 29 and 30 June.
             ("first-core-group-on-time", {"from": "2026-06-01", "to": "2026-06-30"}, {None: (0.0, 0, 2)}),
+            # Stepped down 1 October 2025: Ada's held to 1 April; Ben stepped back up, Cy referred again.
+            ("step-downs-sustained", {"from": "2026-04-01", "to": "2026-04-30"}, {None: (33.33, 1, 3)}),
+            (
+                "step-downs-sustained",
+                {"from": "2026-04-01", "to": "2026-04-30", "group_by": "team"},
+                {NORTH: (50.0, 1, 2), SOUTH: (0.0, 0, 1)},
+            ),
+            # Nothing stepped down reached 6 months in September.
+            ("step-downs-sustained", {}, {None: (None, 0, 0)}),
             ("audits-good-or-better", {}, {None: (50.0, 1, 2)}),
             ("family-survey-score", {}, {None: (8.0, None, 3)}),
         ],
