@@ -232,6 +232,35 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         definition=_define(
+            "cp-safety-plan-and-network",
+            "Children on a CP plan with an agreed safety plan and an informed safety network",
+            "The share of children on a child protection plan at the period's end who have an agreed safety plan "
+            "and a safety network of at least N members who know the danger statements. Knowing the danger "
+            "statements is recorded per member and statement version (`knows_dangers`): a member counts when, by "
+            "the period's end, they had been told every danger statement the safety plan was agreed on "
+            "(`agreed_dangers`), in that version or a later one. The plan's and network's status are read as they "
+            "stand now; members' joining and leaving days as they stood at the period's end.",
+            "Children of the denominator with a safety plan of their case naming them, agreed (status agreed, in "
+            "trial, sustained or under review) on or before the period's last day, and an active safety network "
+            "(purpose `safety`) of their case naming them with at least N members who had joined by that day, "
+            "had not left it, and knew the danger statements as above.",
+            "Children with an open child protection episode on the period's last day (started on or before it, "
+            "not ended by it).",
+            "children on a child protection plan",
+            True,
+            [
+                MeasureParameter(
+                    name="members",
+                    description="How many informed network members are enough.",
+                    default=3,
+                    minimum=1,
+                    maximum=20,
+                )
+            ],
+        )
+    ),
+    Measure(
+        definition=_define(
             "audits-good-or-better",
             "Case audits graded good or outstanding",
             "The share of case audits held in the period that are graded good or outstanding (after moderation).",

@@ -336,6 +336,62 @@ GROUP BY 1, 2, 3
 """
 )
 
+# Children on a child protection plan at each period's end (an open child_protection episode), whether they have an
+# agreed safety plan by then and an active safety network with at least :members members in it that day who had
+# been told every danger statement the plan was agreed on, in that version or a later one (`knows_dangers`).
+SAFETY_PLAN_AND_NETWORK = (
+    PREFIX
+    + f""",
+on_plan AS (
+    SELECT e.case_id, e.doc->>'child_id' AS child_id, (e.doc->>'start_date')::date AS start_date,
+           (e.doc->>'end_date')::date AS end_date
+    FROM records e
+    WHERE e.la_code = :la AND e.kind = 'child_episode' AND NOT e.entered_in_error
+      AND e.doc->>'level' = 'child_protection'
+),
+safety_plans AS (
+    SELECT s.case_id, s.doc->'child_ids' AS child_ids, s.doc->'agreed_dangers' AS dangers,
+           coalesce((s.doc->'agency_approval'->>'on')::date,
+                    {LONDON_DAY.format(col="s.doc->>'agreed_at'")}) AS agreed_on
+    FROM records s
+    WHERE s.la_code = :la AND s.kind = 'safety_plan' AND NOT s.entered_in_error
+      AND s.doc->>'status' IN ('agreed', 'in_trial', 'sustained', 'under_review')
+),
+networks AS (
+    SELECT n.case_id, n.doc->'child_ids' AS child_ids, n.doc->'members' AS members
+    FROM records n
+    WHERE n.la_code = :la AND n.kind = 'network' AND NOT n.entered_in_error
+      AND n.doc->>'purpose' = 'safety' AND n.doc->>'status' = 'active'
+)
+SELECT p_start, p_end, grp, count(*) FILTER (WHERE covered) AS num, count(*) AS den
+FROM (
+    SELECT p.p_start, p.p_end, {{grp}} AS grp, o.case_id, o.child_id, EXISTS (
+        SELECT 1 FROM safety_plans s, networks n
+        WHERE s.case_id = o.case_id AND s.child_ids ? o.child_id AND s.agreed_on <= p.p_end
+          AND n.case_id = o.case_id AND n.child_ids ? o.child_id
+          AND (
+              SELECT count(*) FROM jsonb_array_elements(n.members) AS m
+              WHERE (m->>'joined_on')::date <= p.p_end
+                AND (m->>'left_on' IS NULL OR (m->>'left_on')::date > p.p_end)
+                AND NOT EXISTS (
+                    SELECT 1 FROM jsonb_array_elements(s.dangers) AS d
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM jsonb_array_elements(m->'knows_dangers') AS k
+                        WHERE k->>'danger_id' = d->>'id' AND (k->>'version')::int >= (d->>'version')::int
+                          AND (k->>'on')::date <= p.p_end
+                    )
+                )
+          ) >= :members
+    ) AS covered
+    FROM periods p
+    JOIN on_plan o ON o.start_date <= p.p_end AND (o.end_date IS NULL OR o.end_date > p.p_end)
+    LEFT JOIN cases c ON c.case_id = o.case_id
+    GROUP BY p.p_start, p.p_end, 3, o.case_id, o.child_id
+) per_child
+GROUP BY 1, 2, 3
+"""
+)
+
 STATEMENTS = {
     "children-map-reviewed": CHILDREN_MAP_REVIEWED,
     "dangers-with-goal-and-scale": DANGERS_WITH_GOAL_AND_SCALE,
@@ -347,6 +403,7 @@ STATEMENTS = {
     "rcpc-on-time": RCPC_ON_TIME,
     "first-core-group-on-time": FIRST_CORE_GROUPS,
     "step-downs-sustained": STEP_DOWNS_SUSTAINED,
+    "cp-safety-plan-and-network": SAFETY_PLAN_AND_NETWORK,
     "audits-good-or-better": AUDITS_GOOD_OR_BETTER,
     "family-survey-score": FAMILY_SURVEY_SCORE,
 }

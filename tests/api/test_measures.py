@@ -172,6 +172,73 @@ async def step(
     await ok(await client.post(url, json=body, headers=manager(auth)))
 
 
+async def safety_plan_and_network(
+    client: AsyncTestClient[Any],
+    auth: TokenFactory,
+    family: Family,
+    child: str,
+    dangers: list[str],
+    told_all: int,
+    told_first: int,
+) -> None:
+    """An active safety network for the child, `told_all` members told every danger statement (in its current
+    version) and `told_first` told only the first; and a safety plan for the child agreed today, each rule held
+    by the first member."""
+    headers = worker(auth, family.worker)
+    today = TODAY.isoformat()
+    versions = {}
+    for danger in dangers:
+        read = await ok(await client.get(f"/v1/danger-statements/{danger}", headers=headers), 200)
+        versions[danger] = read["meta"]["version"]
+    members, helpers = [], []
+    for n in range(told_all + told_first):
+        helper = await make_person(client, auth, f"Helper {n}")
+        helpers.append(helper)
+        told = dangers if n < told_all else dangers[:1]
+        members.append(
+            {
+                "person_id": helper,
+                "relationship_to_child": {"kind": "grandparent"},
+                "proposed_by": "parent",
+                "commitment": "agreed",
+                "commitment_on": today,
+                "joined_on": today,
+                "is_professional": False,
+                "knows_dangers": [{"danger_id": d, "version": versions[d], "on": today} for d in told],
+            }
+        )
+    network = {"child_ids": [child], "purpose": "safety", "status": "active", "members": members}
+    await ok(await client.post(f"/v1/cases/{family.case_id}/networks", json=network, headers=headers))
+    rules = [
+        {
+            "text": "Nan takes the child to hers whenever the adults argue.",
+            "danger_id": d,
+            "responsible": [helpers[0]],
+            "how_checked": "Nan texts the worker each time.",
+            "checked_by": family.worker,
+        }
+        for d in dangers
+    ]
+    plan = {
+        "child_ids": [child],
+        "kind": "family_safety_plan",
+        "danger_ids": dangers,
+        "rules": rules,
+        "if_child_feels_unsafe": [{"step": "Go next door and tell Nan.", "contact": helpers[0]}],
+        "if_plan_not_followed": "Nan tells the worker the same day, or the out-of-hours team at night.",
+        "monitoring": "The school and the network tell the worker each week how things are.",
+        "review_on": (TODAY + dt.timedelta(days=90)).isoformat(),
+    }
+    made = await ok(await client.post(f"/v1/cases/{family.case_id}/safety-plans", json=plan, headers=headers))
+    agreement = {"person_id": helpers[0], "role": "grandparent", "method": "verbal"}
+    url = f"/v1/safety-plans/{made['id']}"
+    made = await ok(
+        await client.post(f"{url}/agreements", json=agreement, headers=headers | {"If-Match": 'W/"1"'}), 200
+    )
+    version = {"If-Match": f'W/"{made["meta"]["version"]}"'}
+    await ok(await client.post(f"{url}/agree", json={}, headers=manager(auth) | version), 200)
+
+
 async def review(
     client: AsyncTestClient[Any], auth: TokenFactory, family: Family, chair: str, held_at: str, **more: str
 ) -> None:
@@ -237,7 +304,7 @@ async def council(module_client: AsyncTestClient[Any], auth: TokenFactory) -> Co
     # Danger statements: A has one with a scale and one without; B one with a scale and one entered in error.
     url_a, url_b = f"/v1/cases/{a.case_id}/danger-statements", f"/v1/cases/{b.case_id}/danger-statements"
     danger_a1 = (await ok(await client.post(url_a, json=danger_body(a), headers=as_a)))["id"]
-    await ok(await client.post(url_a, json=danger_body(a), headers=as_a))
+    danger_a2 = (await ok(await client.post(url_a, json=danger_body(a), headers=as_a)))["id"]
     danger_b1 = (await ok(await client.post(url_b, json=danger_body(b), headers=as_b)))["id"]
     wrong = await ok(await client.post(url_b, json=danger_body(b), headers=as_b))
     error = {"reason": "Recorded on the wrong family."}
@@ -349,6 +416,22 @@ async def council(module_client: AsyncTestClient[Any], auth: TokenFactory) -> Co
             "submitted_on": "2026-09-03",
         }
         await ok(await client.post(f"/v1/cases/{family.case_id}/family-survey-responses", json=response, headers=as_a))
+    # Ada (from 15 September) and Cy (from 8 September) are on child protection plans, Ben is not. Each has an
+    # agreed safety plan. Ada's safety network has four members: three told both of case A's danger statements,
+    # one told only the first; Cy's has two, told case B's.
+    for child, start in ((ada, "2026-09-15"), (cy, "2026-09-08")):
+        family = a if child == ada else b
+        episode = {
+            "child_id": child,
+            "level": "child_protection",
+            "legal_basis": "s47",
+            "start_date": start,
+            "start_reason": "conference_decision",
+        }
+        url = f"/v1/cases/{family.case_id}/child-episodes"
+        await ok(await client.post(url, json=episode, headers=worker(auth, family.worker)))
+    await safety_plan_and_network(client, auth, a, ada, [danger_a1, danger_a2], told_all=3, told_first=1)
+    await safety_plan_and_network(client, auth, b, cy, [danger_b1], told_all=2, told_first=0)
     return Council(a=a, b=b, c_case=c_case, w1=w1, danger_a1=danger_a1, danger_b1=danger_b1)
 
 
@@ -433,6 +516,28 @@ class TestMeasureValues:
         today = TODAY.isoformat()
         body = await series(module_client, auth, "dangers-with-goal-and-scale", **{"from": today, "to": today})
         assert figures(body) == {None: (66.67, 2, 3)}
+
+    @pytest.mark.parametrize(
+        ("params", "expected"),
+        [
+            # Ada's network has three members told both of case A's statements; Cy's only two.
+            ({}, {None: (50.0, 1, 2)}),
+            ({"members": 2}, {None: (100.0, 2, 2)}),
+            # Ada's fourth member was told only the first statement, so is not counted.
+            ({"members": 4}, {None: (0.0, 0, 2)}),
+            ({"group_by": "team"}, {NORTH: (100.0, 1, 1), SOUTH: (0.0, 0, 1)}),
+        ],
+    )
+    async def test_cp_safety_plan_and_network_this_month(
+        self, module_client: AsyncTestClient[Any], auth: TokenFactory, council: Council, params: JSON, expected: JSON
+    ) -> None:
+        """Safety plans agreed and networks told today, so counted this month; in September (before anyone was
+        told or anything agreed) Ada and Cy were on plans and neither counted."""
+        today = TODAY.isoformat()
+        body = await series(module_client, auth, "cp-safety-plan-and-network", **{"from": today, "to": today} | params)
+        assert figures(body) == expected
+        september = await series(module_client, auth, "cp-safety-plan-and-network", members=1)
+        assert figures(september) == {None: (0.0, 0, 2)}
 
     async def test_months_before_anything_was_open_count_nothing(
         self, module_client: AsyncTestClient[Any], auth: TokenFactory, council: Council
