@@ -261,6 +261,21 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         definition=_define(
+            "placement-plans-on-time",
+            "Placement plans agreed on time",
+            "The share of placement plans due in the period that were agreed on time: before the placement, or "
+            "within 5 working days of its start (BR-15, CPPCR 2010 reg 9; working days exclude weekends and bank "
+            "holidays in England), counted in the period the 5th working day falls in.",
+            "Plans of the denominator whose first version was agreed (`agreed_on`) on or before the 5th working "
+            "day after the placement's start.",
+            "Placement plans (the first version of each: later versions revise an agreed one) whose placement's "
+            "5th working day after `placement.start` fell in the period. A plan still not agreed is counted late.",
+            "placement plans due",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
             "audits-good-or-better",
             "Case audits graded good or outstanding",
             "The share of case audits held in the period that are graded good or outstanding (after moderation).",

@@ -392,6 +392,23 @@ GROUP BY 1, 2, 3
 """
 )
 
+# Placement plans, one per placement (the first version: revisions are made from an agreed version, so the first
+# is the one agreed first), with the placement's start and the day that version was agreed. The 5 working days are
+# counted in Python, so this returns one row per plan and period for placements starting up to 31 days before the
+# period (5 working days never span more) or in it.
+PLACEMENT_PLANS = (
+    PREFIX
+    + """
+SELECT p.p_start, p.p_end, {grp} AS grp, (r.doc->'plan'->'placement'->>'start')::date AS start_on,
+       (r.doc->>'agreed_on')::date AS agreed_on
+FROM periods p
+JOIN records r ON r.la_code = :la AND r.kind = 'statutory_plan' AND NOT r.entered_in_error
+     AND r.doc->'plan'->>'plan_type' = 'placement' AND r.doc->>'previous_version_id' IS NULL
+     AND (r.doc->'plan'->'placement'->>'start')::date BETWEEN p.p_start - 31 AND p.p_end
+LEFT JOIN cases c ON c.case_id = r.case_id
+"""
+)
+
 STATEMENTS = {
     "children-map-reviewed": CHILDREN_MAP_REVIEWED,
     "dangers-with-goal-and-scale": DANGERS_WITH_GOAL_AND_SCALE,
@@ -404,6 +421,7 @@ STATEMENTS = {
     "first-core-group-on-time": FIRST_CORE_GROUPS,
     "step-downs-sustained": STEP_DOWNS_SUSTAINED,
     "cp-safety-plan-and-network": SAFETY_PLAN_AND_NETWORK,
+    "placement-plans-on-time": PLACEMENT_PLANS,
     "audits-good-or-better": AUDITS_GOOD_OR_BETTER,
     "family-survey-score": FAMILY_SURVEY_SCORE,
 }

@@ -29,6 +29,7 @@ MAX_PERIODS = 120
 SMALL = 5
 ICPC_WORKING_DAYS = 15  # BR-13
 FIRST_CORE_GROUP_WORKING_DAYS = 10  # BR-13
+PLACEMENT_PLAN_WORKING_DAYS = 5  # BR-15
 
 
 def catalogue() -> MeasureCatalogue:
@@ -166,7 +167,9 @@ async def _rows(
     if m.code == "icpc-within-15-days":
         rows = _icpc_counts(rows)
     elif m.code == "first-core-group-on-time":
-        rows = _first_core_group_counts(rows)
+        rows = _due_counts(rows, "held_on", FIRST_CORE_GROUP_WORKING_DAYS, "met_on")
+    elif m.code == "placement-plans-on-time":
+        rows = _due_counts(rows, "start_on", PLACEMENT_PLAN_WORKING_DAYS, "agreed_on")
     if teams is not None:
         rows = [r for r in rows if r.grp is not None]
     return rows
@@ -241,18 +244,18 @@ def _icpc_counts(rows: Sequence[object]) -> list[_Counted]:
     return list(counted.values())
 
 
-def _first_core_group_counts(rows: Sequence[object]) -> list[_Counted]:
-    """Plans started at a conference whose first core group fell due (10 working days on, BR-13) in the period,
-    and those whose first core group met by then; conferences due in another period are dropped."""
+def _due_counts(rows: Sequence[Any], start: str, working_days: int, done: str) -> list[_Counted]:
+    """Things due `working_days` after the day in `start` (BR-13, BR-15), counted in the period they fall due in,
+    and those done (the day in `done`) by then; rows due in another period are dropped."""
     counted: dict[tuple[dt.date, str | None], _Counted] = {}
     for row in rows:
-        due_on = add_working_days(row.held_on, FIRST_CORE_GROUP_WORKING_DAYS)  # type: ignore[attr-defined]
-        if not row.p_start <= due_on <= row.p_end:  # type: ignore[attr-defined]
+        due_on = add_working_days(getattr(row, start), working_days)
+        if not row.p_start <= due_on <= row.p_end:
             continue
-        key = (row.p_start, row.grp)  # type: ignore[attr-defined]
-        entry = counted.setdefault(key, _Counted(row.p_start, row.p_end, row.grp))  # type: ignore[attr-defined]
+        entry = counted.setdefault((row.p_start, row.grp), _Counted(row.p_start, row.p_end, row.grp))
         entry.den += 1
-        entry.num += row.met_on is not None and row.met_on <= due_on  # type: ignore[attr-defined]
+        finished = getattr(row, done)
+        entry.num += finished is not None and finished <= due_on
     return list(counted.values())
 
 

@@ -26,6 +26,7 @@ from sos_api.measures.service import refresh
 from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, danger_body, make_person, said_by
 from tests.api.test_maps import map_body
+from tests.api.worlds.plans import placement_plan
 
 JSON = dict[str, Any]
 NORTH, SOUTH = "Team North", "Team South"
@@ -432,6 +433,21 @@ async def council(module_client: AsyncTestClient[Any], auth: TokenFactory) -> Co
         await ok(await client.post(url, json=episode, headers=worker(auth, family.worker)))
     await safety_plan_and_network(client, auth, a, ada, [danger_a1, danger_a2], told_all=3, told_first=1)
     await safety_plan_and_network(client, auth, b, cy, [danger_b1], told_all=2, told_first=0)
+    # Placement plans: Ada placed Tuesday 1 September (plan due Tuesday 8th, agreed 4th), Cy Monday 14 September
+    # (due Monday 21st, agreed 25th: late), Ben Monday 28 September (due Monday 5 October: counted in October).
+    for family, child, start, agreed in (
+        (a, ada, "2026-09-01", "2026-09-04"),
+        (b, cy, "2026-09-14", "2026-09-25"),
+        (a, ben, "2026-09-28", "2026-10-02"),
+    ):
+        body = placement_plan(child, family.worker, mum, police, start)
+        url = f"/v1/cases/{family.case_id}/statutory-plans"
+        made = await ok(await client.post(url, json=body, headers=worker(auth, family.worker)))
+        headers = manager(auth) | {"If-Match": f'W/"{made["meta"]["version"]}"'}
+        agree = await client.post(
+            f"/v1/statutory-plans/{made['id']}/agree", json={"agreed_on": agreed}, headers=headers
+        )
+        await ok(agree, 200)
     return Council(a=a, b=b, c_case=c_case, w1=w1, danger_a1=danger_a1, danger_b1=danger_b1)
 
 
@@ -490,6 +506,11 @@ class TestMeasureValues:
             ),
             # Nothing stepped down reached 6 months in September.
             ("step-downs-sustained", {}, {None: (None, 0, 0)}),
+            # Ada's placement plan agreed 4 September (due 8th), Cy's 25 September (due 21st); Ben's falls due in
+            # October, agreed 2 October.
+            ("placement-plans-on-time", {}, {None: (50.0, 1, 2)}),
+            ("placement-plans-on-time", {"group_by": "team"}, {NORTH: (100.0, 1, 1), SOUTH: (0.0, 0, 1)}),
+            ("placement-plans-on-time", {"from": "2026-10-01", "to": "2026-10-31"}, {None: (100.0, 1, 1)}),
             ("audits-good-or-better", {}, {None: (50.0, 1, 2)}),
             ("family-survey-score", {}, {None: (8.0, None, 3)}),
         ],
