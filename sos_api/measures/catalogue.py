@@ -181,6 +181,101 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         definition=_define(
+            "rcpc-on-time",
+            "Review conferences on time",
+            "The share of review child protection conferences due in the period that were held on time: the first "
+            "review within 3 calendar months of the initial conference that started the plan, later ones within 6 "
+            "calendar months of the review that continued it (BR-13, domain 3.5; 31 August + 6 months is the end "
+            "of February). Pre-birth reviews due within days of the birth [VBC] are not set apart.",
+            "Reviews of the denominator held on or before their due day: a review conference (type `review`) about "
+            "any of the same children, held after the conference that set the due day.",
+            "Conferences whose decision started (`cp_plan`: due 3 months after) or continued (`cp_plan_continues`: "
+            "6 months after) a child protection plan, whose next review fell due in the period. A review still "
+            "not held is counted late.",
+            "reviews due",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
+            "first-core-group-on-time",
+            "First core groups within 10 working days",
+            "The share of child protection plans started at a conference whose first core group met "
+            "within 10 working days of that conference (BR-13, domain 3.5; working days exclude weekends and bank "
+            "holidays in England), counted in the period its 10th working day falls in.",
+            "Conferences of the denominator whose plan's first core group (a core group meeting on the outline "
+            "plan, a plan naming the conference, or a later version of either, held on or after the conference) "
+            "met on or before the 10th working day after it.",
+            "Conferences (initial, pre-birth initial or transfer-in) whose decision started a plan (`cp_plan`), "
+            "whose 10th working day fell in the period. A first core group still not held is counted late.",
+            "first core groups due",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
+            "step-downs-sustained",
+            "Step-downs sustained for 6 months",
+            "The share of children stepped down from child protection or child in need (a step change to a lower "
+            "level: child protection to child in need, early help or contact; child in need to early help or "
+            "contact) who were not stepped back up and not referred again in the 6 calendar months that followed. "
+            "Only step-downs at least 6 months old are counted: each in the period its 6 months end in.",
+            "Children of the denominator with, in the 6 months after the step-down's day (that day left out, the "
+            "day 6 months on included): no step change of theirs to a level above the one stepped down to, no "
+            "new episode of theirs (child episode `start_date`) above that level, and no referral naming them "
+            "(`received_at` day in England).",
+            "Each child of each step-down (a step change not declined, `rejected_reason` empty, not a correction "
+            "and not corrected by a later one) whose 6 months after `decided_on` end in the period.",
+            "children stepped down",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
+            "cp-safety-plan-and-network",
+            "Children on a CP plan with an agreed safety plan and an informed safety network",
+            "The share of children on a child protection plan at the period's end who have an agreed safety plan "
+            "and a safety network of at least N members who know the danger statements. Knowing the danger "
+            "statements is recorded per member and statement version (`knows_dangers`): a member counts when, by "
+            "the period's end, they had been told every danger statement the safety plan was agreed on "
+            "(`agreed_dangers`), in that version or a later one. The plan's and network's status are read as they "
+            "stand now; members' joining and leaving days as they stood at the period's end.",
+            "Children of the denominator with a safety plan of their case naming them, agreed (status agreed, in "
+            "trial, sustained or under review) on or before the period's last day, and an active safety network "
+            "(purpose `safety`) of their case naming them with at least N members who had joined by that day, "
+            "had not left it, and knew the danger statements as above.",
+            "Children with an open child protection episode on the period's last day (started on or before it, "
+            "not ended by it).",
+            "children on a child protection plan",
+            True,
+            [
+                MeasureParameter(
+                    name="members",
+                    description="How many informed network members are enough.",
+                    default=3,
+                    minimum=1,
+                    maximum=20,
+                )
+            ],
+        )
+    ),
+    Measure(
+        definition=_define(
+            "placement-plans-on-time",
+            "Placement plans agreed on time",
+            "The share of placement plans due in the period that were agreed on time: before the placement, or "
+            "within 5 working days of its start (BR-15, CPPCR 2010 reg 9; working days exclude weekends and bank "
+            "holidays in England), counted in the period the 5th working day falls in.",
+            "Plans of the denominator whose first version was agreed (`agreed_on`) on or before the 5th working "
+            "day after the placement's start.",
+            "Placement plans (the first version of each: later versions revise an agreed one) whose placement's "
+            "5th working day after `placement.start` fell in the period. A plan still not agreed is counted late.",
+            "placement plans due",
+            True,
+        )
+    ),
+    Measure(
+        definition=_define(
             "audits-good-or-better",
             "Case audits graded good or outstanding",
             "The share of case audits held in the period that are graded good or outstanding (after moderation).",

@@ -216,6 +216,199 @@ LEFT JOIN cases c ON c.case_id = k.case_id
 """
 )
 
+# Conferences that started or continued a plan, each setting the next review's due day (3 or 6 calendar months on:
+# PostgreSQL's date + interval keeps to the month's last day, as timescales.add_months does), and the first review
+# held after it about any of the same children (conferences.with_dates, worked out the same way).
+HELD_CONFERENCES = f""",
+held AS (
+    SELECT k.id, k.case_id, k.doc->>'type' AS type, k.doc->>'decision' AS decision, k.doc->'child_ids' AS child_ids,
+           (k.doc->>'held_at')::timestamptz AS held_at, {LONDON_DAY.format(col="k.doc->>'held_at'")} AS held_on,
+           k.doc->>'outline_plan_id' AS outline_plan_id
+    FROM records k
+    WHERE k.la_code = :la AND k.kind = 'conference' AND NOT k.entered_in_error AND k.doc->>'held_at' IS NOT NULL
+)
+"""
+
+RCPC_ON_TIME = (
+    PREFIX
+    + HELD_CONFERENCES
+    + """,
+owed AS (
+    SELECT k.case_id,
+           (k.held_on + make_interval(months => CASE WHEN k.decision = 'cp_plan' THEN 3 ELSE 6 END))::date AS due_on,
+           (SELECT min(r.held_on) FROM held r
+            WHERE r.type = 'review' AND r.held_at > k.held_at AND r.child_ids ?| ARRAY(
+                SELECT jsonb_array_elements_text(k.child_ids))) AS reviewed_on
+    FROM held k
+    WHERE k.decision IN ('cp_plan', 'cp_plan_continues')
+)
+SELECT p.p_start, p.p_end, {grp} AS grp, count(*) FILTER (WHERE o.reviewed_on <= o.due_on) AS num, count(*) AS den
+FROM periods p
+JOIN owed o ON o.due_on BETWEEN p.p_start AND p.p_end
+LEFT JOIN cases c ON c.case_id = o.case_id
+GROUP BY 1, 2, 3
+"""
+)
+
+# Conferences that started a plan and the day their plan's first core group met (conferences.first_core_group: a
+# core group on the outline plan, on a plan naming the conference, or on a later version of either). The 10
+# working days are counted in Python (timescales.py), so this returns one row per conference and period for
+# conferences held up to 31 days before the period (10 working days never span more) or in it.
+FIRST_CORE_GROUPS = (
+    PREFIX.replace("WITH ", "WITH RECURSIVE ", 1)
+    + HELD_CONFERENCES
+    + """,
+started AS (SELECT * FROM held WHERE decision = 'cp_plan'),
+plans AS (
+    SELECT id, doc->'plan'->>'conference_id' AS conference_id, doc->>'previous_version_id' AS previous_version_id
+    FROM records WHERE la_code = :la AND kind = 'statutory_plan' AND NOT entered_in_error
+),
+linked AS (
+    SELECT k.id AS conference_id, k.outline_plan_id AS plan_id FROM started k WHERE k.outline_plan_id IS NOT NULL
+    UNION
+    SELECT k.id, pl.id::text FROM started k JOIN plans pl ON pl.conference_id = k.id::text
+    UNION
+    SELECT l.conference_id, pl.id::text FROM linked l JOIN plans pl ON pl.previous_version_id = l.plan_id
+),
+met AS (
+    SELECT k.id, min((g.doc->>'held_on')::date) AS met_on
+    FROM started k
+    JOIN linked l ON l.conference_id = k.id
+    JOIN records g ON g.la_code = :la AND g.kind = 'core_group' AND NOT g.entered_in_error
+         AND g.doc->>'cp_plan_id' = l.plan_id AND (g.doc->>'held_on')::date >= k.held_on
+    GROUP BY k.id
+)
+SELECT p.p_start, p.p_end, {grp} AS grp, k.held_on, m.met_on
+FROM periods p
+JOIN started k ON k.held_on BETWEEN p.p_start - 31 AND p.p_end
+LEFT JOIN met m ON m.id = k.id
+LEFT JOIN cases c ON c.case_id = k.case_id
+"""
+)
+
+# Levels lowest first (CaseLevel, care leavers left out): a step down goes from child in need or child protection
+# to a lower level; a step back up is a move, or a new episode, above the level stepped down to.
+LEVELS = "ARRAY['contact', 'early_help', 'child_in_need', 'child_protection', 'looked_after']"
+STEP_DOWNS_SUSTAINED = (
+    PREFIX
+    + f""",
+steps AS (
+    SELECT s.id, s.case_id, s.doc->>'from_level' AS from_level, s.doc->>'to_level' AS to_level,
+           (s.doc->>'decided_on')::date AS decided_on, s.doc->'child_ids' AS child_ids
+    FROM records s
+    WHERE s.la_code = :la AND s.kind = 'step_change' AND NOT s.entered_in_error
+      AND s.doc->>'rejected_reason' IS NULL AND s.doc->>'corrects' IS NULL
+      AND NOT EXISTS (
+          SELECT 1 FROM records k WHERE k.la_code = :la AND k.kind = 'step_change' AND NOT k.entered_in_error
+            AND k.doc->>'corrects' = s.id::text)
+),
+downs AS (
+    SELECT s.case_id, child.value AS child_id, s.to_level, s.decided_on,
+           (s.decided_on + make_interval(months => 6))::date AS sustained_on
+    FROM steps s, jsonb_array_elements_text(s.child_ids) AS child
+    WHERE s.from_level IN ('child_in_need', 'child_protection')
+      AND array_position({LEVELS}, s.to_level) < array_position({LEVELS}, s.from_level)
+),
+judged AS (
+    SELECT d.*, NOT EXISTS (
+        SELECT 1 FROM steps u
+        WHERE u.child_ids ? d.child_id AND u.decided_on > d.decided_on AND u.decided_on <= d.sustained_on
+          AND array_position({LEVELS}, u.to_level) > array_position({LEVELS}, d.to_level)
+    ) AND NOT EXISTS (
+        SELECT 1 FROM records e
+        WHERE e.la_code = :la AND e.kind = 'child_episode' AND NOT e.entered_in_error
+          AND e.doc->>'child_id' = d.child_id
+          AND (e.doc->>'start_date')::date > d.decided_on AND (e.doc->>'start_date')::date <= d.sustained_on
+          AND array_position({LEVELS}, e.doc->>'level') > array_position({LEVELS}, d.to_level)
+    ) AND NOT EXISTS (
+        SELECT 1 FROM records f
+        WHERE f.la_code = :la AND f.kind = 'referral' AND NOT f.entered_in_error AND f.doc->'subjects' ? d.child_id
+          AND {LONDON_DAY.format(col="f.doc->>'received_at'")} > d.decided_on
+          AND {LONDON_DAY.format(col="f.doc->>'received_at'")} <= d.sustained_on
+    ) AS sustained
+    FROM downs d
+)
+SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) FILTER (WHERE j.sustained) AS num, count(*) AS den
+FROM periods p
+JOIN judged j ON j.sustained_on BETWEEN p.p_start AND p.p_end
+LEFT JOIN cases c ON c.case_id = j.case_id
+GROUP BY 1, 2, 3
+"""
+)
+
+# Children on a child protection plan at each period's end (an open child_protection episode), whether they have an
+# agreed safety plan by then and an active safety network with at least :members members in it that day who had
+# been told every danger statement the plan was agreed on, in that version or a later one (`knows_dangers`).
+SAFETY_PLAN_AND_NETWORK = (
+    PREFIX
+    + f""",
+on_plan AS (
+    SELECT e.case_id, e.doc->>'child_id' AS child_id, (e.doc->>'start_date')::date AS start_date,
+           (e.doc->>'end_date')::date AS end_date
+    FROM records e
+    WHERE e.la_code = :la AND e.kind = 'child_episode' AND NOT e.entered_in_error
+      AND e.doc->>'level' = 'child_protection'
+),
+safety_plans AS (
+    SELECT s.case_id, s.doc->'child_ids' AS child_ids, s.doc->'agreed_dangers' AS dangers,
+           coalesce((s.doc->'agency_approval'->>'on')::date,
+                    {LONDON_DAY.format(col="s.doc->>'agreed_at'")}) AS agreed_on
+    FROM records s
+    WHERE s.la_code = :la AND s.kind = 'safety_plan' AND NOT s.entered_in_error
+      AND s.doc->>'status' IN ('agreed', 'in_trial', 'sustained', 'under_review')
+),
+networks AS (
+    SELECT n.case_id, n.doc->'child_ids' AS child_ids, n.doc->'members' AS members
+    FROM records n
+    WHERE n.la_code = :la AND n.kind = 'network' AND NOT n.entered_in_error
+      AND n.doc->>'purpose' = 'safety' AND n.doc->>'status' = 'active'
+)
+SELECT p_start, p_end, grp, count(*) FILTER (WHERE covered) AS num, count(*) AS den
+FROM (
+    SELECT p.p_start, p.p_end, {{grp}} AS grp, o.case_id, o.child_id, EXISTS (
+        SELECT 1 FROM safety_plans s, networks n
+        WHERE s.case_id = o.case_id AND s.child_ids ? o.child_id AND s.agreed_on <= p.p_end
+          AND n.case_id = o.case_id AND n.child_ids ? o.child_id
+          AND (
+              SELECT count(*) FROM jsonb_array_elements(n.members) AS m
+              WHERE (m->>'joined_on')::date <= p.p_end
+                AND (m->>'left_on' IS NULL OR (m->>'left_on')::date > p.p_end)
+                AND NOT EXISTS (
+                    SELECT 1 FROM jsonb_array_elements(s.dangers) AS d
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM jsonb_array_elements(m->'knows_dangers') AS k
+                        WHERE k->>'danger_id' = d->>'id' AND (k->>'version')::int >= (d->>'version')::int
+                          AND (k->>'on')::date <= p.p_end
+                    )
+                )
+          ) >= :members
+    ) AS covered
+    FROM periods p
+    JOIN on_plan o ON o.start_date <= p.p_end AND (o.end_date IS NULL OR o.end_date > p.p_end)
+    LEFT JOIN cases c ON c.case_id = o.case_id
+    GROUP BY p.p_start, p.p_end, 3, o.case_id, o.child_id
+) per_child
+GROUP BY 1, 2, 3
+"""
+)
+
+# Placement plans, one per placement (the first version: revisions are made from an agreed version, so the first
+# is the one agreed first), with the placement's start and the day that version was agreed. The 5 working days are
+# counted in Python, so this returns one row per plan and period for placements starting up to 31 days before the
+# period (5 working days never span more) or in it.
+PLACEMENT_PLANS = (
+    PREFIX
+    + """
+SELECT p.p_start, p.p_end, {grp} AS grp, (r.doc->'plan'->'placement'->>'start')::date AS start_on,
+       (r.doc->>'agreed_on')::date AS agreed_on
+FROM periods p
+JOIN records r ON r.la_code = :la AND r.kind = 'statutory_plan' AND NOT r.entered_in_error
+     AND r.doc->'plan'->>'plan_type' = 'placement' AND r.doc->>'previous_version_id' IS NULL
+     AND (r.doc->'plan'->'placement'->>'start')::date BETWEEN p.p_start - 31 AND p.p_end
+LEFT JOIN cases c ON c.case_id = r.case_id
+"""
+)
+
 STATEMENTS = {
     "children-map-reviewed": CHILDREN_MAP_REVIEWED,
     "dangers-with-goal-and-scale": DANGERS_WITH_GOAL_AND_SCALE,
@@ -224,6 +417,11 @@ STATEMENTS = {
     "child-voice-recent": CHILD_VOICE_RECENT,
     "re-referrals": RE_REFERRALS,
     "icpc-within-15-days": INITIAL_CONFERENCES,
+    "rcpc-on-time": RCPC_ON_TIME,
+    "first-core-group-on-time": FIRST_CORE_GROUPS,
+    "step-downs-sustained": STEP_DOWNS_SUSTAINED,
+    "cp-safety-plan-and-network": SAFETY_PLAN_AND_NETWORK,
+    "placement-plans-on-time": PLACEMENT_PLANS,
     "audits-good-or-better": AUDITS_GOOD_OR_BETTER,
     "family-survey-score": FAMILY_SURVEY_SCORE,
 }

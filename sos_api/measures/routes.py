@@ -40,6 +40,10 @@ Weeks = Annotated[
     int | None, Parameter(ge=1, le=104, description="For measures with a `weeks` parameter: how recent counts.")
 ]
 Gap = Annotated[int | None, Parameter(ge=1, le=10, description="For `scaling-perspectives-differ`: points apart.")]
+Members = Annotated[
+    int | None,
+    Parameter(ge=1, le=20, description="For `cp-safety-plan-and-network`: how many informed network members."),
+]
 Format = Annotated[
     str | None,
     QueryParameter(
@@ -61,8 +65,9 @@ SERIES_DESCRIPTION = (
 )
 
 
-def _given(weeks: int | None, gap: int | None) -> dict[str, int]:
-    return {name: value for name, value in (("weeks", weeks), ("gap", gap)) if value is not None}
+def _given(weeks: int | None, gap: int | None, members: int | None) -> dict[str, int]:
+    given = (("weeks", weeks), ("gap", gap), ("members", members))
+    return {name: value for name, value in given if value is not None}
 
 
 def wants_csv(request: Request[Any, Any, Any], fmt: str | None) -> bool:
@@ -105,11 +110,12 @@ async def get_measure_series(
     to_date: To = None,
     weeks: Weeks = None,
     gap: Gap = None,
+    members: Members = None,
     fmt: Format = None,
 ) -> Response[bytes]:
     export = wants_csv(request, fmt)
     found = await service.series(
-        db_of(request), actor, code, period, from_date, to_date, group_by, _given(weeks, gap), export=export
+        db_of(request), actor, code, period, from_date, to_date, group_by, _given(weeks, gap, members), export=export
     )
     if export:
         disposition = f'attachment; filename="{found.code}-{found.la_code}.csv"'
@@ -138,8 +144,10 @@ async def get_measure_chart(
     to_date: To = None,
     weeks: Weeks = None,
     gap: Gap = None,
+    members: Members = None,
 ) -> Response[bytes]:
-    found = await service.series(db_of(request), actor, code, period, from_date, to_date, group_by, _given(weeks, gap))
+    given = _given(weeks, gap, members)
+    found = await service.series(db_of(request), actor, code, period, from_date, to_date, group_by, given)
     return Response(charts.measure_chart(service.measure(code), found), media_type=SVG)
 
 

@@ -28,6 +28,8 @@ from .catalogue import BY_CODE, MEASURES, Measure
 MAX_PERIODS = 120
 SMALL = 5
 ICPC_WORKING_DAYS = 15  # BR-13
+FIRST_CORE_GROUP_WORKING_DAYS = 10  # BR-13
+PLACEMENT_PLAN_WORKING_DAYS = 5  # BR-15
 
 
 def catalogue() -> MeasureCatalogue:
@@ -164,6 +166,10 @@ async def _rows(
     )
     if m.code == "icpc-within-15-days":
         rows = _icpc_counts(rows)
+    elif m.code == "first-core-group-on-time":
+        rows = _due_counts(rows, "held_on", FIRST_CORE_GROUP_WORKING_DAYS, "met_on")
+    elif m.code == "placement-plans-on-time":
+        rows = _due_counts(rows, "start_on", PLACEMENT_PLAN_WORKING_DAYS, "agreed_on")
     if teams is not None:
         rows = [r for r in rows if r.grp is not None]
     return rows
@@ -235,6 +241,21 @@ def _icpc_counts(rows: Sequence[object]) -> list[_Counted]:
         entry = counted.setdefault(key, _Counted(row.p_start, row.p_end, row.grp))  # type: ignore[attr-defined]
         entry.den += 1
         entry.num += row.held_on <= add_working_days(row.strategy_on, ICPC_WORKING_DAYS)  # type: ignore[attr-defined]
+    return list(counted.values())
+
+
+def _due_counts(rows: Sequence[Any], start: str, working_days: int, done: str) -> list[_Counted]:
+    """Things due `working_days` after the day in `start` (BR-13, BR-15), counted in the period they fall due in,
+    and those done (the day in `done`) by then; rows due in another period are dropped."""
+    counted: dict[tuple[dt.date, str | None], _Counted] = {}
+    for row in rows:
+        due_on = add_working_days(getattr(row, start), working_days)
+        if not row.p_start <= due_on <= row.p_end:
+            continue
+        entry = counted.setdefault((row.p_start, row.grp), _Counted(row.p_start, row.p_end, row.grp))
+        entry.den += 1
+        finished = getattr(row, done)
+        entry.num += finished is not None and finished <= due_on
     return list(counted.values())
 
 

@@ -26,6 +26,7 @@ from sos_api.measures.service import refresh
 from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, danger_body, make_person, said_by
 from tests.api.test_maps import map_body
+from tests.api.worlds.plans import placement_plan
 
 JSON = dict[str, Any]
 NORTH, SOUTH = "Team North", "Team South"
@@ -116,7 +117,7 @@ async def strategy_then_icpc(
     strategy_at: str,
     icpc_at: str,
     late_reason: str | None = None,
-) -> None:
+) -> JSON:
     discussion = {
         "withheld_reason": "Police information is not shared with the family.",
         "child_ids": [family.child],
@@ -146,7 +147,124 @@ async def strategy_then_icpc(
         "held_at": icpc_at,
         **({"late_reason": late_reason} if late_reason else {}),
     }
-    await ok(await client.post(f"/v1/cases/{family.case_id}/conferences", json=conference, headers=manager(auth)))
+    return await ok(
+        await client.post(f"/v1/cases/{family.case_id}/conferences", json=conference, headers=manager(auth))
+    )
+
+
+async def cp_plan_decided(
+    client: AsyncTestClient[Any], chair: dict[str, str], conference: JSON, decision: str = "cp_plan"
+) -> None:
+    """The chair's decision that starts (or continues) a child protection plan."""
+    body = {"decision": decision, "category": "neglect"}
+    if decision == "cp_plan":
+        body["core_group"] = conference["child_ids"]
+    headers = chair | {"If-Match": f'W/"{conference["meta"]["version"]}"'}
+    await ok(await client.post(f"/v1/conferences/{conference['id']}/decision", json=body, headers=headers), 200)
+
+
+async def step(
+    client: AsyncTestClient[Any], auth: TokenFactory, family: Family, child: str, down: str, to: str, on: str
+) -> None:
+    body = {"child_ids": [child], "from_level": down, "to_level": to, "decided_on": on, "reason": "Agreed at review."}
+    if to == "early_help":
+        body["family_consent"] = True
+    url = f"/v1/cases/{family.case_id}/step-changes"
+    await ok(await client.post(url, json=body, headers=manager(auth)))
+
+
+async def safety_plan_and_network(
+    client: AsyncTestClient[Any],
+    auth: TokenFactory,
+    family: Family,
+    child: str,
+    dangers: list[str],
+    told_all: int,
+    told_first: int,
+) -> None:
+    """An active safety network for the child, `told_all` members told every danger statement (in its current
+    version) and `told_first` told only the first; and a safety plan for the child agreed today, each rule held
+    by the first member."""
+    headers = worker(auth, family.worker)
+    today = TODAY.isoformat()
+    versions = {}
+    for danger in dangers:
+        read = await ok(await client.get(f"/v1/danger-statements/{danger}", headers=headers), 200)
+        versions[danger] = read["meta"]["version"]
+    members, helpers = [], []
+    for n in range(told_all + told_first):
+        helper = await make_person(client, auth, f"Helper {n}")
+        helpers.append(helper)
+        told = dangers if n < told_all else dangers[:1]
+        members.append(
+            {
+                "person_id": helper,
+                "relationship_to_child": {"kind": "grandparent"},
+                "proposed_by": "parent",
+                "commitment": "agreed",
+                "commitment_on": today,
+                "joined_on": today,
+                "is_professional": False,
+                "knows_dangers": [{"danger_id": d, "version": versions[d], "on": today} for d in told],
+            }
+        )
+    network = {"child_ids": [child], "purpose": "safety", "status": "active", "members": members}
+    await ok(await client.post(f"/v1/cases/{family.case_id}/networks", json=network, headers=headers))
+    rules = [
+        {
+            "text": "Nan takes the child to hers whenever the adults argue.",
+            "danger_id": d,
+            "responsible": [helpers[0]],
+            "how_checked": "Nan texts the worker each time.",
+            "checked_by": family.worker,
+        }
+        for d in dangers
+    ]
+    plan = {
+        "child_ids": [child],
+        "kind": "family_safety_plan",
+        "danger_ids": dangers,
+        "rules": rules,
+        "if_child_feels_unsafe": [{"step": "Go next door and tell Nan.", "contact": helpers[0]}],
+        "if_plan_not_followed": "Nan tells the worker the same day, or the out-of-hours team at night.",
+        "monitoring": "The school and the network tell the worker each week how things are.",
+        "review_on": (TODAY + dt.timedelta(days=90)).isoformat(),
+    }
+    made = await ok(await client.post(f"/v1/cases/{family.case_id}/safety-plans", json=plan, headers=headers))
+    agreement = {"person_id": helpers[0], "role": "grandparent", "method": "verbal"}
+    url = f"/v1/safety-plans/{made['id']}"
+    made = await ok(
+        await client.post(f"{url}/agreements", json=agreement, headers=headers | {"If-Match": 'W/"1"'}), 200
+    )
+    version = {"If-Match": f'W/"{made["meta"]["version"]}"'}
+    await ok(await client.post(f"{url}/agree", json={}, headers=manager(auth) | version), 200)
+
+
+async def review(
+    client: AsyncTestClient[Any], auth: TokenFactory, family: Family, chair: str, held_at: str, **more: str
+) -> None:
+    body = {"type": "review", "child_ids": [family.child], "chair": chair, "held_at": held_at} | more
+    await ok(await client.post(f"/v1/cases/{family.case_id}/conferences", json=body, headers=manager(auth)))
+
+
+async def first_core_group(
+    client: AsyncTestClient[Any], auth: TokenFactory, family: Family, conference: JSON, held_on: str
+) -> None:
+    """A child protection plan naming the conference, and a core group meeting on it."""
+    plan = {
+        "plan_type": "child_protection",
+        "child_ids": [family.child],
+        "lead": family.worker,
+        "conference_id": conference["id"],
+        "category": "neglect",
+        "outline": True,
+        "actions": [{"what": "Grace will take the child to the GP.", "who_person_id": family.mum, "by": "2026-10-30"}],
+        "review_schedule": {"next_on": "2026-12-11"},
+    }
+    headers = worker(auth, family.worker)
+    made = await ok(await client.post(f"/v1/cases/{family.case_id}/statutory-plans", json=plan, headers=headers))
+    meeting = {"cp_plan_id": made["id"], "held_on": held_on, "chair": family.worker}
+    await ok(await client.post(f"/v1/cases/{family.case_id}/core-groups", json=meeting, headers=headers))
 
 
 async def referral(client: AsyncTestClient[Any], auth: TokenFactory, child: str, received: str, case: str) -> JSON:
@@ -187,7 +305,7 @@ async def council(module_client: AsyncTestClient[Any], auth: TokenFactory) -> Co
     # Danger statements: A has one with a scale and one without; B one with a scale and one entered in error.
     url_a, url_b = f"/v1/cases/{a.case_id}/danger-statements", f"/v1/cases/{b.case_id}/danger-statements"
     danger_a1 = (await ok(await client.post(url_a, json=danger_body(a), headers=as_a)))["id"]
-    await ok(await client.post(url_a, json=danger_body(a), headers=as_a))
+    danger_a2 = (await ok(await client.post(url_a, json=danger_body(a), headers=as_a)))["id"]
     danger_b1 = (await ok(await client.post(url_b, json=danger_body(b), headers=as_b)))["id"]
     wrong = await ok(await client.post(url_b, json=danger_body(b), headers=as_b))
     error = {"reason": "Recorded on the wrong family."}
@@ -228,10 +346,50 @@ async def council(module_client: AsyncTestClient[Any], auth: TokenFactory) -> Co
     assert again["re_referral"] is True
     await referral(client, auth, ada, "2026-09-20T10:00:00Z", a.case_id)
 
+    # Step-downs from child in need to early help on 1 October 2025, their 6 months ending 1 April 2026 (counted in
+    # April): Ada's holds (her next referral is in September 2026); Cy is referred again on 10 March 2026 (above)
+    # and Ben is stepped back up on 5 January 2026, so theirs do not.
+    for family, child in ((a, ada), (a, ben), (b, cy)):
+        episode = {
+            "child_id": child,
+            "level": "child_in_need",
+            "legal_basis": "s17",
+            "start_date": "2025-09-01",
+            "start_reason": "new_referral",
+        }
+        url = f"/v1/cases/{family.case_id}/child-episodes"
+        await ok(await client.post(url, json=episode, headers=worker(auth, family.worker)))
+        await step(client, auth, family, child, "child_in_need", "early_help", "2025-10-01")
+    await step(client, auth, a, ben, "early_help", "child_in_need", "2026-01-05")
+
+    # Plans started in June: ICPCs on Monday 15 (A) and Tuesday 16 June (B), first reviews due 15 and 16 September
+    # (3 calendar months). A's review is held on 14 September (on time), B's on 21 September (late). Neither
+    # ICPC's plan has a core group: both first core groups were due in June (29 and 30 June) and missed.
+    for family in (a, b):
+        involvement = {"kind": "conference_chair", "person_id": police, "reason": "statutory_role"}
+        url = f"/v1/cases/{family.case_id}/involvements"
+        await ok(await client.post(url, json=involvement | {"start_date": "2026-05-01"}, headers=manager(auth)))
+    chair = auth("conference_chair", sub="measures-chair", person_id=police)
+    june_a = await strategy_then_icpc(client, auth, a, police, "2026-06-01T09:00:00Z", "2026-06-15T10:00:00Z")
+    june_b = await strategy_then_icpc(client, auth, b, police, "2026-06-01T09:00:00Z", "2026-06-16T10:00:00Z")
+    await cp_plan_decided(client, chair, june_a)
+    await cp_plan_decided(client, chair, june_b)
+    await review(client, auth, a, police, "2026-09-14T10:00:00Z")
+    await review(client, auth, b, police, "2026-09-21T10:00:00Z", late_reason="No chair free.")
+
     # ICPCs held in September: A's 10 working days after its strategy discussion (due 22 September), B's 26 working
     # days after (due 24 August: 15 working days from Monday 3 August; 31 August is a bank holiday anyway).
-    await strategy_then_icpc(client, auth, a, police, "2026-09-01T10:00:00Z", "2026-09-15T10:00:00Z")
-    await strategy_then_icpc(client, auth, b, police, "2026-08-03T10:00:00Z", "2026-09-08T10:00:00Z", "Chair ill.")
+    icpc_a = await strategy_then_icpc(client, auth, a, police, "2026-09-01T10:00:00Z", "2026-09-15T10:00:00Z")
+    icpc_b = await strategy_then_icpc(
+        client, auth, b, police, "2026-08-03T10:00:00Z", "2026-09-08T10:00:00Z", "Chair ill."
+    )
+    # Both start plans (their first reviews are due in December, after today's figures): A's first core group is
+    # due Tuesday 29 September (10 working days after Tuesday 15) and meets on the 25th; B's is due Tuesday 22
+    # September and meets on the 28th, late.
+    await cp_plan_decided(client, chair, icpc_a)
+    await cp_plan_decided(client, chair, icpc_b)
+    await first_core_group(client, auth, a, icpc_a, "2026-09-25")
+    await first_core_group(client, auth, b, icpc_b, "2026-09-28")
 
     # Audits in September: A graded good, B inadequate, and one with no grade (not counted).
     auditor = auth("auditor", sub="measures-auditor", person_id=police)
@@ -259,6 +417,37 @@ async def council(module_client: AsyncTestClient[Any], auth: TokenFactory) -> Co
             "submitted_on": "2026-09-03",
         }
         await ok(await client.post(f"/v1/cases/{family.case_id}/family-survey-responses", json=response, headers=as_a))
+    # Ada (from 15 September) and Cy (from 8 September) are on child protection plans, Ben is not. Each has an
+    # agreed safety plan. Ada's safety network has four members: three told both of case A's danger statements,
+    # one told only the first; Cy's has two, told case B's.
+    for child, start in ((ada, "2026-09-15"), (cy, "2026-09-08")):
+        family = a if child == ada else b
+        episode = {
+            "child_id": child,
+            "level": "child_protection",
+            "legal_basis": "s47",
+            "start_date": start,
+            "start_reason": "conference_decision",
+        }
+        url = f"/v1/cases/{family.case_id}/child-episodes"
+        await ok(await client.post(url, json=episode, headers=worker(auth, family.worker)))
+    await safety_plan_and_network(client, auth, a, ada, [danger_a1, danger_a2], told_all=3, told_first=1)
+    await safety_plan_and_network(client, auth, b, cy, [danger_b1], told_all=2, told_first=0)
+    # Placement plans: Ada placed Tuesday 1 September (plan due Tuesday 8th, agreed 4th), Cy Monday 14 September
+    # (due Monday 21st, agreed 25th: late), Ben Monday 28 September (due Monday 5 October: counted in October).
+    for family, child, start, agreed in (
+        (a, ada, "2026-09-01", "2026-09-04"),
+        (b, cy, "2026-09-14", "2026-09-25"),
+        (a, ben, "2026-09-28", "2026-10-02"),
+    ):
+        body = placement_plan(child, family.worker, mum, police, start)
+        url = f"/v1/cases/{family.case_id}/statutory-plans"
+        made = await ok(await client.post(url, json=body, headers=worker(auth, family.worker)))
+        headers = manager(auth) | {"If-Match": f'W/"{made["meta"]["version"]}"'}
+        agree = await client.post(
+            f"/v1/statutory-plans/{made['id']}/agree", json={"agreed_on": agreed}, headers=headers
+        )
+        await ok(agree, 200)
     return Council(a=a, b=b, c_case=c_case, w1=w1, danger_a1=danger_a1, danger_b1=danger_b1)
 
 
@@ -300,6 +489,28 @@ class TestMeasureValues:
             ("re-referrals", {}, {None: (50.0, 1, 2)}),
             ("re-referrals", {"group_by": "team"}, {NORTH: (0.0, 0, 1), SOUTH: (100.0, 1, 1)}),
             ("icpc-within-15-days", {}, {None: (50.0, 1, 2)}),
+            # A's June plan reviewed on 14 September (due 15th), B's on 21 September (due 16th).
+            ("rcpc-on-time", {}, {None: (50.0, 1, 2)}),
+            ("rcpc-on-time", {"group_by": "team"}, {NORTH: (100.0, 1, 1), SOUTH: (0.0, 0, 1)}),
+            # A's first core group 25 September (due 29th), B's 28 September (due 22nd).
+            ("first-core-group-on-time", {}, {None: (50.0, 1, 2)}),
+            ("first-core-group-on-time", {"group_by": "team"}, {NORTH: (100.0, 1, 1), SOUTH: (0.0, 0, 1)}),
+            # June's plans never had a core group: due 29 and 30 June.
+            ("first-core-group-on-time", {"from": "2026-06-01", "to": "2026-06-30"}, {None: (0.0, 0, 2)}),
+            # Stepped down 1 October 2025: Ada's held to 1 April; Ben stepped back up, Cy referred again.
+            ("step-downs-sustained", {"from": "2026-04-01", "to": "2026-04-30"}, {None: (33.33, 1, 3)}),
+            (
+                "step-downs-sustained",
+                {"from": "2026-04-01", "to": "2026-04-30", "group_by": "team"},
+                {NORTH: (50.0, 1, 2), SOUTH: (0.0, 0, 1)},
+            ),
+            # Nothing stepped down reached 6 months in September.
+            ("step-downs-sustained", {}, {None: (None, 0, 0)}),
+            # Ada's placement plan agreed 4 September (due 8th), Cy's 25 September (due 21st); Ben's falls due in
+            # October, agreed 2 October.
+            ("placement-plans-on-time", {}, {None: (50.0, 1, 2)}),
+            ("placement-plans-on-time", {"group_by": "team"}, {NORTH: (100.0, 1, 1), SOUTH: (0.0, 0, 1)}),
+            ("placement-plans-on-time", {"from": "2026-10-01", "to": "2026-10-31"}, {None: (100.0, 1, 1)}),
             ("audits-good-or-better", {}, {None: (50.0, 1, 2)}),
             ("family-survey-score", {}, {None: (8.0, None, 3)}),
         ],
@@ -314,7 +525,8 @@ class TestMeasureValues:
         expected: JSON,
     ) -> None:
         body = await series(module_client, auth, code, **params)
-        assert (body["period"], body["from_date"], body["to_date"]) == ("month", "2026-09-01", "2026-09-30")
+        asked = SEPTEMBER | params
+        assert (body["period"], body["from_date"], body["to_date"]) == ("month", asked["from"], asked["to"])
         assert figures(body) == expected
 
     async def test_dangers_with_goal_and_scale_this_month(
@@ -325,6 +537,28 @@ class TestMeasureValues:
         today = TODAY.isoformat()
         body = await series(module_client, auth, "dangers-with-goal-and-scale", **{"from": today, "to": today})
         assert figures(body) == {None: (66.67, 2, 3)}
+
+    @pytest.mark.parametrize(
+        ("params", "expected"),
+        [
+            # Ada's network has three members told both of case A's statements; Cy's only two.
+            ({}, {None: (50.0, 1, 2)}),
+            ({"members": 2}, {None: (100.0, 2, 2)}),
+            # Ada's fourth member was told only the first statement, so is not counted.
+            ({"members": 4}, {None: (0.0, 0, 2)}),
+            ({"group_by": "team"}, {NORTH: (100.0, 1, 1), SOUTH: (0.0, 0, 1)}),
+        ],
+    )
+    async def test_cp_safety_plan_and_network_this_month(
+        self, module_client: AsyncTestClient[Any], auth: TokenFactory, council: Council, params: JSON, expected: JSON
+    ) -> None:
+        """Safety plans agreed and networks told today, so counted this month; in September (before anyone was
+        told or anything agreed) Ada and Cy were on plans and neither counted."""
+        today = TODAY.isoformat()
+        body = await series(module_client, auth, "cp-safety-plan-and-network", **{"from": today, "to": today} | params)
+        assert figures(body) == expected
+        september = await series(module_client, auth, "cp-safety-plan-and-network", members=1)
+        assert figures(september) == {None: (0.0, 0, 2)}
 
     async def test_months_before_anything_was_open_count_nothing(
         self, module_client: AsyncTestClient[Any], auth: TokenFactory, council: Council
