@@ -67,7 +67,7 @@ VALID: list[tuple[type, dict[str, Any]]] = [
 INVALID: list[tuple[type, dict[str, Any], str, bool]] = [
     (WebhookSubscriptionCreate, {**CREATE, "url": "ftp://sync.example.gov.uk/x"}, "$.url", False),
     (WebhookSubscriptionCreate, {**CREATE, "event_types": []}, "$.event_types", False),
-    (WebhookSubscriptionCreate, {**CREATE, "event_types": ["person.merged"]}, "$.event_types[0]", False),
+    (WebhookSubscriptionCreate, {**CREATE, "event_types": ["Person Updated"]}, "$.event_types[0]", False),
     (WebhookSubscriptionCreate, {**CREATE, "secret": SECRET}, "secret", False),
     (WebhookSecret, {"secret": "hunter2", "previous_secret_until": "2026-12-02T09:30:00Z"}, "$.secret", False),
     (WebhookDelivery, {**DELIVERY, "status": "lost"}, "$.status", False),
