@@ -6,6 +6,15 @@ SOS_JWKS_CACHE_SECONDS, so a withdrawn key stops verifying within that time; an 
 minute. The embedded default creates one RSA key in SOS_DATA_DIR, publishes it at /.well-known/jwks.json and
 signs `sos-api token` output with it, so development runs the same verification path as production.
 Only asymmetric algorithms are accepted: never HS*, never `none`.
+
+A token verified once is remembered by its exact text for a few seconds (`VERIFIED_TOKEN_SECONDS`), so a client
+sending the same bearer token on every request pays for one RS256 verification per few seconds instead of one per
+request (it was about a tenth of a hot read's CPU). This is safe because everything verification checks is a
+function of those exact bytes (signature, algorithm, issuer, audience, claims, the Principal built from them)
+except time and the issuer's key set: an entry is never used at or past the token's `exp` (no leeway, stricter
+than a fresh verification), and lives at most VERIFIED_TOKEN_SECONDS, so a key withdrawn from an issuer's set stops
+verifying within SOS_JWKS_CACHE_SECONDS plus that. The cache is a bounded LRU (`VERIFIED_TOKENS` entries) per
+worker; a refused token is never cached.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import json
 import logging
 import time
 import uuid
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, get_args
 
@@ -194,11 +204,18 @@ def _keys_from_jwks(doc: dict[str, Any]) -> dict[str, PyJWK]:
     return out
 
 
+# How long a verified token is taken on trust by its exact text, and how many are remembered (see the docstring).
+VERIFIED_TOKEN_SECONDS = 10.0
+VERIFIED_TOKENS = 4096
+
+
 class TokenVerifier:
     """Verifies bearer tokens against the configured issuers and builds the Principal."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # token -> (its exp, wall clock; monotonic deadline of the entry; the Principal it verified as)
+        self._verified: OrderedDict[str, tuple[float, float, Principal]] = OrderedDict()
         self.issuers: dict[str, _IssuerKeys] = {}
         for config in settings.issuers:
             self.issuers[config.issuer] = _IssuerKeys(config, lifespan=settings.jwks_cache_seconds)
@@ -210,6 +227,21 @@ class TokenVerifier:
             self.issuers[local.issuer] = _IssuerKeys(local, _keys_from_jwks(self.local_jwks))
 
     async def verify(self, token: str) -> Principal:
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            exp, deadline, principal = remembered
+            if time.time() < exp and time.monotonic() < deadline:
+                self._verified.move_to_end(token)
+                return principal
+            del self._verified[token]
+        principal, exp = await self._verify(token)
+        self._verified[token] = (exp, time.monotonic() + VERIFIED_TOKEN_SECONDS, principal)
+        if len(self._verified) > VERIFIED_TOKENS:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float]:
+        """Full verification: the Principal and the token's `exp` (required, and checked numeric by PyJWT)."""
         try:
             # One unverified parse finds the issuer and key; the verified decode below is what counts.
             parsed = jwt.decode_complete(token, options={"verify_signature": False})
@@ -242,7 +274,7 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise TokenRejected(f"invalid: {exc}") from exc
-        return self._principal(claims, issuer.config)
+        return self._principal(claims, issuer.config), float(claims["exp"])
 
     def _principal(self, claims: dict[str, Any], issuer: IssuerConfig) -> Principal:
         raw_roles = claims.get("roles")

@@ -7,8 +7,8 @@ to the client without building Python objects (conventions 3, issue: hot reads).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 import msgspec
@@ -19,6 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..auth.policy import Reach, Scope, row_filter
 from .tables import case_access, outbox, record_versions, records
+
+if TYPE_CHECKING:
+    from .engine import Database
 
 
 class Columns(msgspec.Struct, frozen=True, kw_only=True):
@@ -180,6 +183,31 @@ async def select_statement(
 ) -> list[StoredRecord]:
     """The records a statement built on `scoped` (or `record_query`) returns, with its bound values."""
     return [_stored(r) for r in (await conn.execute(statement, params or {})).all()]
+
+
+async def fetch_statement(
+    db: Database, scope: Scope, statement: sa.Select[Any], params: Mapping[str, Any]
+) -> list[StoredRecord]:
+    """`select_statement` in a transaction of its own (`Database.fetch`: the hot reads' three round trips)."""
+    return [_stored_at(row) for row in await db.fetch(scope, statement, params)]
+
+
+def _stored_at(row: Sequence[Any]) -> StoredRecord:
+    """A record from a row of `_COLUMNS`, by position (the driver's rows have no attributes)."""
+    record_id, la_code, kind, version, status, case_id, parent_id, child_ids, chain_no, created_at, doc = row
+    return StoredRecord(
+        id=record_id,
+        la_code=la_code,
+        kind=kind,
+        version=version,
+        status=status,
+        case_id=case_id,
+        parent_id=parent_id,
+        child_ids=list(child_ids or []),
+        chain_no=chain_no,
+        created_at=created_at,
+        doc=doc.encode(),
+    )
 
 
 async def select_unscoped(conn: AsyncConnection, record_ids: Sequence[UUID]) -> StoredRecord | None:

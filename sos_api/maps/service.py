@@ -376,10 +376,9 @@ async def read_case_map(
     """One map of a case (the current one, or the one at position `n`), as stored (hot read: the JSON goes out
     untouched)."""
     params = audit.event_params(actor, "read") | {"case_id": case_id, "n": n}
-    async with db.begin(actor.scope) as conn:
-        found = await q.select_statement(conn, _case_map_statement(actor.scope, n is not None), params)
-        if not found:
-            raise problems.NotFound(missing)
+    found = await q.fetch_statement(db, actor.scope, _case_map_statement(actor.scope, n is not None), params)
+    if not found:
+        raise problems.NotFound(missing)
     return found[0]
 
 

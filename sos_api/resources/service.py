@@ -292,14 +292,19 @@ async def read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -
 async def _read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -> StoredRecord:
     statement = _read_one_statement(actor.scope, res.kind)
     params = audit.event_params(actor, "read") | {"record_id": record_id}
-    async with db.begin(actor.scope) as conn:
-        # Read and audited in one statement (one round trip), built once per caller's scope and kind.
-        found = await q.select_statement(conn, statement, params)
+    if res.present is None:
+        # Read and audited in one statement, built once per caller's scope and kind, in three round trips.
+        found = await q.fetch_statement(db, actor.scope, statement, params)
         if not found:
             raise not_found(res)
         stored = found[0]
-        if res.present is not None:
-            [stored] = await res.present(conn, actor, [stored])
+    else:
+        async with db.begin(actor.scope) as conn:
+            # Presented (worked out from other records) in the same transaction as the read and its audit.
+            found = await q.select_statement(conn, statement, params)
+            if not found:
+                raise not_found(res)
+            [stored] = await res.present(conn, actor, [found[0]])
     return msgspec.structs.replace(stored, doc=_view(actor, res)(stored.doc))
 
 

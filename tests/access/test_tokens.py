@@ -498,6 +498,71 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
     return use_clock(monkeypatch, FakeTime())
 
 
+class MovableTime(FakeTime):
+    """FakeTime whose wall clock can be moved too (only the verified-token cache reads it from here: PyJWT's own
+    expiry check keeps the real clock)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wall_offset = 0.0
+
+    def time(self) -> float:
+        return time.time() + self.wall_offset
+
+
+def counting_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tokens fully verified (signature and claims) from now on."""
+    decoded: list[str] = []
+    real = jwt.decode
+
+    def decode(token: str, *args: Any, **kwargs: Any) -> Any:
+        decoded.append(token)
+        return real(token, *args, **kwargs)
+
+    monkeypatch.setattr(tokens.jwt, "decode", decode)
+    return decoded
+
+
+async def test_a_verified_token_is_taken_on_trust_by_its_exact_text_for_seconds_and_never_past_its_exp(
+    local_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = MovableTime()
+    use_clock(monkeypatch, clock)
+    verifier = tokens.TokenVerifier(local_settings)
+    token = mint_token(local_settings, roles=["social_worker"], organisation=COUNCIL_A, ttl_seconds=60)
+    exp = jwt.decode(token, options={"verify_signature": False})["exp"]
+    decoded = counting_decodes(monkeypatch)
+    first = await verifier.verify(token)
+    assert await verifier.verify(token) == first
+    assert decoded == [token], "the same bytes again: not verified twice"
+    other = mint_token(local_settings, roles=["social_worker"], organisation=COUNCIL_A, ttl_seconds=60)
+    await verifier.verify(other)
+    assert decoded == [token, other], "other bytes are verified"
+    clock.advance(tokens.VERIFIED_TOKEN_SECONDS)
+    await verifier.verify(token)
+    assert decoded == [token, other, token], "past its few seconds an entry is verified afresh"
+    clock.wall_offset = exp - time.time()
+    await verifier.verify(token)
+    assert decoded == [token, other, token, token], "at its exp a remembered token (within its seconds) is not "
+    "taken on trust; PyJWT, on the real clock, then accepts it again"
+    with pytest.raises(tokens.TokenRejected):
+        await verifier.verify(token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"))
+    assert len(verifier._verified) == 2, "a refused token is not remembered"
+
+
+async def test_verified_tokens_are_remembered_up_to_a_bound(
+    local_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tokens, "VERIFIED_TOKENS", 2)
+    decoded = counting_decodes(monkeypatch)
+    verifier = tokens.TokenVerifier(local_settings)
+    minted = [mint_token(local_settings, roles=["social_worker"], organisation=COUNCIL_A) for _ in range(3)]
+    for token in [*minted, minted[2], minted[0]]:
+        await verifier.verify(token)
+    assert decoded == [*minted, minted[0]], "the least recently used entry made room"
+    assert len(verifier._verified) == 2
+
+
 def issuer_settings(
     jwks: JwksServer,
     data_dir: Path,
