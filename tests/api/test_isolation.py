@@ -44,6 +44,15 @@ async def test_another_council_sees_nothing(
         # A list, or a team's due work (a team name is not council A's: council B may have a team of that name).
         if operation_id in {"listIdentifierSystems", "listMeasures"}:
             continue  # the identifier systems (interop R1) and the measures' definitions are everyone's: nobody's data
+        if status == 200 and operation_id == "getMeasureSeries":
+            # Council B's own scorecard, counted over council B's records: none of council A's may be in it.
+            series = response.json()
+            counted = [p for p in series["points"] if p.get("denominator") or p.get("numerator")]
+            if series["la_code"] != COUNCIL_B.removeprefix("la:") or counted:
+                leaks.append(f"{operation_id} counted council A's records: {counted[:3]}")
+            continue
+        if status == 200 and operation_id == "getMeasureChart":
+            continue  # the same figures drawn; the series above shows what they count
         if status == 200 and ("{" not in path or path.startswith("/v1/teams/")):
             items = response.json()["items"]
             mine = [i for i in items if i.get("object_type") != "access_history"]
