@@ -86,22 +86,6 @@ _COLUMNS = (
 )
 
 
-def _stored(row: Any) -> StoredRecord:
-    return StoredRecord(
-        id=row.id,
-        la_code=row.la_code,
-        kind=row.kind,
-        version=row.version,
-        status=row.status,
-        case_id=row.case_id,
-        parent_id=row.parent_id,
-        child_ids=list(row.child_ids or []),
-        chain_no=row.chain_no,
-        created_at=row.created_at,
-        doc=row.doc.encode(),
-    )
-
-
 class Kind(Protocol):
     """What the repository needs to know of a kind: its name and how the policy reaches its records."""
 
@@ -189,11 +173,12 @@ async def fetch_statement(
     db: Database, scope: Scope, statement: sa.Select[Any], params: Mapping[str, Any]
 ) -> list[StoredRecord]:
     """`select_statement` in a transaction of its own (`Database.fetch`: the hot reads' three round trips)."""
-    return [_stored_at(row) for row in await db.fetch(scope, statement, params)]
+    return [_stored(row) for row in await db.fetch(scope, statement, params)]
 
 
-def _stored_at(row: Sequence[Any]) -> StoredRecord:
-    """A record from a row of `_COLUMNS`, by position (the driver's rows have no attributes)."""
+def _stored(row: Sequence[Any]) -> StoredRecord:
+    """A record from a row of `_COLUMNS`, by position: SQLAlchemy's rows and the driver's alike (the driver's have no
+    attributes). Every query here selects `_COLUMNS` first, in that order (`scoped`)."""
     record_id, la_code, kind, version, status, case_id, parent_id, child_ids, chain_no, created_at, doc = row
     return StoredRecord(
         id=record_id,
