@@ -35,11 +35,13 @@ wrk:
 
 # The API against its same-stack ceiling, side by side in one run (bench/README.md). PostgreSQL: the server at
 # SOS_BENCH_SERVER_URL, else an embedded one; the HTTP server: SOS_SERVER (uvicorn, the default, or granian).
-# BENCH_CASES: synthetic cases loaded first (sos-api synth); BENCH_ARGS: more options for bench.run.
+# BENCH_CASES: the data sizes, each loaded by `sos-api synth` into its own database and measured in turn, then
+# printed side by side (BENCH_CASES=10000,1000000 needs ~55 GB of disk); BENCH_ARGS: more options for bench.run.
+BENCH_CASES ?= 10000
 BENCH_CONCURRENCY ?= 64
 BENCH_ARGS ?=
 bench: $(STAMP) wrk
-	$(BIN)/python -m bench.run --client wrk --concurrency $(BENCH_CONCURRENCY) $(BENCH_ARGS)
+	$(BIN)/python -m bench.scale --cases $(BENCH_CASES) -- --client wrk --concurrency $(BENCH_CONCURRENCY) $(BENCH_ARGS)
 
 # A real headless browser for the tests that check rendered pages: Debian's Chromium, installed once if missing.
 browser:
