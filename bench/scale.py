@@ -5,9 +5,10 @@
 For each size: a fresh database `sos_scale_<cases>_<random>` on the server (SOS_BENCH_SERVER_URL, else one embedded
 PostgreSQL for the whole run), loaded by `sos-api synth --cases N --seed S` (which migrates it), vacuumed and
 analysed as autovacuum would have left it, then `bench.run --database-url ... --extra-cases 0` (the ceiling beside
-the API, in the same minute) with the options after `--`. Each size's full report is printed as it finishes and
-kept in bench/results/scale_<cases>.json; at the end one table puts the sizes side by side with the largest over
-the smallest. The database is dropped after its size is measured unless --keep (then its URL is printed).
+the API, in the same minute) with the options after `--`, then `bench.explain` (EXPLAIN (ANALYZE, BUFFERS) of the
+statements the hot requests send, into bench/results/explain_<cases>.txt). Each size's full report is printed as it
+finishes and kept in bench/results/scale_<cases>.json; at the end one table puts the sizes side by side with the
+largest over the smallest. The database is dropped after its size is measured unless --keep (then its URL is printed).
 
 A million cases need about 55 GB of disk and 30-40 minutes to load on two cores: check `df -h` first.
 """
@@ -96,9 +97,12 @@ def one_size(args: argparse.Namespace, server_url: str, cases: int, passed: list
         vacuum_seconds = time.perf_counter() - started
         size = int(owner_sql(url, "SELECT pg_database_size(current_database())")[0][0])
         output = RESULTS / f"scale_{cases}.json"
+        explain = [sys.executable, "-m", "bench.explain"]
         run = [sys.executable, "-m", "bench.run", "--database-url", url, "--extra-cases", "0", "--output", str(output)]
         timed(f"benchmark at {cases:,} cases", [*run, *passed], dict(os.environ))
         result = json.loads(output.read_text())
+        plans = RESULTS / f"explain_{cases}.txt"
+        timed(f"plans at {cases:,} cases", [*explain, "--database-url", url, "--output", str(plans)], dict(os.environ))
     finally:
         if args.keep:
             print(f"kept {url}", flush=True)
