@@ -12,17 +12,17 @@ from uuid import UUID
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sos_schema import Case, FieldError, MemberRole, PrBasis, Relationship, RelationshipCreate, RelationshipKind
+from sos_schema import Case, FieldError, PrBasis, Relationship, RelationshipCreate, RelationshipKind
 
 from . import problems
 from .auth.policy import CASE_WRITERS, SHARED_WORK_READERS, Access
 from .context import Actor
 from .db.records import StoredRecord
+from .resources.members import CHILD_ROLES
 from .resources.registry import WHOLE, Create, Listing, Names, Record, Replace, Resource, register, resource
 from .resources.service import fields_of, load, new_meta, next_meta, now
 
 KIND = "relationship"
-CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
 # Parental responsibility that only one kind of line can carry (who holds PR by birth, adoption, SGO).
 PR_BASIS_KIND = {
     PrBasis.birth_mother: RelationshipKind.birth_parent,
