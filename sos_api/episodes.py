@@ -43,8 +43,8 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.members import not_children
+from .resources.presets import KEPT_IN_CMS
 from .resources.registry import (
-    WHOLE,
     Action,
     Create,
     Listing,
@@ -338,8 +338,7 @@ STEP_CHANGES = register(
         Names(STEP_KIND, "StepChange", "/v1/step-changes", "step_change_id", "cases"),
         Record(StepChange, StepChangeCreate, step_columns, parent="case"),
         Access(read=SHARED_WORK_READERS, correct=MANAGERS),
-        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
-        system_owns=WHOLE,
+        system_owns=KEPT_IN_CMS,
         listing=Listing("listStepChanges", "The case's step ups and step downs, oldest first"),
         create=Create(
             "recordStepChange",
