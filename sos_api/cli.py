@@ -24,20 +24,25 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def migrated_database(settings: Settings) -> str:
-    """Bring the database to the latest migration, as its owner, and return the URL the app serves with: the
-    configured one, or the embedded server (started, or attached to, in SOS_DATA_DIR) through its app login, never
-    its superuser (conventions pitfall 20)."""
+def migrated_urls(settings: Settings) -> tuple[str, str]:
+    """Bring the database to the latest migration, as its owner, and return the owner's URL and the one the app
+    serves with: the configured one for both, or the embedded server's (started, or attached to, in SOS_DATA_DIR)
+    owner and app logins; the app never serves as the owner (conventions pitfall 20)."""
     from .db.migrate import upgrade
 
     if settings.database_url:
         upgrade(settings.database_url)
-        return settings.database_url
+        return settings.database_url, settings.database_url
     from .db.embedded import ensure_app_login, start_embedded
 
     owner_url = start_embedded(settings.data_dir)
     upgrade(owner_url)
-    return ensure_app_login(owner_url)
+    return owner_url, ensure_app_login(owner_url)
+
+
+def migrated_database(settings: Settings) -> str:
+    """The URL the app serves with, once the database is at the latest migration (migrated_urls)."""
+    return migrated_urls(settings)[1]
 
 
 def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
@@ -138,18 +143,9 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_synth(settings: Settings, args: argparse.Namespace) -> int:
     """Load synthetic families (sos_api/synth.py) as the tables' owner: SOS_DATABASE_URL, or the embedded server's."""
-    from .db.migrate import upgrade
     from .synth import SynthFailed, synthesise
 
-    if settings.database_url:
-        owner_url = app_url = settings.database_url
-        upgrade(owner_url)
-    else:
-        from .db.embedded import ensure_app_login, start_embedded
-
-        owner_url = start_embedded(settings.data_dir)
-        upgrade(owner_url)
-        app_url = ensure_app_login(owner_url)
+    owner_url, app_url = migrated_urls(settings)
     try:
         result = synthesise(
             settings, owner_url, app_url, cases=args.cases, seed=args.seed, batch=args.batch, jobs=args.jobs
