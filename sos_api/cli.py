@@ -9,7 +9,8 @@ import signal
 import sys
 import tempfile
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, TypeVar
@@ -23,26 +24,43 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def migrated_database(settings: Settings) -> str:
-    """Bring the database to the latest migration, as its owner, and return the URL the app serves with: the
-    configured one, or the embedded server (started, or attached to, in SOS_DATA_DIR) through its app login, never
-    its superuser (conventions pitfall 20)."""
+def migrated_urls(settings: Settings) -> tuple[str, str]:
+    """Bring the database to the latest migration, as its owner, and return the owner's URL and the one the app
+    serves with: the configured one for both, or the embedded server's (started, or attached to, in SOS_DATA_DIR)
+    owner and app logins; the app never serves as the owner (conventions pitfall 20)."""
     from .db.migrate import upgrade
 
     if settings.database_url:
         upgrade(settings.database_url)
-        return settings.database_url
+        return settings.database_url, settings.database_url
     from .db.embedded import ensure_app_login, start_embedded
 
     owner_url = start_embedded(settings.data_dir)
     upgrade(owner_url)
-    return ensure_app_login(owner_url)
+    return owner_url, ensure_app_login(owner_url)
+
+
+def migrated_database(settings: Settings) -> str:
+    """The URL the app serves with, once the database is at the latest migration (migrated_urls)."""
+    return migrated_urls(settings)[1]
 
 
 def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
     migrated_database(settings)
     print("database is at the latest migration")
     return 0
+
+
+@contextmanager
+def embedded_stopped(settings: Settings) -> Iterator[None]:
+    """A long-running command stops the embedded PostgreSQL on the way out, however it leaves (pitfall 19)."""
+    try:
+        yield
+    finally:
+        if settings.embedded:
+            from .db.embedded import stop_embedded
+
+            stop_embedded(settings.data_dir)
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -64,7 +82,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         return 2
 
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    try:
+    with embedded_stopped(settings):
         url = migrated_database(settings)  # before the server accepts requests, never inside a worker
         host, port = args.host or settings.host, args.port or settings.port
         app = create_app(settings, database_url=url)
@@ -75,11 +93,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         # SIGTERM the server stops accepting, lets the requests in flight finish (for up to
         # SOS_SHUTDOWN_GRACE_SECONDS), then runs the lifespan's shutdown.
         serve(app, host, port, server=server, grace_seconds=settings.shutdown_grace_seconds)
-    finally:
-        if settings.embedded:
-            from .db.embedded import stop_embedded
-
-            stop_embedded(settings.data_dir)
     return 0
 
 
@@ -130,18 +143,9 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_synth(settings: Settings, args: argparse.Namespace) -> int:
     """Load synthetic families (sos_api/synth.py) as the tables' owner: SOS_DATABASE_URL, or the embedded server's."""
-    from .db.migrate import upgrade
     from .synth import SynthFailed, synthesise
 
-    if settings.database_url:
-        owner_url = app_url = settings.database_url
-        upgrade(owner_url)
-    else:
-        from .db.embedded import ensure_app_login, start_embedded
-
-        owner_url = start_embedded(settings.data_dir)
-        upgrade(owner_url)
-        app_url = ensure_app_login(owner_url)
+    owner_url, app_url = migrated_urls(settings)
     try:
         result = synthesise(
             settings, owner_url, app_url, cases=args.cases, seed=args.seed, batch=args.batch, jobs=args.jobs
@@ -153,9 +157,9 @@ def cmd_synth(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def on_database(settings: Settings, job: Callable[[Database], Awaitable[T]]) -> T:
-    """Run one maintenance job on the workers' own login (the embedded server is started first): pruning needs no
-    owner's rights and keeps no state, so a scheduler runs it from any worker's image."""
+def on_database(settings: Settings, job: Callable[[Database], Awaitable[T]], pool_size: int = 1) -> T:
+    """Run one job on the workers' own login (the embedded server is started first): pruning needs no owner's
+    rights and keeps no state, so a scheduler runs it from any worker's image."""
     import asyncio
 
     from .db.engine import Database
@@ -163,7 +167,8 @@ def on_database(settings: Settings, job: Callable[[Database], Awaitable[T]]) -> 
     url = settings.database_url or migrated_database(settings)
 
     async def run() -> T:
-        db = Database(url, pool_size=1, statement_cache=settings.database_statement_cache)
+        # Behind PgBouncer in transaction mode like the API (deploy/k8s/jobs.yaml): the same setting.
+        db = Database(url, pool_size=pool_size, statement_cache=settings.database_statement_cache)
         try:
             return await job(db)
         finally:
@@ -197,31 +202,18 @@ def cmd_worker(settings: Settings, _: argparse.Namespace) -> int:
 
     # Every area, so the registry knows each kind's reach: what a subscriber may be told of is decided by it.
     from . import areas  # noqa: F401
-    from .db.engine import Database
     from .webhooks.worker import run_worker
 
-    url = settings.database_url or migrated_database(settings)
-
-    async def run() -> None:
+    async def deliver(db: Database) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        # Behind PgBouncer in transaction mode like the API (deploy/k8s/jobs.yaml): the same setting.
-        db = Database(url, pool_size=settings.pool_size, statement_cache=settings.database_statement_cache)
         print("webhook worker running (SIGTERM or Ctrl-C stops it)", flush=True)
-        try:
-            await run_worker(db, settings, stop)
-        finally:
-            await db.dispose()
+        await run_worker(db, settings, stop)
 
-    try:
-        asyncio.run(run())
-    finally:
-        if settings.embedded:
-            from .db.embedded import stop_embedded
-
-            stop_embedded(settings.data_dir)
+    with embedded_stopped(settings):
+        on_database(settings, deliver, pool_size=settings.pool_size)
     return 0
 
 

@@ -55,7 +55,8 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.members import not_children, not_of_case
-from .resources.registry import WHOLE, Action, Create, Listing, Names, Record, Replace, Resource, register, resource
+from .resources.presets import KEPT_IN_CMS
+from .resources.registry import Action, Create, Listing, Names, Record, Replace, Resource, register, resource
 from .resources.service import error, fields_of, load, new_meta, next_meta, now, refuse, require_existing, today
 from .timescales import add_months, add_working_days, due, due_work, london_date
 
@@ -583,8 +584,7 @@ CONFERENCES = register(
         # reports (contributions, professionals_only); a worker withholds a whole conference with a reason.
         Record(ChildProtectionConference, ChildProtectionConferenceCreate, conference_columns, parent="case"),
         Access(read=SHARED_WORK_READERS),
-        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
-        system_owns=WHOLE,
+        system_owns=KEPT_IN_CMS,
         listing=Listing("listCaseConferences", "The case's child protection conferences, oldest first"),
         create=Create(
             "createConference",
@@ -650,8 +650,7 @@ CORE_GROUPS = register(
         # Family-shareable by default: parents are members of the core group (domain 1.2).
         Record(CoreGroupMeeting, CoreGroupMeetingCreate, parent="case"),
         Access(read=SHARED_WORK_READERS),
-        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
-        system_owns=WHOLE,
+        system_owns=KEPT_IN_CMS,
         listing=Listing("listCaseCoreGroupMeetings", "The case's core group meetings, oldest first"),
         create=Create(
             "recordCoreGroupMeeting",

@@ -43,8 +43,8 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.members import not_children
+from .resources.presets import KEPT_IN_CMS
 from .resources.registry import (
-    WHOLE,
     Action,
     Create,
     Listing,
@@ -56,7 +56,20 @@ from .resources.registry import (
     register,
     resource,
 )
-from .resources.service import ending, fields_of, insert, load, new_id, new_meta, next_meta, now, refuse, today, update
+from .resources.service import (
+    ending,
+    error,
+    fields_of,
+    insert,
+    load,
+    new_id,
+    new_meta,
+    next_meta,
+    now,
+    refuse,
+    today,
+    update,
+)
 
 KIND, STEP_KIND = "child_episode", "step_change"
 OPEN, ENDED = "open", "ended"
@@ -222,12 +235,9 @@ async def plan_ended_by_review(conn: AsyncConnection, actor: Actor, case_id: UUI
         held = conference.held_on
         if conference.ends_plan and held is not None and held <= body.decided_on:
             ended.update(conference.child_ids)
+    ended_by = "no review conference of this case has ended {}'s child protection plan"
     missing = [
-        FieldError(
-            pointer=f"/child_ids/{i}",
-            code="no_rcpc_decision",
-            detail=f"no review conference of this case has ended {child}'s child protection plan",
-        )
+        error(f"/child_ids/{i}", "no_rcpc_decision", ended_by.format(child))
         for i, child in enumerate(body.child_ids)
         if child not in ended
     ]
@@ -257,11 +267,7 @@ async def new_step_change(
     refuse(errors, "The step change cannot be recorded:")
     start = await open_at(conn, actor, stored.id, body.from_level, lock=True)
     missing = [
-        FieldError(
-            pointer=f"/child_ids/{i}",
-            code="no_open_episode",
-            detail=f"{child} has no open {body.from_level.value} episode",
-        )
+        error(f"/child_ids/{i}", "no_open_episode", f"{child} has no open {body.from_level.value} episode")
         for i, child in enumerate(body.child_ids)
         if child not in start
     ]
@@ -332,8 +338,7 @@ STEP_CHANGES = register(
         Names(STEP_KIND, "StepChange", "/v1/step-changes", "step_change_id", "cases"),
         Record(StepChange, StepChangeCreate, step_columns, parent="case"),
         Access(read=SHARED_WORK_READERS, correct=MANAGERS),
-        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
-        system_owns=WHOLE,
+        system_owns=KEPT_IN_CMS,
         listing=Listing("listStepChanges", "The case's step ups and step downs, oldest first"),
         create=Create(
             "recordStepChange",

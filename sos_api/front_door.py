@@ -54,6 +54,7 @@ from .context import Actor
 from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
+from .resources.members import CHILD_ROLES
 from .resources.registry import (
     Action,
     Create,
@@ -81,7 +82,6 @@ from .resources.service import (
 from .timescales import add_working_days, due, due_work, london_date
 
 KIND = "referral"
-CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
 # Domain 2.6: the referrer's answers a manager needs before deciding (questions 1 to 4; question 1 is required).
 QUESTIONS = ("worried_what_might_happen", "working_well", "what_needs_to_happen", "referrer_scale")
 DECISION_WITHIN_WORKING_DAYS = 1  # BR-19, Working Together

@@ -41,7 +41,7 @@ from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.members import not_of_case, records_in_case
 from .resources.registry import Create, Listing, Names, Record, Replace, Resource, register, resource
-from .resources.service import fields_of, load, new_id, new_meta, next_meta, now, refuse, require_existing, today
+from .resources.service import error, fields_of, load, new_id, new_meta, next_meta, now, refuse, require_existing, today
 
 KIND, MEETING_KIND = "network", "network_meeting"
 # Private contact details reach family callers only where the member agreed (domain 2.10 `contact`).
@@ -143,7 +143,7 @@ async def checked_members(
     await require_existing(conn, actor, "person", [(f"/members/{i}/person_id", m.person_id) for i, m in members])
     children = set(case.child_ids)
     errors = [
-        FieldError(pointer=f"/child_ids/{i}", code="not_a_child_of_case", detail=f"{c} is not a child in this case")
+        error(f"/child_ids/{i}", "not_a_child_of_case", f"{c} is not a child in this case")
         for i, c in enumerate(body.child_ids)
         if c not in children
     ]

@@ -16,7 +16,6 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from sos_schema import FieldError, Problem
 
@@ -379,42 +378,32 @@ def problem_type(slug: str) -> str:
     return PROBLEM_BASE + slug
 
 
-def render(
-    request: Request[Any, Any, Any],
-    status: int,
-    slug: str,
-    title: str,
-    detail: str | None = None,
-    *,
-    errors: list[FieldError] | None = None,
-    current_version: int | None = None,
-    rule: str | None = None,
-    headers: dict[str, str] | None = None,
-    gone: Gone | None = None,
-) -> Response[bytes]:
+def render(request: Request[Any, Any, Any], problem: ProblemError) -> Response[bytes]:
+    """The one problem+json answer: every handler below turns what it caught into a ProblemError first."""
     request_id = getattr(request.state, "request_id", None)
-    headers = dict(headers or {})
+    headers = dict(problem.headers)
     if request_id is None:
         # No route matched (404/405 before routing), so RequestIdMiddleware never ran: correlate here (R28).
         sent = request.headers.get("x-request-id") or request.headers.get("x-correlation-id") or ""
         request_id = sent if usable_request_id(sent) else str(uuid.uuid4())
         headers["X-Request-ID"] = request_id
+    gone = problem.gone
     body = Problem(
-        type=problem_type(slug),
-        title=title,
-        status=status,
-        detail=detail,
+        type=problem_type(problem.slug),
+        title=problem.title,
+        status=problem.status,
+        detail=problem.detail,
         instance=f"urn:request:{request_id}" if request_id else None,
-        errors=errors or [],
-        current_version=current_version,
-        rule=rule,
+        errors=problem.errors,
+        current_version=problem.current_version,
+        rule=problem.rule,
         deleted_at=gone.deleted_at if gone else None,
         reason=gone.reason if gone else None,
         merged_into=gone.merged_into if gone else None,
     )
     return Response(
         content=msgspec.json.encode(body),
-        status_code=status,
+        status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=headers,
     )
@@ -456,24 +445,9 @@ def field_error(error: msgspec.ValidationError) -> FieldError:
     return FieldError(pointer=pointer, code=code, detail=message[:2000] or "invalid value")
 
 
-def handle_problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[bytes]:
-    return render(
-        request,
-        exc.status,
-        exc.slug,
-        exc.title,
-        exc.detail,
-        errors=exc.errors,
-        current_version=exc.current_version,
-        rule=exc.rule,
-        headers=exc.headers,
-        gone=exc.gone,
-    )
-
-
 def handle_validation(request: Request[Any, Any, Any], exc: msgspec.ValidationError) -> Response[bytes]:
     error = field_error(exc)
-    return render(request, 422, "validation-failed", "The request body is not valid", error.detail, errors=[error])
+    return render(request, ValidationFailed(error.detail, errors=[error]))
 
 
 def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
@@ -490,19 +464,20 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     detail = exc.detail if status < 500 and isinstance(exc.detail, str) else None
     if status == 400 and isinstance(exc, ValidationException):
         detail = "A path or query parameter is not valid."
-    return render(request, status, slug, title, detail, headers=headers)
+    problem = ProblemError(detail, headers=headers)
+    problem.status, problem.slug, problem.title = status, slug, title
+    return render(request, problem)
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     # The route template, not the path: path segments carry ids, and logs must not (conventions pitfall 18).
     route = request.scope.get("path_template") or "<unmatched>"
     log.exception("unhandled error on %s %s", request.method, route, exc_info=exc)
-    slug, title = GENERIC[HTTP_500_INTERNAL_SERVER_ERROR]
-    return render(request, 500, slug, title, "Something went wrong on our side. Quote the instance when reporting it.")
+    return render(request, ProblemError("Something went wrong on our side. Quote the instance when reporting it."))
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
-    ProblemError: handle_problem,
+    ProblemError: render,
     msgspec.ValidationError: handle_validation,
     HTTPException: handle_http,
     Exception: handle_unexpected,

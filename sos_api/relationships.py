@@ -12,17 +12,18 @@ from uuid import UUID
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sos_schema import Case, FieldError, MemberRole, PrBasis, Relationship, RelationshipCreate, RelationshipKind
+from sos_schema import Case, FieldError, PrBasis, Relationship, RelationshipCreate, RelationshipKind
 
 from . import problems
 from .auth.policy import CASE_WRITERS, SHARED_WORK_READERS, Access
 from .context import Actor
 from .db.records import StoredRecord
-from .resources.registry import WHOLE, Create, Listing, Names, Record, Replace, Resource, register, resource
+from .resources.members import CHILD_ROLES
+from .resources.presets import KEPT_IN_CMS
+from .resources.registry import Create, Listing, Names, Record, Replace, Resource, register, resource
 from .resources.service import fields_of, load, new_meta, next_meta, now
 
 KIND = "relationship"
-CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
 # Parental responsibility that only one kind of line can carry (who holds PR by birth, adoption, SGO).
 PR_BASIS_KIND = {
     PrBasis.birth_mother: RelationshipKind.birth_parent,
@@ -89,8 +90,7 @@ RELATIONSHIPS = register(
         # A line is about the case's children (taken from the case when stored).
         Record(Relationship, RelationshipCreate, parent="case"),
         Access(read=SHARED_WORK_READERS),
-        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
-        system_owns=WHOLE,
+        system_owns=KEPT_IN_CMS,
         listing=Listing("listCaseRelationships", "The relationships between the case's people (a genogram)"),
         create=Create(
             "createRelationship",

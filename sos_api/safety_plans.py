@@ -68,6 +68,7 @@ from .db import records as q
 from .db.engine import Database
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
+from .resources.members import CHILD_ROLES
 from .resources.registry import (
     Action,
     Create,
@@ -151,7 +152,7 @@ def active_for(dangers: list[tuple[DangerStatement, int]], child_ids: Sequence[U
 async def check_references(conn: AsyncConnection, actor: Actor, case_id: UUID | None, body: SafetyPlanCreate) -> None:
     """Children of the case, its own danger statements, and people the council has recorded."""
     case = await case_of(conn, actor, case_id)
-    children = {m.person_id for m in case.members if m.role in (MemberRole.child, MemberRole.unborn_child)}
+    children = {m.person_id for m in case.members if m.role in CHILD_ROLES}
     dangers = {d.id for d, _ in await dangers_of(conn, actor, case_id)}
     errors = [
         error(f"/child_ids/{i}", "not_a_child_of_case", f"{c} is not a child in this case")

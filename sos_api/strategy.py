@@ -66,8 +66,8 @@ from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
 from .db.tables import records
 from .resources.members import not_children
+from .resources.presets import KEPT_IN_CMS
 from .resources.registry import (
-    WHOLE,
     Action,
     Create,
     Listing,
@@ -429,8 +429,7 @@ STRATEGY_DISCUSSIONS = register(
         ),
         # Domain 4.2: professionals only, never the family or the child; partners where it was shared with agencies.
         Access(read=PROFESSIONALS | PARTNERS),
-        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
-        system_owns=WHOLE,
+        system_owns=KEPT_IN_CMS,
         listing=Listing(
             "listCaseStrategyDiscussions", "The case's strategy discussions, newest first", newest_first=True
         ),

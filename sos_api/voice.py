@@ -34,7 +34,6 @@ from sos_schema import (
     ConsentOverride,
     ConsentToShare,
     FieldError,
-    MemberRole,
     PerspectiveRole,
     Polarity,
     RaisedFor,
@@ -50,11 +49,11 @@ from .auth.policy import CASE_WORKERS, CASE_WRITERS, CHILD, MANAGERS, SHARED_WOR
 from .context import Actor
 from .db import records as q
 from .db.records import Columns, StoredRecord, columns_of
+from .resources.members import CHILD_ROLES
 from .resources.registry import Action, Create, Listing, Names, Record, Resource, register, resource
 from .resources.service import insert, new_id, new_meta, next_meta, now, require_existing
 
 KIND = "child_voice"
-CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
 # The bound on the record's lists (worker_notes, consent_overrides) in sos_schema.voice.
 MOST = 100
 NOT_THE_CHILDS = "child_scale_id must be a scaling judgement on this case given by the child themself."

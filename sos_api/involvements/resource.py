@@ -5,7 +5,8 @@ from __future__ import annotations
 from sos_schema import CaseInvolvement, CaseInvolvementCreate, CaseInvolvementEnd
 
 from ..auth.policy import CASE_WRITERS, PROFESSIONALS, Access
-from ..resources.registry import WHOLE, Action, Create, Listing, Names, Record, Resource, register
+from ..resources.presets import KEPT_IN_CMS
+from ..resources.registry import Action, Create, Listing, Names, Record, Resource, register
 from . import service
 
 INVOLVEMENTS = register(
@@ -16,8 +17,7 @@ INVOLVEMENTS = register(
         # Professional records: the family sees who works with them through the case, not here.
         Record(CaseInvolvement, CaseInvolvementCreate, parent="case", default_visibility="professionals_only"),
         Access(read=PROFESSIONALS),
-        # Interop R11: kept by the council's own system (its case management system), which owns all of it.
-        system_owns=WHOLE,
+        system_owns=KEPT_IN_CMS,
         listing=Listing("listCaseInvolvements", "Who is involved in a case, past and present, oldest first"),
         create=Create(
             "createCaseInvolvement",

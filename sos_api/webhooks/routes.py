@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -82,6 +83,30 @@ def _settings(request: Request[Any, Any, Any]) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
+def _with_etag(written: Written) -> Response[bytes]:
+    return json_response(written.content, version=written.version)
+
+
+def _accepted(written: Written) -> Response[bytes]:
+    return json_response(written.content, status=202)
+
+
+async def _change(
+    request: Request[Any, Any, Any],
+    actor: Actor,
+    subscription_id: UUID,
+    change: Callable[[], Awaitable[tuple[bytes, int]]],
+    respond: Callable[[Written], Response[bytes]] = _with_etag,
+) -> Response[bytes]:
+    """A change to one subscription, made once per Idempotency-Key: a replay is answered as the first run was."""
+
+    async def write() -> Written:
+        content, version = await change()
+        return Written(content, subscription_id, version)
+
+    return await idempotency.once(request, actor, service.OBJECT, write, respond)
+
+
 @api_route(
     "POST",
     PATH,
@@ -156,13 +181,13 @@ async def get_subscription(request: Request[Any, Any, Any], actor: Actor, subscr
 async def replace_subscription(request: Request[Any, Any, Any], actor: Actor, subscription_id: UUID) -> Response[bytes]:
     expected = expected_version(request)
     body = await read_body(request, WebhookSubscriptionCreate)
-
-    async def write() -> Written:
-        settings = _settings(request)
-        content, version = await service.replace(db_of(request), settings, actor, subscription_id, expected, body)
-        return Written(content, subscription_id, version)
-
-    return await idempotency.once(request, actor, service.OBJECT, write, _with_etag)
+    settings = _settings(request)
+    return await _change(
+        request,
+        actor,
+        subscription_id,
+        lambda: service.replace(db_of(request), settings, actor, subscription_id, expected, body),
+    )
 
 
 @api_route(
@@ -177,11 +202,9 @@ async def replace_subscription(request: Request[Any, Any, Any], actor: Actor, su
     problems_=(404, 409),
 )
 async def rotate_secret(request: Request[Any, Any, Any], actor: Actor, subscription_id: UUID) -> Response[bytes]:
-    async def write() -> Written:
-        content, version = await service.rotate_secret(db_of(request), actor, subscription_id)
-        return Written(content, subscription_id, version)
-
-    return await idempotency.once(request, actor, service.OBJECT, write, _with_etag)
+    return await _change(
+        request, actor, subscription_id, lambda: service.rotate_secret(db_of(request), actor, subscription_id)
+    )
 
 
 @api_route(
@@ -221,19 +244,13 @@ async def list_deliveries(
 async def redeliver(
     request: Request[Any, Any, Any], actor: Actor, subscription_id: UUID, delivery_id: UUID
 ) -> Response[bytes]:
-    async def write() -> Written:
-        content, version = await service.redeliver(db_of(request), actor, subscription_id, delivery_id)
-        return Written(content, subscription_id, version)
-
-    return await idempotency.once(request, actor, service.OBJECT, write, _accepted)
-
-
-def _with_etag(written: Written) -> Response[bytes]:
-    return json_response(written.content, version=written.version)
-
-
-def _accepted(written: Written) -> Response[bytes]:
-    return json_response(written.content, status=202)
+    return await _change(
+        request,
+        actor,
+        subscription_id,
+        lambda: service.redeliver(db_of(request), actor, subscription_id, delivery_id),
+        _accepted,
+    )
 
 
 ROUTES = [

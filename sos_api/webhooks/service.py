@@ -12,6 +12,7 @@ from uuid import UUID
 
 import msgspec
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import (
     DomainEvent,
@@ -134,6 +135,15 @@ async def create(db: Database, settings: Settings, actor: Actor, body: WebhookSu
     return msgspec.json.encode(created), row.id
 
 
+async def _owned(conn: AsyncConnection, owner: str, sub_id: UUID) -> sa.Row[Any]:
+    """The owner's subscription, behind its organisation's wall: any other is not found (404)."""
+    await queries.enter_owner(conn, owner)
+    row = await queries.select_subscription(conn, owner, sub_id)
+    if row is None:
+        raise problems.NotFound(NOT_FOUND)
+    return row
+
+
 async def list_subscriptions(db: Database, actor: Actor, cursors: Cursors, cursor: str | None, limit: int) -> bytes:
     owner = actor.principal.organisation
     binding = f"webhook-subscriptions:{owner}"
@@ -159,10 +169,7 @@ async def list_subscriptions(db: Database, actor: Actor, cursors: Cursors, curso
 async def read(db: Database, actor: Actor, sub_id: UUID) -> tuple[bytes, int]:
     owner = actor.principal.organisation
     async with db.begin(actor.scope) as conn:
-        await queries.enter_owner(conn, owner)
-        row = await queries.select_subscription(conn, owner, sub_id)
-        if row is None:
-            raise problems.NotFound(NOT_FOUND)
+        row = await _owned(conn, owner, sub_id)
         await _audit(conn, actor, "read", row)
     return msgspec.json.encode(_shown(row)), row.version
 
@@ -174,10 +181,7 @@ async def replace(
     event_types = _check_event_types(body.event_types)
     owner = actor.principal.organisation
     async with db.begin(actor.scope) as conn:
-        await queries.enter_owner(conn, owner)
-        current = await queries.select_subscription(conn, owner, sub_id)
-        if current is None:
-            raise problems.NotFound(NOT_FOUND)
+        current = await _owned(conn, owner, sub_id)
         if current.version != expected:
             raise problems.VersionConflict(f"The subscription is at version {current.version}; read it again.")
         if body.url != current.url:
@@ -200,10 +204,7 @@ async def rotate_secret(db: Database, actor: Actor, sub_id: UUID) -> tuple[bytes
     secret = signing.new_secret()
     until = dt.datetime.now(dt.UTC) + ROTATION_OVERLAP
     async with db.begin(actor.scope) as conn:
-        await queries.enter_owner(conn, owner)
-        current = await queries.select_subscription(conn, owner, sub_id)
-        if current is None:
-            raise problems.NotFound(NOT_FOUND)
+        current = await _owned(conn, owner, sub_id)
         values = {"secret": secret, "previous_secret": current.secret, "previous_secret_until": until}
         row = await queries.update_subscription(conn, owner, sub_id, current.version, values)
         if row is None:
@@ -222,10 +223,7 @@ async def list_deliveries(
     if key is not None and after is None:
         raise problems.BadRequest("The cursor is not valid for this list.")
     async with db.begin(actor.scope) as conn:
-        await queries.enter_owner(conn, owner)
-        sub = await queries.select_subscription(conn, owner, sub_id)
-        if sub is None:
-            raise problems.NotFound(NOT_FOUND)
+        sub = await _owned(conn, owner, sub_id)
         rows = await queries.select_deliveries(conn, sub_id, after, limit)
         await _audit(conn, actor, "read", sub)
     shown = rows[:limit]
@@ -237,10 +235,7 @@ async def redeliver(db: Database, actor: Actor, sub_id: UUID, delivery_id: UUID)
     """Owe a delivery again now (a target that was down, or a receiver that lost it); the subscription's version."""
     owner = actor.principal.organisation
     async with db.begin(actor.scope) as conn:
-        await queries.enter_owner(conn, owner)
-        sub = await queries.select_subscription(conn, owner, sub_id)
-        if sub is None:
-            raise problems.NotFound(NOT_FOUND)
+        sub = await _owned(conn, owner, sub_id)
         if not sub.enabled:
             raise problems.SubscriptionDisabled("Enable the subscription (PUT with enabled: true), then redeliver.")
         row = await queries.redeliver(conn, sub_id, delivery_id)
