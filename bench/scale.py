@@ -1,6 +1,7 @@
 """`make bench`: the benchmark at several data sizes, side by side: does the API slow down as a council grows?
 
-    .venv/bin/python -m bench.scale [--cases 10000,1000000] [--seed 1] [--jobs 2] [--keep] [-- bench.run options]
+    .venv/bin/python -m bench.scale [--cases 10000,1000000] [--seed 1] [--jobs 2] [--keep] [--loaded URL]
+                                    [-- bench.run options]
 
 For each size: a fresh database `sos_scale_<cases>_<random>` on the server (SOS_BENCH_SERVER_URL, else one embedded
 PostgreSQL for the whole run), loaded by `sos-api synth --cases N --seed S` (which migrates it), vacuumed and
@@ -9,6 +10,8 @@ the API, in the same minute) with the options after `--`, then `bench.explain` (
 statements the hot requests send, into bench/results/explain_<cases>.txt). Each size's full report is printed as it
 finishes and kept in bench/results/scale_<cases>.json; at the end one table puts the sizes side by side with the
 largest over the smallest. The database is dropped after its size is measured unless --keep (then its URL is printed).
+`--loaded URL` adds a database loaded beforehand and keeps it (a million cases take half an hour to load: load them
+while the machine does other work, then measure on a quiet machine).
 
 A million cases need about 55 GB of disk and 30-40 minutes to load on two cores: check `df -h` first.
 """
@@ -47,7 +50,7 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
     passed = argv[argv.index("--") + 1 :] if "--" in argv else []
     own = argv[: argv.index("--")] if "--" in argv else argv
     p = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n\n")[0] if __doc__ else None)
-    p.add_argument("--cases", type=parse_sizes, default=[10_000], help="sizes, comma-separated (default 10000)")
+    p.add_argument("--cases", type=parse_sizes, default=[], help="sizes to load, comma-separated (default 10000)")
     p.add_argument("--seed", type=int, default=1, help="synth's seed, the same for every size")
     p.add_argument("--jobs", type=int, default=2, help="synth's loader processes")
     p.add_argument(
@@ -56,6 +59,13 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
         help="where the databases are created: a postgresql:// URL, or 'embedded' (default: SOS_BENCH_SERVER_URL)",
     )
     p.add_argument("--keep", action="store_true", help="keep each database (for EXPLAIN or bench.measures)")
+    p.add_argument(
+        "--loaded",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also measure this database, loaded beforehand by sos-api synth (kept as it is); repeatable",
+    )
     return p.parse_args(own), passed
 
 
@@ -85,6 +95,7 @@ def timed(label: str, command: list[str], env: dict[str, str]) -> float:
 
 
 def one_size(args: argparse.Namespace, server_url: str, cases: int, passed: list[str]) -> dict[str, Any]:
+    """A fresh database loaded with `cases`, measured, then dropped (unless --keep)."""
     name = f"sos_scale_{cases}_{uuid.uuid4().hex[:6]}"
     url = url_for(server_url, name)
     admin_sql(server_url, f'CREATE DATABASE "{name}"')
@@ -95,27 +106,35 @@ def one_size(args: argparse.Namespace, server_url: str, cases: int, passed: list
         started = time.perf_counter()
         owner_sql(url, "VACUUM (ANALYZE)")
         vacuum_seconds = time.perf_counter() - started
-        size = int(owner_sql(url, "SELECT pg_database_size(current_database())")[0][0])
-        output = RESULTS / f"scale_{cases}.json"
-        explain = [sys.executable, "-m", "bench.explain"]
-        run = [sys.executable, "-m", "bench.run", "--database-url", url, "--extra-cases", "0", "--output", str(output)]
-        timed(f"benchmark at {cases:,} cases", [*run, *passed], dict(os.environ))
-        result = json.loads(output.read_text())
-        plans = RESULTS / f"explain_{cases}.txt"
-        timed(f"plans at {cases:,} cases", [*explain, "--database-url", url, "--output", str(plans)], dict(os.environ))
+        return {
+            "synth_seconds": round(synth_seconds, 1),
+            "synth_cases_per_second": round(cases / synth_seconds, 1),
+            "vacuum_seconds": round(vacuum_seconds, 1),
+            **measure(url, cases, passed),
+        }
     finally:
         if args.keep:
             print(f"kept {url}", flush=True)
         else:
             admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return {
-        "cases": cases,
-        "synth_seconds": round(synth_seconds, 1),
-        "synth_cases_per_second": round(cases / synth_seconds, 1),
-        "vacuum_seconds": round(vacuum_seconds, 1),
-        "database_bytes": size,
-        "result": result,
-    }
+
+
+def loaded_size(url: str, passed: list[str]) -> dict[str, Any]:
+    """A database loaded beforehand (`sos-api synth`, then VACUUM ANALYZE), measured as it is and kept."""
+    cases = int(owner_sql(url, "SELECT count(*) FROM records WHERE kind = 'case'")[0][0])
+    unknown = {"synth_seconds": None, "synth_cases_per_second": None, "vacuum_seconds": None}
+    return {**unknown, **measure(url, cases, passed)}
+
+
+def measure(url: str, cases: int, passed: list[str]) -> dict[str, Any]:
+    """Its size on disk, bench.run's report on it (the ceiling beside the API) and bench.explain's plans."""
+    size = int(owner_sql(url, "SELECT pg_database_size(current_database())")[0][0])
+    output, plans = RESULTS / f"scale_{cases}.json", RESULTS / f"explain_{cases}.txt"
+    run = [sys.executable, "-m", "bench.run", "--database-url", url, "--extra-cases", "0", "--output", str(output)]
+    timed(f"benchmark at {cases:,} cases", [*run, *passed], dict(os.environ))
+    explain = [sys.executable, "-m", "bench.explain", "--database-url", url, "--output", str(plans)]
+    timed(f"plans at {cases:,} cases", explain, dict(os.environ))
+    return {"cases": cases, "database_bytes": size, "result": json.loads(output.read_text())}
 
 
 def fmt(value: float | None, spec: str, unit: str = "") -> str:
@@ -127,9 +146,14 @@ def side_by_side(sizes: list[dict[str, Any]]) -> None:
     print()
     for s in sizes:
         rss = ", ".join(f"{k} {v:.0f} MB" for k, v in s["result"]["peak_rss_mb"].items() if v is not None)
+        loaded = (
+            "loaded beforehand"
+            if s["synth_seconds"] is None
+            else f"loaded in {s['synth_seconds']:,.0f} s ({s['synth_cases_per_second']:,.0f} cases/s), "
+            f"vacuum {s['vacuum_seconds']:,.0f} s"
+        )
         print(
-            f"{s['cases']:>10,} cases: loaded in {s['synth_seconds']:,.0f} s ({s['synth_cases_per_second']:,.0f} "
-            f"cases/s), vacuum {s['vacuum_seconds']:,.0f} s, {s['database_bytes'] / 2**30:,.1f} GiB on disk "
+            f"{s['cases']:>10,} cases: {loaded}, {s['database_bytes'] / 2**30:,.1f} GiB on disk "
             f"({s['database_bytes'] / s['cases'] / 1024:,.0f} kB/case); peak RSS {rss}"
         )
     header = f"{'scenario':<52} {'cases':>16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x ceiling':>10}"
@@ -176,19 +200,23 @@ def quotient(b: dict[str, Any], a: dict[str, Any], field: str, under: str | None
 
 def main(argv: list[str] | None = None) -> int:
     args, passed = parse_args(argv)
+    if not args.cases and not args.loaded:
+        args.cases = [10_000]
     server_url = args.server_url
     with tempfile.TemporaryDirectory(prefix="sos-scale-") as work:
-        if server_url == "embedded":
+        if server_url == "embedded" and args.cases:
             from sos_api.db.embedded import start_embedded
 
             print("starting an embedded PostgreSQL (set SOS_BENCH_SERVER_URL to use a server)", flush=True)
             server_url = start_embedded(Path(work) / "embedded", delete_at_exit=True)
         try:
             sizes = [one_size(args, server_url, cases, passed) for cases in args.cases]
+            sizes += [loaded_size(url, passed) for url in args.loaded]
         except subprocess.CalledProcessError as exc:
             print(f"bench.scale: {exc}", file=sys.stderr)
             return 1
     summary = RESULTS / "scale.json"
+    sizes.sort(key=lambda size: int(size["cases"]))
     summary.write_text(json.dumps(sizes, indent=1) + "\n")
     side_by_side(sizes)
     print(f"\nresults: {summary.relative_to(REPO)}")
