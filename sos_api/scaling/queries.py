@@ -30,21 +30,39 @@ def judgement_day(table: Any) -> sa.ColumnElement[dt.date]:
     )
 
 
+def _written(path: str, op: str = "->>") -> sa.ColumnElement[str]:
+    """A judgement's field as the partial indexes of migration 0019 have it: the path written into the SQL, not
+    bound, and the kind too (`_judgements`), so that generic plans match them."""
+    return sa.type_coerce(records.c.doc.op(op)(sa.literal_column(path)), sa.Text)
+
+
+def _judgements(scope: Scope) -> sa.Select[Any]:
+    return scoped(scope, resource(JUDGEMENT_KIND)).where(records.c.kind == sa.literal_column(f"'{JUDGEMENT_KIND}'"))
+
+
 def _corrections(scope: Scope) -> Any:
     """Visible judgements that correct another: (question, corrected judgement id as text)."""
+    corrects = _written("'corrects'")
     return (
-        scoped(scope, resource(JUDGEMENT_KIND))
-        .where(records.c.doc["corrects"].astext.is_not(None))
-        .with_only_columns(records.c.parent_id, records.c.doc["corrects"].astext.label("corrects"))
+        _judgements(scope)
+        .where(corrects.is_not(None))
+        .with_only_columns(records.c.parent_id, corrects.label("corrects"))
         .subquery("correction")
     )
 
 
 async def select_same_occasion(
-    conn: AsyncConnection, scope: Scope, question_id: UUID, occasion_id: UUID | None, day: dt.date
+    conn: AsyncConnection,
+    scope: Scope,
+    question_id: UUID,
+    occasion_id: UUID | None,
+    day: dt.date,
+    *,
+    person: UUID | None | bool,
 ) -> list[tuple[bytes, bool]]:
     """Judgements on one question at one occasion (the occasion id, else the day given), each with whether a
-    later judgement corrects it."""
+    later judgement corrects it; with `person` (an id, or None for none named), only those whose perspective names
+    that person (False: any)."""
     correction = _corrections(scope)
     corrected = (
         sa.exists()
@@ -57,9 +75,10 @@ async def select_same_occasion(
         if occasion_id is not None
         else sa.and_(occasion.is_(None), judgement_day(records) == day)
     )
-    query = (
-        scoped(scope, resource(JUDGEMENT_KIND)).where(records.c.parent_id == question_id, same).add_columns(corrected)
-    )
+    query = _judgements(scope).where(records.c.parent_id == question_id, same).add_columns(corrected)
+    if person is not False:
+        named = _written("'{perspective,perspective_person_id}'", "#>>")
+        query = query.where(named == str(person) if person is not None else named.is_(None))
     return [(row.doc.encode(), bool(row.corrected)) for row in await conn.execute(query)]
 
 

@@ -176,9 +176,13 @@ async def check_one_per_occasion(
     conn: AsyncConnection, actor: Actor, question_id: UUID, body: ScalingJudgementCreate, day: dt.date
 ) -> None:
     """BR-02: one judgement per person per question per occasion, unless the new one corrects it."""
-    key = whose(body.perspective)
+    perspective = body.perspective
+    key = whose(perspective)
+    # Only a person's own judgements can be theirs (a shared number is anyone's who agreed to it).
+    person = False if perspective.perspective_role is PerspectiveRole.shared else perspective.perspective_person_id
     standing = []
-    for doc, corrected in await queries.select_same_occasion(conn, actor.scope, question_id, body.occasion_id, day):
+    same = await queries.select_same_occasion(conn, actor.scope, question_id, body.occasion_id, day, person=person)
+    for doc, corrected in same:
         earlier = msgspec.json.decode(doc, type=ScalingJudgement)
         if not corrected and whose(earlier.perspective) == key:
             standing.append(earlier.id)
