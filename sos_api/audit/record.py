@@ -170,6 +170,14 @@ def read_and_record(
 
     Who read it is bound at execution (`event_params`), so the statement can be built once and reused."""
     shown = query.cte("found")
+    ordered = list(order(shown)) if order is not None else []
+    audit = recording(shown, ordered, shown_limit)
+    return sa.select(shown, *(also(shown) if also is not None else ())).add_cte(audit).order_by(*ordered)
+
+
+def recording(shown: Any, order: Sequence[Any] = (), shown_limit: sa.BindParameter[int] | None = None) -> sa.CTE:
+    """The insert of an access event for each row of `shown` (a CTE with records' columns), as a CTE for a read's
+    statement to add (`read_and_record`); who read it bound at execution (`event_params`)."""
     c = access_events.c
     events = sa.select(
         sa.func.gen_random_uuid(),
@@ -190,11 +198,9 @@ def read_and_record(
         sa.bindparam("ae_source_ip", type_=c.source_ip.type),
         sa.literal("allowed", c.outcome.type),
     )
-    ordered = list(order(shown)) if order is not None else []
     if shown_limit is not None:
-        events = events.order_by(*ordered).limit(shown_limit)
-    audit = access_events.insert().from_select(EVENT_COLUMNS, events).cte("audit")
-    return sa.select(shown, *(also(shown) if also is not None else ())).add_cte(audit).order_by(*ordered)
+        events = events.order_by(*order).limit(shown_limit)
+    return access_events.insert().from_select(EVENT_COLUMNS, events).cte("audit")
 
 
 def event_params(actor: Actor, action: str) -> dict[str, Any]:

@@ -3,9 +3,8 @@ allocation and family decide who may see it (domain 2.2, 3.1, 4.1)."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from typing import Any
+from uuid import UUID
 
 import msgspec
 import sqlalchemy as sa

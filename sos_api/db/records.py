@@ -213,8 +213,8 @@ async def select_where(
 
 
 def page_query(scope: Scope, of: Kind, *conditions: Any, after: bool, newest_first: bool = False) -> sa.Select[Any]:
-    """One page ordered by (created_at, id), built once: the page's size (one more than it shows) bound as `page_limit`, and with `after` the
-    previous page's last key as `after_at` and `after_id`."""
+    """One page ordered by (created_at, id), built once: the page's size (one more than it shows) bound as
+    `page_limit`, and with `after` the previous page's last key as `after_at` and `after_id`."""
     created, ident = records.c.created_at, records.c.id
     query = scoped(scope, of).where(*conditions)
     if after:

@@ -8,8 +8,8 @@ again. Both indexes are partial (judgements only) and the queries name the kind 
 use them too.
 
 `ix_records_judgement_person` (parent_id, the perspective's person): the judgements one person gave on a question.
-`ix_records_judgement_corrects` (parent_id, the corrected judgement's id): whether a judgement has been corrected (BR-02, the
-series' `corrected`).
+`ix_records_judgement_corrects` (parent_id, the corrected judgement's id): whether a judgement has been corrected
+(BR-02, the series' `corrected`).
 
 Revision ID: 0019
 Revises: 0018
