@@ -7,8 +7,9 @@ to the client without building Python objects (conventions 3, issue: hot reads).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from uuid import UUID
 
 import msgspec
@@ -147,14 +148,24 @@ async def replace_case_access(
         )
 
 
+class _Kind(NamedTuple):
+    kind: str
+    reach: Reach
+
+
 async def select_record(
     conn: AsyncConnection, scope: Scope, of: Kind, record_id: UUID, *, for_update: bool = False
 ) -> StoredRecord | None:
-    query = scoped(scope, of, write=for_update).where(records.c.id == record_id)
-    if for_update:
-        query = query.with_for_update()
-    row = (await conn.execute(query)).first()
+    statement = _record_statement(scope, _Kind(of.kind, of.reach), for_update)
+    row = (await conn.execute(statement, {"record_id": record_id})).first()
     return stored_of(row) if row else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _record_statement(scope: Scope, of: _Kind, for_update: bool) -> sa.Select[Any]:
+    """One record by id (bound as `record_id`), built once per scope and kind: every write loads one first."""
+    query = scoped(scope, of, write=for_update).where(records.c.id == bound("record_id"))
+    return query.with_for_update() if for_update else query
 
 
 def record_query(scope: Scope, of: Kind, *conditions: Any) -> sa.Select[Any]:
