@@ -97,7 +97,8 @@ def at_level(stored: StoredRecord, level: str | None) -> StoredRecord:
 async def with_current_level(conn: AsyncConnection, actor: Actor, shown: list[StoredRecord]) -> list[StoredRecord]:
     """`current_level` for cases read by another path than a read's own statement (versions, a write's answer)."""
     found = sa.values(sa.column("id", PG_UUID(as_uuid=True)), name="found").data([(s.id,) for s in shown])
-    levels = dict((await conn.execute(sa.select(found.c.id, current_level(actor.scope, found)))).all())
+    rows = await conn.execute(sa.select(found.c.id, current_level(actor.scope, found)))
+    levels: dict[UUID, str | None] = {case_id: level for case_id, level in rows}
     return [at_level(stored, levels.get(stored.id)) for stored in shown]
 
 

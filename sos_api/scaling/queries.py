@@ -96,14 +96,15 @@ def _same_occasion_statement(scope: Scope, by_occasion: bool, unnamed: bool | st
 
 
 class SeriesRow(NamedTuple):
-    """A row of the series statement, by position (the driver's rows have no attributes)."""
+    """A row of the series statement, by position (the driver's rows have no attributes). The judgement's fields
+    (Any) are None only on the one row of a scale with no judgements, or of a danger with no scale."""
 
     danger_id: UUID
     danger_version: int
     la_code: str
     case_id: UUID | None
     child_ids: list[UUID] | None
-    question_id: UUID | None
+    question_id: Any
     kind: str | None
     question_text: str | None
     anchor_10: str | None
@@ -111,10 +112,10 @@ class SeriesRow(NamedTuple):
     polarity: str | None
     escalation_threshold: int | None
     judgement_id: UUID | None
-    recorded_at: dt.datetime | None
-    day: dt.date | None
-    value: int | None
-    perspective_role: str | None
+    recorded_at: Any
+    day: Any
+    value: Any
+    perspective_role: Any
     person_id: str | None
     agreed_by: str | None
     reason: str | None
