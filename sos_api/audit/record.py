@@ -68,32 +68,9 @@ def _row(
     }
 
 
-async def record(
-    conn: AsyncConnection,
-    actor: Actor,
-    action: str,
-    *,
-    object_type: str,
-    object_id: UUID | None,
-    object_version: int | None = None,
-    case_id: UUID | None = None,
-    child_ids: Sequence[UUID] = (),
-    outcome: str = "allowed",
-    la_code: str | None = None,
-) -> None:
-    await conn.execute(
-        event(
-            actor,
-            action,
-            object_type=object_type,
-            object_id=object_id,
-            object_version=object_version,
-            case_id=case_id,
-            child_ids=child_ids,
-            outcome=outcome,
-            la_code=la_code,
-        )
-    )
+async def record(conn: AsyncConnection, actor: Actor, action: str, **facts: Any) -> None:
+    """One access event in the caller's transaction; `facts` as `event` takes them."""
+    await conn.execute(event(actor, action, **facts))
 
 
 def event(
