@@ -674,6 +674,7 @@ class Seed:
     school_danger_id: str
     write_question_id: str  # the school danger's scale: judgements are written there
     writer_people: list[str]
+    map_body: dict[str, Any]  # the demo's current map as a client sends it: each createMap appends a draft
     extra_cases: int
     seconds: float
 
@@ -708,6 +709,7 @@ async def seed_through_api(
     """Extra cases (so tables are not trivially small: another council's, other teams' and our team's), one
     person per load worker for the judgements, and the write target's question id."""
     from sos_api.demo import DEMO_TEAM
+    from sos_schema import AssessmentMapCreate
 
     started = time.perf_counter()
     worker = {"Authorization": f"Bearer {tokens['worker']}"}
@@ -765,6 +767,10 @@ async def seed_through_api(
         question_id = school["safety_goal"]["scale_question_id"]
         if not question_id:
             raise RuntimeError("the demo's school danger has no scaling question")
+        current = await expect(await client.get(f"/v1/cases/{demo['case']}/maps/current", headers=worker), 200)
+        # Not made in the meeting (a revision's rule too): only what a client sends for a new draft.
+        map_body = {name: current[name] for name in AssessmentMapCreate.__struct_fields__ if name in current}
+        map_body["meeting_id"] = None
     return Seed(
         case_id=demo["case"],
         map_id=demo["map"],
@@ -772,6 +778,7 @@ async def seed_through_api(
         school_danger_id=demo["school_danger"],
         write_question_id=str(question_id),
         writer_people=writer_people,
+        map_body=map_body,
         extra_cases=extra_cases,
         seconds=time.perf_counter() - started,
     )
@@ -820,6 +827,16 @@ def scenarios(seed: Seed, judgements: Judgements) -> list[Scenario]:
             body=judgements.body,
             wrk_body=judgements.wrk_body(),
         ),
+        Scenario(
+            "createMap",
+            "ours POST /v1/cases/{id}/maps (a new map version)",
+            "ours",
+            "POST",
+            f"/v1/cases/{seed.case_id}/maps",
+            201,
+            body=lambda _: seed.map_body,
+            wrk_body=f"local map = [==[{json.dumps(seed.map_body)}]==]\nfunction body(n)\n  return map\nend\n",
+        ),
     ]
 
 
@@ -844,6 +861,7 @@ SCENARIO_KEYS = (
     "listCases",
     "ceilingWrite",
     "recordJudgement",
+    "createMap",
 )
 
 
@@ -962,6 +980,7 @@ def ratio_pairs() -> list[tuple[str, str, str]]:
         ("ceiling /doc vs ceiling /ping", "doc", "ping"),
         ("recordJudgement (write) vs ceiling write", "recordJudgement", "ceilingWrite"),
         ("recordJudgement (write) vs getCase (read)", "recordJudgement", "getCase"),
+        ("createMap (write) vs ceiling write", "createMap", "ceilingWrite"),
     ]
     return pairs
 

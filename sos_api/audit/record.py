@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -68,8 +68,12 @@ def _row(
     }
 
 
-async def record(
-    conn: AsyncConnection,
+async def record(conn: AsyncConnection, actor: Actor, action: str, **facts: Any) -> None:
+    """One access event in the caller's transaction; `facts` as `event` takes them."""
+    await conn.execute(event(actor, action, **facts))
+
+
+def event(
     actor: Actor,
     action: str,
     *,
@@ -80,13 +84,15 @@ async def record(
     child_ids: Sequence[UUID] = (),
     outcome: str = "allowed",
     la_code: str | None = None,
-) -> None:
+) -> sa.Insert:
+    """The insert of one access event (`record`), for a write to send in the same statement as its rows."""
     at = dt.datetime.now(dt.UTC)
     # Inline: no RETURNING, which row-level security would refuse for an event filed under no council (a flag
     # lookup that found nobody, flags.py); nothing reads the new row's key back.
-    await conn.execute(
-        access_events.insert().inline(),
-        [_row(actor, action, object_type, object_id, object_version, case_id, child_ids, outcome, at, la_code)],
+    return (
+        access_events.insert()
+        .inline()
+        .values(_row(actor, action, object_type, object_id, object_version, case_id, child_ids, outcome, at, la_code))
     )
 
 
@@ -123,15 +129,32 @@ EVENT_COLUMNS = [
 ]
 
 
-def read_and_record(query: sa.Select[Any]) -> sa.Select[Any]:
+def read_and_record(
+    query: sa.Select[Any],
+    *,
+    also: Callable[[Any], Sequence[sa.ColumnElement[Any]]] | None = None,
+    order: Callable[[Any], Sequence[sa.ColumnElement[Any]]] | None = None,
+    shown_limit: sa.BindParameter[int] | None = None,
+) -> sa.Select[Any]:
     """`query` (records' columns: la_code, kind, id, version, case_id, child_ids...) as one statement that also
     writes an access event for every row it returns: the data and its audit in one round trip, in the caller's
-    transaction, so the data still goes out only once its access event commits (BR-25). For reads of one record
-    (by key, or by a unique index): the rows come back in no particular order. No RETURNING from the insert
-    (row-level security refuses it for some events, as in `record`).
+    transaction, so the data still goes out only once its access event commits (BR-25). No RETURNING from the
+    insert (row-level security refuses it for some events, as in `record`).
+
+    `also` adds columns worked out from the rows found (`found`, the query as a CTE) after the query's own; the rows
+    come back in `order` (else in none), and with `shown_limit` only the first that many in that order are audited
+    (a page read with one row more than it shows, to know whether another page follows).
 
     Who read it is bound at execution (`event_params`), so the statement can be built once and reused."""
     shown = query.cte("found")
+    ordered = list(order(shown)) if order is not None else []
+    audit = recording(shown, ordered, shown_limit)
+    return sa.select(shown, *(also(shown) if also is not None else ())).add_cte(audit).order_by(*ordered)
+
+
+def recording(shown: Any, order: Sequence[Any] = (), shown_limit: sa.BindParameter[int] | None = None) -> sa.CTE:
+    """The insert of an access event for each row of `shown` (a CTE with records' columns), as a CTE for a read's
+    statement to add (`read_and_record`); who read it bound at execution (`event_params`)."""
     c = access_events.c
     events = sa.select(
         sa.func.gen_random_uuid(),
@@ -152,8 +175,9 @@ def read_and_record(query: sa.Select[Any]) -> sa.Select[Any]:
         sa.bindparam("ae_source_ip", type_=c.source_ip.type),
         sa.literal("allowed", c.outcome.type),
     )
-    audit = access_events.insert().from_select(EVENT_COLUMNS, events).cte("audit")
-    return sa.select(shown).add_cte(audit)
+    if shown_limit is not None:
+        events = events.order_by(*order).limit(shown_limit)
+    return access_events.insert().from_select(EVENT_COLUMNS, events).cte("audit")
 
 
 def event_params(actor: Actor, action: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ CASES = register(
         replace=Replace("replaceCase", "Replace a case's details (If-Match required)", service.next_case, CASE_WRITERS),
         after=service.grant_access,
         present=service.with_current_level,
+        shown=(service.current_level, service.at_level),
         # The family, its members and the allocation are the council's record (interop R11): its system owns all.
         sync=SourceKeyed(("case", "family"), aliases="the CMS case number (case), `fami_family_id` (family)"),
         actions=(

@@ -3,15 +3,19 @@ allocation and family decide who may see it (domain 2.2, 3.1, 4.1)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import msgspec
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import Case, CaseClose, CaseCreate, CaseLevel, CaseStatus, ChildEpisode, MemberRole
 
 from .. import problems
-from ..auth.policy import case_grants, check_allocation
+from ..auth.policy import Scope, case_grants, check_allocation
 from ..context import Actor
 from ..db import records as q
 from ..db.records import Columns, StoredRecord, columns_of
@@ -22,7 +26,7 @@ from ..resources.service import ending, fields_of, new_meta, next_meta, now, req
 KIND = "case"
 CHILD_ROLES = frozenset({MemberRole.child, MemberRole.unborn_child})
 # Levels from lowest to highest (domain 3.1: looked_after and care_leaver outrank child_protection for display).
-RANK = {level: rank for rank, level in enumerate(CaseLevel)}
+LEVELS = [level.value for level in CaseLevel]
 # What only the server (or closing) changes: a replace keeps these from the stored case.
 KEPT_ON_REPLACE = ("status", "current_level", "closed_on", "closure_reason", "closure_note")
 
@@ -66,23 +70,36 @@ async def open_episodes(conn: AsyncConnection, actor: Actor, case_ids: list[UUID
     return [msgspec.json.decode(f.doc, type=ChildEpisode) for f in found]
 
 
+def current_level(scope: Scope, found: Any) -> Any:
+    """`current_level`: the highest level among the case's open episodes (domain 3.1) that the reader may see, as a
+    column over the cases found (`Resource.shown`), worked out on every read, never stored or taken from a client."""
+    level = records.c.doc["level"].astext
+    return (
+        q.scoped(scope, resource("child_episode"))
+        .where(records.c.case_id == found.c.id, records.c.status == "open")
+        .with_only_columns(level)
+        .order_by(sa.func.array_position(sa.literal(LEVELS, ARRAY(sa.Text)), level).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def at_level(stored: StoredRecord, level: str | None) -> StoredRecord:
+    """The case as shown at its current level (as stored when no episode is open)."""
+    if level is None:
+        return stored
+    case = msgspec.json.decode(stored.doc, type=Case)
+    return msgspec.structs.replace(
+        stored, doc=msgspec.json.encode(msgspec.structs.replace(case, current_level=CaseLevel(level)))
+    )
+
+
 async def with_current_level(conn: AsyncConnection, actor: Actor, shown: list[StoredRecord]) -> list[StoredRecord]:
-    """`current_level`: the highest level among the case's open episodes (domain 3.1), worked out on every read
-    from the episodes the reader may see, never stored or taken from a client."""
-    top: dict[UUID, CaseLevel] = {}
-    for episode in await open_episodes(conn, actor, [s.id for s in shown]):
-        case_id = episode.meta.case_id
-        assert case_id is not None
-        if case_id not in top or RANK[episode.level] > RANK[top[case_id]]:
-            top[case_id] = episode.level
-    out = []
-    for stored in shown:
-        if stored.id in top:
-            case = msgspec.json.decode(stored.doc, type=Case)
-            doc = msgspec.json.encode(msgspec.structs.replace(case, current_level=top[stored.id]))
-            stored = msgspec.structs.replace(stored, doc=doc)
-        out.append(stored)
-    return out
+    """`current_level` for cases read by another path than a read's own statement (versions, a write's answer)."""
+    found = sa.values(sa.column("id", PG_UUID(as_uuid=True)), name="found").data([(s.id,) for s in shown])
+    rows = await conn.execute(sa.select(found.c.id, current_level(actor.scope, found)))
+    levels: dict[UUID, str | None] = {case_id: level for case_id, level in rows}
+    return [at_level(stored, levels.get(stored.id)) for stored in shown]
 
 
 async def closed_case(conn: AsyncConnection, actor: Actor, stored: StoredRecord, body: CaseClose) -> Case:

@@ -58,6 +58,8 @@ async def enter_tenant(conn: AsyncConnection, scope: Scope) -> None:
     await conn.execute(ENTER_TENANT, {"codes": codes})
 
 
+_BEGIN = "BEGIN; SELECT set_config('sos.la_codes', '{}', true), set_config('role', 'sos_app', true)"
+_GENERIC_BEGIN = _BEGIN + ", set_config('plan_cache_mode', 'force_generic_plan', true)"
 # A council code fit to be written into SQL as a literal (council codes are digits; agencies' lists of them, commas).
 _LITERAL_CODES = re.compile(r"[0-9A-Za-z_,-]{1,200}")
 
@@ -152,7 +154,9 @@ class Database:
             finally:
                 _request_transaction.reset(token)
 
-    async def fetch(self, scope: Scope, statement: Any, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+    async def fetch(
+        self, scope: Scope, statement: Any, params: Mapping[str, Any], *, generic: bool = False
+    ) -> Sequence[Sequence[Any]]:
         """The rows of one read statement (built once and kept: `read_and_record`'s read and its access event) in a
         transaction of its own as `begin` would run it, as tuples in the statement's column order.
 
@@ -162,7 +166,9 @@ class Database:
         read's CPU). Row-level security and the access event are as in `begin`: the role and the councils are
         set for this transaction only (`set_config(..., true)`), so nothing outlives it (PgBouncer transaction
         mode). Inside a request's transaction, for agencies (whose councils take a query) and for any code not
-        fit to be a literal, it runs through `begin`."""
+        fit to be a literal, it runs through `begin`. With `generic`, PostgreSQL plans the statement once per
+        connection (`plan_cache_mode`, this transaction only) instead of on every run, for statements whose planning
+        costs more than their running (a scaling series' joins)."""
         codes = scope.la_code
         if _request_transaction.get() is not None or codes is None or not _LITERAL_CODES.fullmatch(codes):
             async with self.begin(scope) as conn:
@@ -171,9 +177,7 @@ class Database:
         async with self.engine.connect() as conn:
             driver: Any = (await conn.get_raw_connection()).driver_connection
             try:
-                await driver.execute(
-                    f"BEGIN; SELECT set_config('sos.la_codes', '{codes}', true), set_config('role', 'sos_app', true)"
-                )
+                await driver.execute(_GENERIC_BEGIN.format(codes) if generic else _BEGIN.format(codes))
                 rows: Sequence[Sequence[Any]] = await driver.fetch(compiled.sql, *compiled.args(params))
                 await driver.execute("COMMIT")
             except BaseException as exc:

@@ -7,8 +7,9 @@ to the client without building Python objects (conventions 3, issue: hot reads).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from uuid import UUID
 
 import msgspec
@@ -147,14 +148,24 @@ async def replace_case_access(
         )
 
 
+class _Kind(NamedTuple):
+    kind: str
+    reach: Reach
+
+
 async def select_record(
     conn: AsyncConnection, scope: Scope, of: Kind, record_id: UUID, *, for_update: bool = False
 ) -> StoredRecord | None:
-    query = scoped(scope, of, write=for_update).where(records.c.id == record_id)
-    if for_update:
-        query = query.with_for_update()
-    row = (await conn.execute(query)).first()
-    return _stored(row) if row else None
+    statement = _record_statement(scope, _Kind(of.kind, of.reach), for_update)
+    row = (await conn.execute(statement, {"record_id": record_id})).first()
+    return stored_of(row) if row else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _record_statement(scope: Scope, of: _Kind, for_update: bool) -> sa.Select[Any]:
+    """One record by id (bound as `record_id`), built once per scope and kind: every write loads one first."""
+    query = scoped(scope, of, write=for_update).where(records.c.id == bound("record_id"))
+    return query.with_for_update() if for_update else query
 
 
 def record_query(scope: Scope, of: Kind, *conditions: Any) -> sa.Select[Any]:
@@ -166,20 +177,21 @@ async def select_statement(
     conn: AsyncConnection, statement: sa.Select[Any], params: dict[str, Any] | None = None
 ) -> list[StoredRecord]:
     """The records a statement built on `scoped` (or `record_query`) returns, with its bound values."""
-    return [_stored(r) for r in (await conn.execute(statement, params or {})).all()]
+    return [stored_of(r) for r in (await conn.execute(statement, params or {})).all()]
 
 
 async def fetch_statement(
     db: Database, scope: Scope, statement: sa.Select[Any], params: Mapping[str, Any]
 ) -> list[StoredRecord]:
     """`select_statement` in a transaction of its own (`Database.fetch`: the hot reads' three round trips)."""
-    return [_stored(row) for row in await db.fetch(scope, statement, params)]
+    return [stored_of(row) for row in await db.fetch(scope, statement, params)]
 
 
-def _stored(row: Sequence[Any]) -> StoredRecord:
+def stored_of(row: Sequence[Any]) -> StoredRecord:
     """A record from a row of `_COLUMNS`, by position: SQLAlchemy's rows and the driver's alike (the driver's have no
-    attributes). Every query here selects `_COLUMNS` first, in that order (`scoped`)."""
-    record_id, la_code, kind, version, status, case_id, parent_id, child_ids, chain_no, created_at, doc = row
+    attributes). Every query here selects `_COLUMNS` first, in that order (`scoped`); columns after them (a read's
+    `shown` column) are left to the caller (`row[EXTRA]`)."""
+    record_id, la_code, kind, version, status, case_id, parent_id, child_ids, chain_no, created_at, doc, *_ = row
     return StoredRecord(
         id=record_id,
         la_code=la_code,
@@ -199,7 +211,7 @@ async def select_unscoped(conn: AsyncConnection, record_ids: Sequence[UUID]) -> 
     """The first of these records whoever may see it: only for the server's own bookkeeping (recording a
     refused attempt against the record it named), never to answer a caller."""
     row = (await conn.execute(sa.select(*_COLUMNS).where(records.c.id.in_(record_ids)).limit(1))).first()
-    return _stored(row) if row else None
+    return stored_of(row) if row else None
 
 
 async def select_where(
@@ -208,28 +220,33 @@ async def select_where(
     query = scoped(scope, of).where(*conditions).order_by(records.c.created_at, records.c.id)
     if for_update:
         query = query.with_for_update()
-    return [_stored(r) for r in (await conn.execute(query)).all()]
+    return [stored_of(r) for r in (await conn.execute(query)).all()]
 
 
-async def select_page(
-    conn: AsyncConnection,
-    scope: Scope,
-    of: Kind,
-    *conditions: Any,
-    after: tuple[str, str] | None,
-    limit: int,
-    newest_first: bool = False,
-) -> list[StoredRecord]:
-    """One page ordered by (created_at, id); `after` is the last row's key from the previous page."""
+def page_query(scope: Scope, of: Kind, *conditions: Any, after: bool, newest_first: bool = False) -> sa.Select[Any]:
+    """One page ordered by (created_at, id), built once: the page's size (one more than it shows) bound as
+    `page_limit`, and with `after` the previous page's last key as `after_at` and `after_id`."""
     created, ident = records.c.created_at, records.c.id
     query = scoped(scope, of).where(*conditions)
-    if after is not None:
-        key = (dt.datetime.fromisoformat(after[0]), UUID(after[1]))
-        cmp = sa.tuple_(created, ident) < key if newest_first else sa.tuple_(created, ident) > key
-        query = query.where(cmp)
+    if after:
+        key = sa.tuple_(sa.bindparam("after_at", type_=created.type), sa.bindparam("after_id", type_=ident.type))
+        query = query.where(sa.tuple_(created, ident) < key if newest_first else sa.tuple_(created, ident) > key)
     order = (created.desc(), ident.desc()) if newest_first else (created, ident)
-    query = query.order_by(*order).limit(limit + 1)
-    return [_stored(r) for r in (await conn.execute(query)).all()]
+    return query.order_by(*order).limit(sa.bindparam("page_limit", type_=sa.Integer))
+
+
+def page_order(found: Any, newest_first: bool) -> list[Any]:
+    """A page's order over the rows `page_query` found (a CTE of it)."""
+    return [found.c.created_at.desc(), found.c.id.desc()] if newest_first else [found.c.created_at, found.c.id]
+
+
+def page_after(after: tuple[str, str] | None) -> dict[str, Any]:
+    """The values `page_query` binds for the previous page's last key."""
+    return {"after_at": dt.datetime.fromisoformat(after[0]), "after_id": UUID(after[1])} if after else {}
+
+
+# Where a read's first column after the record's is (`Resource.shown`).
+EXTRA = len(_COLUMNS)
 
 
 def _column_values(columns: Columns) -> dict[str, Any]:
@@ -253,25 +270,26 @@ async def insert_record(
     at: dt.datetime,
     actor: str,
     source_system: str | None = None,
+    event: sa.Insert,
 ) -> None:
-    """Insert version 1 of a record, its history row and its outbox row (one transaction, the caller's)."""
+    """Insert version 1 of a record, its history row, its outbox row and its access `event`: one statement (one
+    round trip) in the caller's transaction."""
     text = doc.decode()
-    await conn.execute(
-        records.insert().values(
-            id=record_id,
-            la_code=la_code,
-            kind=kind,
-            case_id=columns.case_id,
-            parent_id=columns.parent_id,
-            chain_no=columns.chain_no,
-            version=1,
-            doc=sa.cast(text, JSONB),
-            created_at=at,
-            updated_at=at,
-            **_column_values(columns),
-        )
+    row = records.insert().values(
+        id=record_id,
+        la_code=la_code,
+        kind=kind,
+        case_id=columns.case_id,
+        parent_id=columns.parent_id,
+        chain_no=columns.chain_no,
+        version=1,
+        doc=sa.cast(text, JSONB),
+        created_at=at,
+        updated_at=at,
+        **_column_values(columns),
     )
-    await _history(conn, record_id, 1, la_code, text, at, actor, kind, "create", source_system)
+    history = _history(record_id, 1, la_code, text, at, actor, kind, "create", source_system)
+    await _together(conn, [row, *history], event)
 
 
 async def update_record(
@@ -285,9 +303,11 @@ async def update_record(
     entered_in_error: bool = False,
     source_system: str | None = None,
     op: str | None = None,
+    event: sa.Insert,
 ) -> bool:
     """Write version n+1 only if the stored version is still n (BR-24: exactly one of several concurrent
-    writers wins). Returns False when the record moved on."""
+    writers wins), then its history row, outbox row and access `event` in one statement. Returns False when the
+    record moved on (nothing more written)."""
     text = doc.decode()
     # The case a record belongs to can be settled later (a front-door referral accepted into a case).
     values = _column_values(columns) | {"case_id": columns.case_id}
@@ -307,12 +327,17 @@ async def update_record(
         return False
     # The feed's op: a merge (interop R4) is also a tombstone, but says so.
     op = op or ("entered_in_error" if entered_in_error else "update")
-    await _history(conn, stored.id, stored.version + 1, stored.la_code, text, at, actor, stored.kind, op, source_system)
+    history = _history(stored.id, stored.version + 1, stored.la_code, text, at, actor, stored.kind, op, source_system)
+    await _together(conn, history, event)
     return True
 
 
-async def _history(
-    conn: AsyncConnection,
+async def _together(conn: AsyncConnection, inserts: Sequence[Any], last: sa.Insert) -> None:
+    """Several inserts as one statement: each of `inserts` a CTE of the `last` (none returns anything)."""
+    await conn.execute(last.add_cte(*(insert.cte(f"written_{i}") for i, insert in enumerate(inserts))))
+
+
+def _history(
     record_id: UUID,
     version: int,
     la_code: str,
@@ -322,8 +347,9 @@ async def _history(
     kind: str,
     op: str,
     source_system: str | None,
-) -> None:
-    await conn.execute(
+) -> list[sa.Insert]:
+    """A version's history row and its outbox row (the changes feed)."""
+    return [
         record_versions.insert().values(
             record_id=record_id,
             version=version,
@@ -331,9 +357,7 @@ async def _history(
             doc=sa.cast(text, JSONB),
             recorded_at=at,
             recorded_by=actor,
-        )
-    )
-    await conn.execute(
+        ),
         outbox.insert().values(
             la_code=la_code,
             kind=kind,
@@ -343,8 +367,8 @@ async def _history(
             changed_at=at,
             actor=actor,
             source_system=source_system,
-        )
-    )
+        ),
+    ]
 
 
 async def select_versions(

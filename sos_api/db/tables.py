@@ -90,6 +90,16 @@ DANGER_SCALE = "kind = 'scaling_question' AND doc->'subject'->>'type' = 'danger_
 Index("uq_records_current_map", r.case_id, unique=True, postgresql_where=text(CURRENT_MAP))
 Index("uq_records_map_chain", r.case_id, r.chain_no, unique=True, postgresql_where=text("kind = 'assessment_map'"))
 Index("uq_records_question_per_danger", r.parent_id, unique=True, postgresql_where=text(DANGER_SCALE))
+# BR-02's check and corrections (scaling/queries.py, which names the kind as a literal so generic plans use them).
+JUDGEMENTS = "kind = 'scaling_judgement'"
+JUDGEMENT_PERSON = "(doc #>> '{perspective,perspective_person_id}')"
+Index("ix_records_judgement_person", r.parent_id, text(JUDGEMENT_PERSON), postgresql_where=text(JUDGEMENTS))
+Index(
+    "ix_records_judgement_corrects",
+    r.parent_id,
+    text("(doc ->> 'corrects')"),
+    postgresql_where=text(f"{JUDGEMENTS} AND (doc ->> 'corrects') IS NOT NULL"),
+)
 
 record_versions = Table(
     "record_versions",

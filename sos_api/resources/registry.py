@@ -36,6 +36,11 @@ FindExisting = Callable[[AsyncConnection, Any, str], Awaitable[UUID | None]]
 # What a reader is shown of current records, worked out when they are read (a safety plan is stale when its
 # danger statements changed after it was agreed, BR-09): the records in, the records to show out.
 Present = Callable[[AsyncConnection, Any, list[StoredRecord]], Awaitable[list[StoredRecord]]]
+# What a reader is shown that a read's own statement works out (a case's current level), so the read stays one
+# statement: (the caller's scope, the rows found: a FROM with the records' `id`) -> a column, and (the record, that
+# column's value) -> the record as shown.
+ShownColumn = Callable[[Any, Any], Any]
+ShownAs = Callable[[StoredRecord, Any], StoredRecord]
 # An action's service: (db, actor, record id, the If-Match version or None, the body or None) -> the record written.
 ActionRun = Callable[[Any, Any, UUID, Any, Any], Awaitable[Any]]
 
@@ -186,6 +191,8 @@ class Resource:
     after: AfterWrite | None = None
     # Facts worked out on reading the current record (get and list), never stored.
     present: Present | None = None
+    # `present`'s work as a column of the read's own statement (read one, list), when the kind can say it so.
+    shown: tuple[ShownColumn, ShownAs] | None = None
     # The statutory timescales a current record still has to meet, for a team's due-work list (domain 3.5): from
     # the record as `present` shows it, one DueWork per deadline not yet met.
     due: Callable[[Any], list[DueWork]] | None = None

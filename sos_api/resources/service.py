@@ -18,6 +18,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import msgspec
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -30,6 +31,7 @@ from ..context import Actor
 from ..db import records as q
 from ..db.engine import Database
 from ..db.records import Columns, StoredRecord
+from ..db.tables import records
 from ..http import Cursors, clamp_limit, page_body
 from . import ownership, tombstones
 from .registry import NextDoc, Resource, resource
@@ -162,17 +164,16 @@ async def insert(
         at=at,
         actor=actor.name,
         source_system=source_system or actor.principal.client_app,
-    )
-    await audit.record(
-        conn,
-        actor,
-        "create",
-        object_type=res.kind,
-        object_id=doc.id,
-        object_version=1,
-        case_id=columns.case_id,
-        child_ids=columns.child_ids,
-        la_code=doc.meta.la_code,
+        event=audit.event(
+            actor,
+            "create",
+            object_type=res.kind,
+            object_id=doc.id,
+            object_version=1,
+            case_id=columns.case_id,
+            child_ids=columns.child_ids,
+            la_code=doc.meta.la_code,
+        ),
     )
     return Written(doc.id, 1, body)
 
@@ -204,21 +205,20 @@ async def update(
         entered_in_error=entered_in_error,
         source_system=source_system or actor.principal.client_app,
         op=op,
+        event=audit.event(
+            actor,
+            "update",
+            object_type=res.kind,
+            object_id=stored.id,
+            object_version=stored.version + 1,
+            case_id=stored.case_id,
+            child_ids=stored.child_ids,
+            la_code=stored.la_code,
+        ),
     )
     if not saved:
         current = await q.record_exists(conn, actor.scope, res, stored.id)
         raise problems.VersionConflict("Someone saved a newer version first.", current_version=current)
-    await audit.record(
-        conn,
-        actor,
-        "update",
-        object_type=res.kind,
-        object_id=stored.id,
-        object_version=stored.version + 1,
-        case_id=stored.case_id,
-        child_ids=stored.child_ids,
-        la_code=stored.la_code,
-    )
     return Written(stored.id, stored.version + 1, body)
 
 
@@ -271,9 +271,21 @@ def _view(actor: Actor, res: Resource) -> Callable[[bytes], bytes]:
     return view_for(actor.scope, res.record.holds_addresses) or (lambda doc: doc)
 
 
+def _also(scope: Scope, res: Resource) -> Callable[[Any], list[Any]] | None:
+    """The kind's `shown` column over the rows a read found, for `read_and_record`."""
+    shown = res.shown
+    return None if shown is None else (lambda found: [shown[0](scope, found)])
+
+
+def _shown(res: Resource, row: Sequence[Any]) -> StoredRecord:
+    stored = q.stored_of(row)
+    return stored if res.shown is None else res.shown[1](stored, row[q.EXTRA])
+
+
 @functools.lru_cache(maxsize=2048)
 def _read_one_statement(scope: Scope, kind: str) -> Any:
-    return audit.read_and_record(q.record_query(scope, resource(kind), q.with_id(q.bound("record_id"))))
+    res = resource(kind)
+    return audit.read_and_record(q.record_query(scope, res, q.with_id(q.bound("record_id"))), also=_also(scope, res))
 
 
 async def read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -> StoredRecord:
@@ -292,20 +304,38 @@ async def read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -
 async def _read_one(db: Database, actor: Actor, res: Resource, record_id: UUID) -> StoredRecord:
     statement = _read_one_statement(actor.scope, res.kind)
     params = audit.event_params(actor, "read") | {"record_id": record_id}
-    if res.present is None:
-        # Read and audited in one statement, built once per caller's scope and kind, in three round trips.
-        found = await q.fetch_statement(db, actor.scope, statement, params)
+    if res.present is None or res.shown is not None:
+        # Read, presented and audited in one statement, built once per caller's scope and kind, in three round trips.
+        found = await db.fetch(actor.scope, statement, params)
         if not found:
             raise not_found(res)
-        stored = found[0]
+        stored = _shown(res, found[0])
     else:
         async with db.begin(actor.scope) as conn:
             # Presented (worked out from other records) in the same transaction as the read and its audit.
-            found = await q.select_statement(conn, statement, params)
-            if not found:
+            rows = await q.select_statement(conn, statement, params)
+            if not rows:
                 raise not_found(res)
-            [stored] = await res.present(conn, actor, [found[0]])
+            [stored] = await res.present(conn, actor, [rows[0]])
     return msgspec.structs.replace(stored, doc=_view(actor, res)(stored.doc))
+
+
+def _page_of(scope: Scope, res: Resource, conditions: Sequence[Any], *, after: bool, newest_first: bool) -> Any:
+    """A page and its search-result events (only for the rows shown, not the one more read to know whether another
+    page follows) in one statement, in the page's order."""
+    return audit.read_and_record(
+        q.page_query(scope, res, *conditions, after=after, newest_first=newest_first),
+        also=_also(scope, res),
+        order=lambda found: q.page_order(found, newest_first),
+        shown_limit=sa.bindparam("shown_limit", type_=sa.Integer),
+    )
+
+
+@functools.lru_cache(maxsize=2048)
+def _listing_statement(scope: Scope, kind: str, by: str | None, *, after: bool, newest_first: bool) -> Any:
+    """A kind's standard list page (under one parent, bound as `parent_id`, when `by` names its column), built once."""
+    conditions = [] if by is None else [records.c[by] == q.bound("parent_id")]
+    return _page_of(scope, resource(kind), conditions, after=after, newest_first=newest_first)
 
 
 async def read_page(
@@ -319,29 +349,39 @@ async def read_page(
     limit: int,
     newest_first: bool = False,
     within: tuple[Resource, UUID] | None = None,
+    by: str | None = None,
 ) -> bytes:
     """One page of visible records of a kind, each returned item recorded as a search result.
 
     `within` (kind, id) names the record the list belongs to (a case's maps, a question's judgements): 404
-    unless the caller can see it, checked in the same transaction as the page."""
+    unless the caller can see it, checked in the same transaction as the page; `by` is the column holding its id.
+    Without other `conditions` the page is one statement built once (three round trips when nothing else is read)."""
     limit = clamp_limit(limit)
     after = cursors.read(cursor, binding)
-    async with db.begin(actor.scope) as conn:
-        if within is not None:
-            await load(conn, actor, *within)
-        rows = await q.select_page(
-            conn,
-            actor.scope,
-            res,
-            *conditions,
-            after=(str(after[0]), str(after[1])) if after else None,
-            limit=limit,
-            newest_first=newest_first,
+    key = (str(after[0]), str(after[1])) if after else None
+    params = (
+        audit.event_params(actor, "search_result")
+        | q.page_after(key)
+        | {"page_limit": limit + 1, "shown_limit": limit, "parent_id": within[1] if within else None}
+    )
+    if conditions:
+        statement = _page_of(actor.scope, res, conditions, after=key is not None, newest_first=newest_first)
+    else:
+        statement = _listing_statement(
+            actor.scope, res.kind, by if within else None, after=key is not None, newest_first=newest_first
         )
+    if within is None and not conditions and (res.present is None or res.shown is not None):
+        found = await db.fetch(actor.scope, statement, params)
+        rows = [_shown(res, row) for row in found]
         shown = rows[:limit]
-        await audit.record_rows(conn, actor, "search_result", shown)
-        if res.present is not None and shown:
-            shown = await res.present(conn, actor, shown)
+    else:
+        async with db.begin(actor.scope) as conn:
+            if within is not None:
+                await load(conn, actor, *within)
+            rows = [_shown(res, row) for row in (await conn.execute(statement, params)).all()]
+            shown = rows[:limit]
+            if res.present is not None and res.shown is None and shown:
+                shown = await res.present(conn, actor, shown)
     next_cursor = cursors.make(shown[-1].page_key, binding) if len(rows) > limit else None
     view = _view(actor, res)
     return page_body([view(r.doc) for r in shown], next_cursor)
@@ -363,12 +403,12 @@ async def read_listing(
         actor,
         cursors,
         res,
-        q.belonging_to(listing.by, parent_id),
         binding=f"{res.kind}:{parent_id}",
         cursor=cursor,
         limit=limit,
         newest_first=listing.newest_first,
         within=(resource(res.record.parent), parent_id),
+        by=listing.by,
     )
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ..audit import record as audit
 from ..auth.policy import Scope
+from ..context import Actor
+from ..db.engine import Database
 from ..db.records import scoped
 from ..db.tables import records
 from ..resources.registry import resource
@@ -30,21 +33,48 @@ def judgement_day(table: Any) -> sa.ColumnElement[dt.date]:
     )
 
 
+def _written(path: str, op: str = "->>") -> sa.ColumnElement[str]:
+    """A judgement's field as the partial indexes of migration 0019 have it: the path written into the SQL, not
+    bound, and the kind too (`_judgements`), so that generic plans match them."""
+    return sa.type_coerce(records.c.doc.op(op)(sa.literal_column(path)), sa.Text)
+
+
+def _judgements(scope: Scope) -> sa.Select[Any]:
+    return scoped(scope, resource(JUDGEMENT_KIND)).where(records.c.kind == sa.literal_column(f"'{JUDGEMENT_KIND}'"))
+
+
 def _corrections(scope: Scope) -> Any:
     """Visible judgements that correct another: (question, corrected judgement id as text)."""
+    corrects = _written("'corrects'")
     return (
-        scoped(scope, resource(JUDGEMENT_KIND))
-        .where(records.c.doc["corrects"].astext.is_not(None))
-        .with_only_columns(records.c.parent_id, records.c.doc["corrects"].astext.label("corrects"))
+        _judgements(scope)
+        .where(corrects.is_not(None))
+        .with_only_columns(records.c.parent_id, corrects.label("corrects"))
         .subquery("correction")
     )
 
 
 async def select_same_occasion(
-    conn: AsyncConnection, scope: Scope, question_id: UUID, occasion_id: UUID | None, day: dt.date
+    conn: AsyncConnection,
+    scope: Scope,
+    question_id: UUID,
+    occasion_id: UUID | None,
+    day: dt.date,
+    *,
+    person: UUID | bool | None,
 ) -> list[tuple[bytes, bool]]:
     """Judgements on one question at one occasion (the occasion id, else the day given), each with whether a
-    later judgement corrects it."""
+    later judgement corrects it; with `person` (an id, or None for none named), only those whose perspective names
+    that person (False: any)."""
+    statement = _same_occasion_statement(scope, occasion_id is not None, "any" if person is False else person is None)
+    params = {"question_id": question_id, "occasion": str(occasion_id), "day": day, "person": str(person)}
+    return [(row.doc.encode(), bool(row.corrected)) for row in await conn.execute(statement, params)]
+
+
+@lru_cache(maxsize=1024)
+def _same_occasion_statement(scope: Scope, by_occasion: bool, unnamed: bool | str) -> sa.Select[Any]:
+    """`select_same_occasion`'s statement, built once per scope and shape (a write's check under the question's
+    lock: building it cost more than running it)."""
     correction = _corrections(scope)
     corrected = (
         sa.exists()
@@ -53,21 +83,55 @@ async def select_same_occasion(
     )
     occasion = records.c.doc["occasion_id"].astext
     same = (
-        occasion == str(occasion_id)
-        if occasion_id is not None
-        else sa.and_(occasion.is_(None), judgement_day(records) == day)
+        occasion == sa.bindparam("occasion", type_=sa.Text)
+        if by_occasion
+        else sa.and_(occasion.is_(None), judgement_day(records) == sa.bindparam("day", type_=sa.Date))
     )
-    query = (
-        scoped(scope, resource(JUDGEMENT_KIND)).where(records.c.parent_id == question_id, same).add_columns(corrected)
-    )
-    return [(row.doc.encode(), bool(row.corrected)) for row in await conn.execute(query)]
+    question = records.c.parent_id == sa.bindparam("question_id", type_=PG_UUID(as_uuid=True))
+    query = _judgements(scope).where(question, same).add_columns(corrected)
+    if unnamed != "any":
+        named = _written("'{perspective,perspective_person_id}'", "#>>")
+        query = query.where(named.is_(None) if unnamed else named == sa.bindparam("person", type_=sa.Text))
+    return query
 
 
-async def select_danger_series(conn: AsyncConnection, scope: Scope, danger_id: UUID, *, limit: int) -> list[Any]:
+class SeriesRow(NamedTuple):
+    """A row of the series statement, by position (the driver's rows have no attributes). The judgement's fields
+    (Any) are None only on the one row of a scale with no judgements, or of a danger with no scale."""
+
+    danger_id: UUID
+    danger_version: int
+    la_code: str
+    case_id: UUID | None
+    child_ids: list[UUID] | None
+    question_id: Any
+    kind: str | None
+    question_text: str | None
+    anchor_10: str | None
+    anchor_0: str | None
+    polarity: str | None
+    escalation_threshold: int | None
+    judgement_id: UUID | None
+    recorded_at: Any
+    day: Any
+    value: Any
+    perspective_role: Any
+    person_id: str | None
+    agreed_by: str | None
+    reason: str | None
+    corrects: str | None
+    corrected: bool | None
+
+
+async def select_danger_series(db: Database, actor: Actor, danger_id: UUID, *, limit: int) -> list[SeriesRow]:
     """One row per judgement on the danger's scale, newest first (at most `limit`), each carrying the danger's
     audit facts and the question's anchors; a single row with no judgement when there are none yet, and no
-    rows when the danger is not visible. One statement: this is the chart's hot path."""
-    return list((await conn.execute(_series_statement(scope, limit), {"danger_id": danger_id})).all())
+    rows when the danger is not visible. One statement, which also records the read of the danger (one access
+    event, only when it is visible): this is the chart's hot path. Planned once (a generic plan): planning it
+    cost four times running it."""
+    params = audit.event_params(actor, "read") | {"danger_id": danger_id}
+    rows = await db.fetch(actor.scope, _series_statement(actor.scope, limit), params, generic=True)
+    return [SeriesRow(*row) for row in rows]
 
 
 @lru_cache(maxsize=1024)
@@ -76,8 +140,15 @@ def _series_statement(scope: Scope, limit: int) -> sa.Select[Any]:
     danger = (
         scoped(scope, resource(DANGER_KIND))
         .where(records.c.id == sa.bindparam("danger_id", type_=PG_UUID(as_uuid=True)))
-        .with_only_columns(records.c.id, records.c.la_code, records.c.version, records.c.case_id, records.c.child_ids)
-        .subquery("danger")
+        .with_only_columns(
+            records.c.id,
+            records.c.la_code,
+            records.c.kind,
+            records.c.version,
+            records.c.case_id,
+            records.c.child_ids,
+        )
+        .cte("danger")
     )
     question = (
         scoped(scope, resource(QUESTION_KIND))
@@ -130,5 +201,6 @@ def _series_statement(scope: Scope, limit: int) -> sa.Select[Any]:
         )
         .order_by(day.desc().nulls_last(), judgement.c.created_at.desc(), judgement.c.id.desc())
         .limit(limit)
+        .add_cte(audit.recording(danger))
     )
     return query

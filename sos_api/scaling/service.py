@@ -30,7 +30,6 @@ from sos_schema import (
 from sos_schema.series import MAX_POINTS, ScalingPoint, ScalingSeries
 
 from .. import charts, problems
-from ..audit import record as audit
 from ..auth.policy import check_own_voice, no_wider_than
 from ..context import Actor
 from ..db import records as q
@@ -176,9 +175,13 @@ async def check_one_per_occasion(
     conn: AsyncConnection, actor: Actor, question_id: UUID, body: ScalingJudgementCreate, day: dt.date
 ) -> None:
     """BR-02: one judgement per person per question per occasion, unless the new one corrects it."""
-    key = whose(body.perspective)
+    perspective = body.perspective
+    key = whose(perspective)
+    # Only a person's own judgements can be theirs (a shared number is anyone's who agreed to it).
+    person = False if perspective.perspective_role is PerspectiveRole.shared else perspective.perspective_person_id
     standing = []
-    for doc, corrected in await queries.select_same_occasion(conn, actor.scope, question_id, body.occasion_id, day):
+    same = await queries.select_same_occasion(conn, actor.scope, question_id, body.occasion_id, day, person=person)
+    for doc, corrected in same:
         earlier = msgspec.json.decode(doc, type=ScalingJudgement)
         if not corrected and whose(earlier.perspective) == key:
             standing.append(earlier.id)
@@ -225,22 +228,10 @@ async def new_judgement(
 
 async def danger_series(db: Database, actor: Actor, danger_id: UUID) -> bytes:
     """Every judgement on a danger's scale as one series, oldest first (domain 3.3: charted per danger)."""
-    async with db.begin(actor.scope) as conn:
-        rows = await queries.select_danger_series(conn, actor.scope, danger_id, limit=MAX_POINTS)
-        if not rows:
-            raise problems.NotFound("No danger statement with that id.")
-        first = rows[0]
-        await audit.record(
-            conn,
-            actor,
-            "read",
-            object_type=DANGER_KIND,
-            object_id=danger_id,
-            object_version=first.danger_version,
-            case_id=first.case_id,
-            child_ids=list(first.child_ids or []),
-            la_code=first.la_code,
-        )
+    rows = await queries.select_danger_series(db, actor, danger_id, limit=MAX_POINTS)
+    if not rows:
+        raise problems.NotFound("No danger statement with that id.")
+    first = rows[0]
     points = [
         ScalingPoint(
             date=row.day,
