@@ -24,6 +24,8 @@ GROUPS = {
     MeasureGrouping.team: "c.team",
     MeasureGrouping.worker: "c.worker",
 }
+# The refresh's one grouping for all three above: each row's team and worker, rolled up in Python (service.py).
+TEAM_AND_WORKER = "jsonb_build_array(c.team, c.worker)::text"
 
 PREFIX = """
 WITH periods AS (
@@ -38,7 +40,7 @@ cases AS (
 """
 OPEN_AT_END = "c.opened_on <= p.p_end AND (c.closed_on IS NULL OR c.closed_on > p.p_end)"
 CHILDREN = """,
-children AS (
+children AS MATERIALIZED (
     SELECT c.*, m->>'person_id' AS child_id
     FROM cases c, jsonb_array_elements(c.members) AS m
     WHERE m->>'role' IN ('child', 'unborn_child')
@@ -55,7 +57,7 @@ def _recent(dated: str) -> str:
         PREFIX
         + CHILDREN
         + f""",
-dated AS ({dated})
+dated AS MATERIALIZED ({dated})
 SELECT p_start, p_end, grp, count(*) FILTER (WHERE recent) AS num, count(*) AS den
 FROM (
     SELECT p.p_start, p.p_end, {{grp}} AS grp, c.case_id, c.child_id, bool_or(r.day IS NOT NULL) AS recent
@@ -83,20 +85,30 @@ CHILD_VOICE_RECENT = _recent(
     WHERE r.la_code = :la AND r.kind = 'child_voice' AND NOT r.entered_in_error"""
 )
 
+# Each danger's first day with a scale on its goal, worked out once (not probed per danger and period).
 DANGERS_WITH_GOAL_AND_SCALE = (
     PREFIX
-    + f"""
-SELECT p.p_start, p.p_end, {{grp}} AS grp,
-       count(*) FILTER (WHERE jsonb_typeof(d.doc->'safety_goal') = 'object' AND EXISTS (
-           SELECT 1 FROM records q
-           WHERE q.la_code = :la AND q.kind = 'scaling_question' AND q.parent_id = d.id AND NOT q.entered_in_error
-             AND q.doc->'subject'->>'type' = 'danger_goal' AND {LONDON_DAY.format(col="q.created_at")} <= p.p_end
-       )) AS num,
+    + f""",
+dangers AS MATERIALIZED (
+    SELECT d.id, d.case_id, {LONDON_DAY.format(col="d.created_at")} AS day,
+           jsonb_typeof(d.doc->'safety_goal') = 'object' AS has_goal
+    FROM records d
+    WHERE d.la_code = :la AND d.kind = 'danger_statement' AND NOT d.entered_in_error
+      AND d.status IS DISTINCT FROM 'withdrawn'
+),
+scaled AS MATERIALIZED (
+    SELECT q.parent_id AS danger_id, min({LONDON_DAY.format(col="q.created_at")}) AS day
+    FROM records q
+    WHERE q.la_code = :la AND q.kind = 'scaling_question' AND NOT q.entered_in_error
+      AND q.doc->'subject'->>'type' = 'danger_goal'
+    GROUP BY 1
+)
+SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) FILTER (WHERE d.has_goal AND s.day <= p.p_end) AS num,
        count(*) AS den
 FROM periods p
-JOIN records d ON d.la_code = :la AND d.kind = 'danger_statement' AND NOT d.entered_in_error
-     AND d.status IS DISTINCT FROM 'withdrawn' AND {LONDON_DAY.format(col="d.created_at")} <= p.p_end
+JOIN dangers d ON d.day <= p.p_end
 JOIN cases c ON c.case_id = d.case_id AND {OPEN_AT_END}
+LEFT JOIN scaled s ON s.danger_id = d.id
 GROUP BY 1, 2, 3
 """
 )
@@ -106,11 +118,11 @@ GROUP BY 1, 2, 3
 # ranked within its scale and perspective, with the first value and the day the next judgement was given, so the
 # judgement that is latest at a period's end is the one given by then whose next came after it (or never).
 JUDGEMENTS = f""",
-corrected AS (
+corrected AS MATERIALIZED (
     SELECT (doc->>'corrects')::uuid AS id FROM records
     WHERE la_code = :la AND kind = 'scaling_judgement' AND NOT entered_in_error AND doc->>'corrects' IS NOT NULL
 ),
-judgements AS (
+judgements AS MATERIALIZED (
     SELECT j.case_id, q.id AS question_id, j.doc->'perspective'->>'perspective_role' AS perspective,
            coalesce((j.doc->>'given_on')::date, {LONDON_DAY.format(col="j.created_at")}) AS given_on, j.created_at,
            CASE WHEN q.doc->>'polarity' = 'ten_is_worst' THEN 10 - (j.doc->>'value')::int
@@ -121,7 +133,7 @@ judgements AS (
     LEFT JOIN corrected k ON k.id = j.id
     WHERE j.la_code = :la AND j.kind = 'scaling_judgement' AND NOT j.entered_in_error AND k.id IS NULL
 ),
-ranked AS (
+ranked AS MATERIALIZED (
     SELECT *, row_number() OVER w AS n, first_value(v) OVER w AS first_v, lead(given_on) OVER w AS next_on
     FROM judgements
     WINDOW w AS (PARTITION BY question_id, perspective ORDER BY given_on, created_at)
@@ -432,13 +444,17 @@ async def select_measure_rows(
     code: str,
     la_code: str,
     periods: Sequence[tuple[dt.date, dt.date]],
-    group_by: MeasureGrouping,
+    group_by: MeasureGrouping | None,
     parameters: dict[str, int],
     teams: Sequence[str] | None = None,
 ) -> list[Any]:
     """The measure's rows for every period and group (see the module doc for their shape); with `teams`, only
-    the cases of those teams are grouped (records of other cases fall in no group)."""
-    grp = "j.perspective" if group_by is MeasureGrouping.perspective else GROUPS[group_by]
+    the cases of those teams are grouped (records of other cases fall in no group). group_by None: grouped by
+    TEAM_AND_WORKER."""
+    if group_by is None:
+        grp = TEAM_AND_WORKER
+    else:
+        grp = "j.perspective" if group_by is MeasureGrouping.perspective else GROUPS[group_by]
     statement = sa.text(STATEMENTS[code].format(grp=grp))
     values: dict[str, Any] = {
         "la": la_code,
