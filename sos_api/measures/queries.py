@@ -52,22 +52,31 @@ LONDON_DAY = "(({col})::timestamptz AT TIME ZONE 'Europe/London')::date"
 
 def _recent(dated: str) -> str:
     """Children on open cases at each period's end, and whether a dated record (`dated`: case_id, child_id, day)
-    about them falls in the N weeks up to that end. A hash join on (case, child), not a probe per child."""
+    about them falls in the N weeks up to that end. Counted apart: every child open at each end (the denominator),
+    and the few (period, child) pairs a dated record falls near (the numerator), not a row per child and period
+    carried through a join and a sort."""
     return (
         PREFIX
         + CHILDREN
         + f""",
 dated AS MATERIALIZED ({dated})
-SELECT p_start, p_end, grp, count(*) FILTER (WHERE recent) AS num, count(*) AS den
+SELECT d.p_start, d.p_end, d.grp, coalesce(n.num, 0) AS num, d.den
 FROM (
-    SELECT p.p_start, p.p_end, {{grp}} AS grp, c.case_id, c.child_id, bool_or(r.day IS NOT NULL) AS recent
+    SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) AS den
     FROM periods p
     JOIN children c ON {OPEN_AT_END}
-    LEFT JOIN dated r ON r.case_id = c.case_id AND r.child_id = c.child_id
-         AND r.day > p.p_end - make_interval(weeks => :weeks) AND r.day <= p.p_end
-    GROUP BY p.p_start, p.p_end, 3, c.case_id, c.child_id
-) per_child
-GROUP BY 1, 2, 3
+    GROUP BY 1, 2, 3
+) d
+LEFT JOIN (
+    SELECT p_start, grp, count(*) AS num
+    FROM (
+        SELECT DISTINCT p.p_start, {{grp}} AS grp, c.case_id, c.child_id
+        FROM periods p
+        JOIN dated r ON r.day > p.p_end - make_interval(weeks => :weeks) AND r.day <= p.p_end
+        JOIN children c ON c.case_id = r.case_id AND c.child_id = r.child_id AND {OPEN_AT_END}
+    ) recent
+    GROUP BY 1, 2
+) n ON n.p_start = d.p_start AND n.grp IS NOT DISTINCT FROM d.grp
 """
     )
 

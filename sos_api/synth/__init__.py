@@ -1,18 +1,18 @@
 """`sos-api synth --cases N --seed S`: load N synthetic families for benchmarks and index work, fast.
 
-Exactly the rows the API writes, because the first family is written by the API itself: the demo family
-(sos_api/demo.py: eight people, a case, relationships, two danger statements in two versions each with their
-scales, a wellbeing scale, judgements over several dates, a map in two versions) goes through the app in-process,
-with all its validation, rules, history, case access grants, outbox and access events. Every row that wrote
-(records, record_versions, case_access, person_identifiers, outbox, access_events) is read back with COPY and
-becomes a template; the other N-1 families are that template with, per family, fresh ids for every UUID in it,
-its dates moved back by up to four years (keeping their order), other names, a council and a team drawn from the
+Exactly the rows the API writes, because one family of each kind (families.py: a referral closed after
+assessment, a child in need case, the demo family made a child protection case, a looked-after child) is written
+by the API itself, in-process, with all its validation, rules, history, case access grants, outbox and access
+events. Every row each wrote (records, record_versions, case_access, person_identifiers, outbox, access_events) is
+read back with COPY and becomes that kind's template; the other families are drawn from the seed in the kinds'
+published shares (families.KINDS) and are their template with, per family, fresh ids for every UUID in it, its
+dates moved back by up to four years (keeping their order), other names, a council and a team drawn from the
 seed, streamed back with COPY in batches. Nothing is parsed per family: each template line is split once at the
 places that change, and a family is those pieces joined with its own values.
 
 Run as the tables' owner (COPY bypasses nothing the API relies on: the append-only triggers refuse only UPDATE
-and DELETE, and row-level security is for the app's role). The same seed on the same template gives the same
-names, councils and teams; ids are fresh per run.
+and DELETE, and row-level security is for the app's role). The same seed gives the same kinds, names, councils
+and teams; ids are fresh per run.
 """
 
 from __future__ import annotations

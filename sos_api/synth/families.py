@@ -256,12 +256,11 @@ def _network(w: Writer, case_id: str, children: list[str], helpers: list[str], d
 
 
 def referral_closed(w: Writer) -> None:
-    """A referral that closed after assessment: two to three people, the referral, one draft map."""
+    """A referral that closed after assessment: the child, a parent and the worker, the referral, one draft map."""
     child = w.child("Olivia", "Smith", 9 * 365, "female")
     mum = w.person("Emma", "Smith", sex="female")
-    dad = w.person("John", "Smith", sex="male")
     lead = w.social_worker("Priya", "Worker")
-    case_id = _case(w, "Smith family", 60, [(child, "child"), (mum, "parent"), (dad, "parent")])
+    case_id = _case(w, "Smith family", 60, [(child, "child"), (mum, "parent")])
     _referral(w, case_id, [child], 60, "Olivia came to school hungry three days running.")
     _map(w, case_id, [child], mum, lead, 40, [])
     made = w.client.get(f"/v1/cases/{case_id}", headers=w.manager)
@@ -271,8 +270,9 @@ def referral_closed(w: Writer) -> None:
 
 
 def child_in_need(w: Writer) -> None:
-    """A child in need case: a map in two versions, a danger statement with its goal and scale, a handful of
-    judgements, the children's episodes, a child in need plan, a child's voice and a small network."""
+    """A child in need case: a map in two versions, a danger statement with its goal and scale, three judgements
+    (the worker's twice, the child's once), the children's episodes, a child in need plan, a child's voice and a
+    small network."""
     girl = w.child("Ruby", "Jones", 11 * 365, "female")
     boy = w.child("Leo", "Jones", 6 * 365, "male")
     mum = w.person("Kate", "Jones", sex="female")
@@ -288,8 +288,6 @@ def child_in_need(w: Writer) -> None:
         [
             (_say("social_worker", lead), 3, 100),
             (_say("social_worker", lead), 6, 20),
-            (_say("parent_carer", mum, own_words=True), 6, 100),
-            (_say("parent_carer", mum, own_words=True), 8, 20),
             (_say("child", girl, own_words=True), 4, 20),
         ],
     )
