@@ -359,12 +359,11 @@ GROUP BY 1, 2, 3
 
 # Children on a child protection plan at each period's end (an open child_protection episode), whether they have an
 # agreed safety plan by then and an active safety network with at least :members members in it that day who had
-# been told every danger statement the plan was agreed on, in that version or a later one (`knows_dangers`). Each
-# case's safety plans and networks are paired once and joined by case, not probed per child and period.
+# been told every danger statement the plan was agreed on, in that version or a later one (`knows_dangers`).
 SAFETY_PLAN_AND_NETWORK = (
     PREFIX
     + f""",
-on_plan AS MATERIALIZED (
+on_plan AS (
     SELECT e.case_id, e.doc->>'child_id' AS child_id, (e.doc->>'start_date')::date AS start_date,
            (e.doc->>'end_date')::date AS end_date
     FROM records e
@@ -384,30 +383,29 @@ networks AS (
     FROM records n
     WHERE n.la_code = :la AND n.kind = 'network' AND NOT n.entered_in_error
       AND n.doc->>'purpose' = 'safety' AND n.doc->>'status' = 'active'
-),
-pairs AS MATERIALIZED (
-    SELECT s.case_id, s.child_ids, s.dangers, s.agreed_on, n.child_ids AS network_children, n.members
-    FROM safety_plans s JOIN networks n ON n.case_id = s.case_id
 )
 SELECT p_start, p_end, grp, count(*) FILTER (WHERE covered) AS num, count(*) AS den
 FROM (
-    SELECT p.p_start, p.p_end, {{grp}} AS grp, o.case_id, o.child_id, coalesce(bool_or((
-              SELECT count(*) FROM jsonb_array_elements(x.members) AS m
+    SELECT p.p_start, p.p_end, {{grp}} AS grp, o.case_id, o.child_id, EXISTS (
+        SELECT 1 FROM safety_plans s, networks n
+        WHERE s.case_id = o.case_id AND s.child_ids ? o.child_id AND s.agreed_on <= p.p_end
+          AND n.case_id = o.case_id AND n.child_ids ? o.child_id
+          AND (
+              SELECT count(*) FROM jsonb_array_elements(n.members) AS m
               WHERE (m->>'joined_on')::date <= p.p_end
                 AND (m->>'left_on' IS NULL OR (m->>'left_on')::date > p.p_end)
                 AND NOT EXISTS (
-                    SELECT 1 FROM jsonb_array_elements(x.dangers) AS d
+                    SELECT 1 FROM jsonb_array_elements(s.dangers) AS d
                     WHERE NOT EXISTS (
                         SELECT 1 FROM jsonb_array_elements(m->'knows_dangers') AS k
                         WHERE k->>'danger_id' = d->>'id' AND (k->>'version')::int >= (d->>'version')::int
                           AND (k->>'on')::date <= p.p_end
                     )
                 )
-          ) >= :members), false) AS covered
+          ) >= :members
+    ) AS covered
     FROM periods p
     JOIN on_plan o ON o.start_date <= p.p_end AND (o.end_date IS NULL OR o.end_date > p.p_end)
-    LEFT JOIN pairs x ON x.case_id = o.case_id AND x.child_ids ? o.child_id AND x.network_children ? o.child_id
-         AND x.agreed_on <= p.p_end
     LEFT JOIN cases c ON c.case_id = o.case_id
     GROUP BY p.p_start, p.p_end, 3, o.case_id, o.child_id
 ) per_child
