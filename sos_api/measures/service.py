@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -183,7 +183,7 @@ def _counted(m: Measure, rows: Sequence[Any]) -> Sequence[Any]:
     return rows
 
 
-ROLLED_UP = {
+ROLLED_UP: dict[MeasureGrouping, Callable[[str | None, str | None], str | None]] = {
     MeasureGrouping.council: lambda team, worker: None,
     MeasureGrouping.team: lambda team, worker: team,
     MeasureGrouping.worker: lambda team, worker: worker,
