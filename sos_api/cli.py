@@ -142,7 +142,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_synth(settings: Settings, args: argparse.Namespace) -> int:
-    """Load synthetic families (sos_api/synth.py) as the tables' owner: SOS_DATABASE_URL, or the embedded server's."""
+    """Load synthetic families (sos_api/synth/) as the tables' owner: SOS_DATABASE_URL, or the embedded server's."""
     from .synth import SynthFailed, synthesise
 
     owner_url, app_url = migrated_urls(settings)
@@ -253,7 +253,7 @@ def parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=cmd_demo)
     synth = sub.add_parser("synth", help="load N synthetic families fast (benchmarks, index work): COPY as the owner")
     synth.add_argument("--cases", type=int, required=True, help="how many cases (families) to load")
-    synth.add_argument("--seed", type=int, default=1, help="the seed for names, councils, teams and dates")
+    synth.add_argument("--seed", type=int, default=1, help="the seed for the kinds, names, councils, teams, dates")
     synth.add_argument("--batch", type=int, default=200, help="families per COPY transaction")
     synth.add_argument("--jobs", type=int, default=2, help="loader processes (each with its own connection)")
     synth.set_defaults(run=cmd_synth)

@@ -24,6 +24,8 @@ GROUPS = {
     MeasureGrouping.team: "c.team",
     MeasureGrouping.worker: "c.worker",
 }
+# The refresh's one grouping for all three above: each row's team and worker, rolled up in Python (service.py).
+TEAM_AND_WORKER = "jsonb_build_array(c.team, c.worker)::text"
 
 PREFIX = """
 WITH periods AS (
@@ -38,7 +40,7 @@ cases AS (
 """
 OPEN_AT_END = "c.opened_on <= p.p_end AND (c.closed_on IS NULL OR c.closed_on > p.p_end)"
 CHILDREN = """,
-children AS (
+children AS MATERIALIZED (
     SELECT c.*, m->>'person_id' AS child_id
     FROM cases c, jsonb_array_elements(c.members) AS m
     WHERE m->>'role' IN ('child', 'unborn_child')
@@ -50,22 +52,31 @@ LONDON_DAY = "(({col})::timestamptz AT TIME ZONE 'Europe/London')::date"
 
 def _recent(dated: str) -> str:
     """Children on open cases at each period's end, and whether a dated record (`dated`: case_id, child_id, day)
-    about them falls in the N weeks up to that end. A hash join on (case, child), not a probe per child."""
+    about them falls in the N weeks up to that end. Counted apart: every child open at each end (the denominator),
+    and the few (period, child) pairs a dated record falls near (the numerator), not a row per child and period
+    carried through a join and a sort."""
     return (
         PREFIX
         + CHILDREN
         + f""",
-dated AS ({dated})
-SELECT p_start, p_end, grp, count(*) FILTER (WHERE recent) AS num, count(*) AS den
+dated AS MATERIALIZED ({dated})
+SELECT d.p_start, d.p_end, d.grp, coalesce(n.num, 0) AS num, d.den
 FROM (
-    SELECT p.p_start, p.p_end, {{grp}} AS grp, c.case_id, c.child_id, bool_or(r.day IS NOT NULL) AS recent
+    SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) AS den
     FROM periods p
     JOIN children c ON {OPEN_AT_END}
-    LEFT JOIN dated r ON r.case_id = c.case_id AND r.child_id = c.child_id
-         AND r.day > p.p_end - make_interval(weeks => :weeks) AND r.day <= p.p_end
-    GROUP BY p.p_start, p.p_end, 3, c.case_id, c.child_id
-) per_child
-GROUP BY 1, 2, 3
+    GROUP BY 1, 2, 3
+) d
+LEFT JOIN (
+    SELECT p_start, grp, count(*) AS num
+    FROM (
+        SELECT DISTINCT p.p_start, {{grp}} AS grp, c.case_id, c.child_id
+        FROM periods p
+        JOIN dated r ON r.day > p.p_end - make_interval(weeks => :weeks) AND r.day <= p.p_end
+        JOIN children c ON c.case_id = r.case_id AND c.child_id = r.child_id AND {OPEN_AT_END}
+    ) recent
+    GROUP BY 1, 2
+) n ON n.p_start = d.p_start AND n.grp IS NOT DISTINCT FROM d.grp
 """
     )
 
@@ -83,20 +94,30 @@ CHILD_VOICE_RECENT = _recent(
     WHERE r.la_code = :la AND r.kind = 'child_voice' AND NOT r.entered_in_error"""
 )
 
+# Each danger's first day with a scale on its goal, worked out once (not probed per danger and period).
 DANGERS_WITH_GOAL_AND_SCALE = (
     PREFIX
-    + f"""
-SELECT p.p_start, p.p_end, {{grp}} AS grp,
-       count(*) FILTER (WHERE jsonb_typeof(d.doc->'safety_goal') = 'object' AND EXISTS (
-           SELECT 1 FROM records q
-           WHERE q.la_code = :la AND q.kind = 'scaling_question' AND q.parent_id = d.id AND NOT q.entered_in_error
-             AND q.doc->'subject'->>'type' = 'danger_goal' AND {LONDON_DAY.format(col="q.created_at")} <= p.p_end
-       )) AS num,
+    + f""",
+dangers AS MATERIALIZED (
+    SELECT d.id, d.case_id, {LONDON_DAY.format(col="d.created_at")} AS day,
+           jsonb_typeof(d.doc->'safety_goal') = 'object' AS has_goal
+    FROM records d
+    WHERE d.la_code = :la AND d.kind = 'danger_statement' AND NOT d.entered_in_error
+      AND d.status IS DISTINCT FROM 'withdrawn'
+),
+scaled AS MATERIALIZED (
+    SELECT q.parent_id AS danger_id, min({LONDON_DAY.format(col="q.created_at")}) AS day
+    FROM records q
+    WHERE q.la_code = :la AND q.kind = 'scaling_question' AND NOT q.entered_in_error
+      AND q.doc->'subject'->>'type' = 'danger_goal'
+    GROUP BY 1
+)
+SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) FILTER (WHERE d.has_goal AND s.day <= p.p_end) AS num,
        count(*) AS den
 FROM periods p
-JOIN records d ON d.la_code = :la AND d.kind = 'danger_statement' AND NOT d.entered_in_error
-     AND d.status IS DISTINCT FROM 'withdrawn' AND {LONDON_DAY.format(col="d.created_at")} <= p.p_end
+JOIN dangers d ON d.day <= p.p_end
 JOIN cases c ON c.case_id = d.case_id AND {OPEN_AT_END}
+LEFT JOIN scaled s ON s.danger_id = d.id
 GROUP BY 1, 2, 3
 """
 )
@@ -106,11 +127,11 @@ GROUP BY 1, 2, 3
 # ranked within its scale and perspective, with the first value and the day the next judgement was given, so the
 # judgement that is latest at a period's end is the one given by then whose next came after it (or never).
 JUDGEMENTS = f""",
-corrected AS (
+corrected AS MATERIALIZED (
     SELECT (doc->>'corrects')::uuid AS id FROM records
     WHERE la_code = :la AND kind = 'scaling_judgement' AND NOT entered_in_error AND doc->>'corrects' IS NOT NULL
 ),
-judgements AS (
+judgements AS MATERIALIZED (
     SELECT j.case_id, q.id AS question_id, j.doc->'perspective'->>'perspective_role' AS perspective,
            coalesce((j.doc->>'given_on')::date, {LONDON_DAY.format(col="j.created_at")}) AS given_on, j.created_at,
            CASE WHEN q.doc->>'polarity' = 'ten_is_worst' THEN 10 - (j.doc->>'value')::int
@@ -121,7 +142,7 @@ judgements AS (
     LEFT JOIN corrected k ON k.id = j.id
     WHERE j.la_code = :la AND j.kind = 'scaling_judgement' AND NOT j.entered_in_error AND k.id IS NULL
 ),
-ranked AS (
+ranked AS MATERIALIZED (
     SELECT *, row_number() OVER w AS n, first_value(v) OVER w AS first_v, lead(given_on) OVER w AS next_on
     FROM judgements
     WINDOW w AS (PARTITION BY question_id, perspective ORDER BY given_on, created_at)
@@ -432,13 +453,17 @@ async def select_measure_rows(
     code: str,
     la_code: str,
     periods: Sequence[tuple[dt.date, dt.date]],
-    group_by: MeasureGrouping,
+    group_by: MeasureGrouping | None,
     parameters: dict[str, int],
     teams: Sequence[str] | None = None,
 ) -> list[Any]:
     """The measure's rows for every period and group (see the module doc for their shape); with `teams`, only
-    the cases of those teams are grouped (records of other cases fall in no group)."""
-    grp = "j.perspective" if group_by is MeasureGrouping.perspective else GROUPS[group_by]
+    the cases of those teams are grouped (records of other cases fall in no group). group_by None: grouped by
+    TEAM_AND_WORKER."""
+    if group_by is None:
+        grp = TEAM_AND_WORKER
+    else:
+        grp = "j.perspective" if group_by is MeasureGrouping.perspective else GROUPS[group_by]
     statement = sa.text(STATEMENTS[code].format(grp=grp))
     values: dict[str, Any] = {
         "la": la_code,

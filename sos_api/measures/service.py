@@ -7,9 +7,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
+import msgspec
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import MeasureCatalogue, MeasureGrouping, MeasurePeriod, MeasurePoint, MeasureSeries
@@ -164,15 +166,53 @@ async def _rows(
     rows: Sequence[Any] = await queries.select_measure_rows(
         conn, m.code, la_code, spans, group_by, chosen, sorted(teams) if teams is not None else None
     )
-    if m.code == "icpc-within-15-days":
-        rows = _icpc_counts(rows)
-    elif m.code == "first-core-group-on-time":
-        rows = _due_counts(rows, "held_on", FIRST_CORE_GROUP_WORKING_DAYS, "met_on")
-    elif m.code == "placement-plans-on-time":
-        rows = _due_counts(rows, "start_on", PLACEMENT_PLAN_WORKING_DAYS, "agreed_on")
+    rows = _counted(m, rows)
     if teams is not None:
         rows = [r for r in rows if r.grp is not None]
     return rows
+
+
+def _counted(m: Measure, rows: Sequence[Any]) -> Sequence[Any]:
+    """Rows of one per item (conferences, plans) counted per period and group; other measures' rows as they are."""
+    if m.code == "icpc-within-15-days":
+        return _icpc_counts(rows)
+    if m.code == "first-core-group-on-time":
+        return _due_counts(rows, "held_on", FIRST_CORE_GROUP_WORKING_DAYS, "met_on")
+    if m.code == "placement-plans-on-time":
+        return _due_counts(rows, "start_on", PLACEMENT_PLAN_WORKING_DAYS, "agreed_on")
+    return rows
+
+
+ROLLED_UP: dict[MeasureGrouping, Callable[[str | None, str | None], str | None]] = {
+    MeasureGrouping.council: lambda team, worker: None,
+    MeasureGrouping.team: lambda team, worker: team,
+    MeasureGrouping.worker: lambda team, worker: worker,
+}
+
+
+async def _rows_rolled_up(
+    conn: AsyncConnection,
+    m: Measure,
+    la_code: str,
+    spans: Sequence[tuple[dt.date, dt.date]],
+    chosen: dict[str, int],
+) -> dict[MeasureGrouping, list[Any]]:
+    """The council, team and worker rows of a measure from one statement grouped by team and worker: every
+    measure counts items of one case each, so a coarser group's figure is the sum of its (team, worker) parts."""
+    raw = await queries.select_measure_rows(conn, m.code, la_code, spans, None, chosen)
+    parts = [(row, msgspec.json.decode(row.grp)) for row in raw]
+    out: dict[MeasureGrouping, list[Any]] = {}
+    for group_by, pick in ROLLED_UP.items():
+        if group_by not in m.groupings:
+            continue
+        relabelled = [SimpleNamespace(**(row._asdict() | {"grp": pick(*pair)})) for row, pair in parts]
+        summed: dict[tuple[dt.date, str | None], _Counted] = {}
+        for row in _counted(m, relabelled):
+            entry = summed.setdefault((row.p_start, row.grp), _Counted(row.p_start, row.p_end, row.grp))
+            entry.num += row.num or 0
+            entry.den += row.den or 0
+        out[group_by] = list(summed.values())
+    return out
 
 
 def _points(
@@ -203,7 +243,8 @@ def _points(
 async def refresh(db: Database, *, months: int = 24, la_codes: Sequence[str] | None = None) -> dict[str, int]:
     """Recompute every measure's monthly figures (default parameters, every grouping) for the last `months` months
     of each council, replacing what was stored: one council and measure at a time, each in its own transaction,
-    within that council's tenant. A period with nothing counted is stored as an empty figure (0 of 0), so the
+    within that council's tenant; the council, team and worker figures from one statement (_rows_rolled_up).
+    A period with nothing counted is stored as an empty figure (0 of 0), so the
     reads can tell "nothing happened" from "not computed". Returns the rows written per council."""
     if la_codes is None:
         async with db.begin_system() as conn:
@@ -216,9 +257,11 @@ async def refresh(db: Database, *, months: int = 24, la_codes: Sequence[str] | N
         written[la_code] = 0
         for m in MEASURES:
             defaults = parameters_for(m, {})
-            for group_by in sorted(m.groupings):
-                async with db.begin(scope) as conn:
-                    rows = list(await _rows(conn, m, la_code, spans, group_by, defaults, None))
+            async with db.begin(scope) as conn:
+                by_grouping = await _rows_rolled_up(conn, m, la_code, spans, defaults)
+                for group_by in sorted(m.groupings - by_grouping.keys()):
+                    by_grouping[group_by] = list(await _rows(conn, m, la_code, spans, group_by, defaults, None))
+                for group_by, rows in sorted(by_grouping.items()):
                     counted = {r.p_start for r in rows}
                     rows += [_Counted(s, e, None) for s, e in spans if s not in counted]
                     written[la_code] += await queries.replace_materialised(conn, la_code, m.code, group_by, rows, now())

@@ -1,5 +1,6 @@
-"""`sos-api synth`: synthetic families copied from one the API wrote are read back through the API like any other:
-visible to their own team in their own council only, with their history and their scaling series."""
+"""`sos-api synth`: synthetic families copied from the templates the API wrote are read back through the API like
+any other: visible to their own team in their own council only, with their history and their scaling series; the
+kinds come in the seed's shares, and every family's rows hang together (versions, outbox, case access)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from litestar.testing import TestClient
 
 from sos_api.app import create_app
 from sos_api.settings import Settings
-from sos_api.synth import TABLES, synthesise
+from sos_api.synth import TABLES, SynthResult, choose_kinds, synthesise
+from sos_api.synth.families import KINDS
 from tests.api.conftest import TokenFactory
 from tests.conftest import Databases
 
-CASES = 20
+CASES = 40
+SEED = 5
 
 
 def fetch(url: str, sql: str, *args: Any) -> list[asyncpg.Record]:
@@ -33,11 +36,17 @@ def fetch(url: str, sql: str, *args: Any) -> list[asyncpg.Record]:
 
 
 @pytest.fixture(scope="module")
-def loaded(databases: Databases, settings: Settings) -> tuple[str, str, str]:
+def synthesised(databases: Databases, settings: Settings) -> tuple[str, str, SynthResult]:
     app_url = databases.fresh()
     owner_url = databases.owner_url(app_url)
-    result = synthesise(settings, owner_url, app_url, cases=CASES, seed=5, batch=7, jobs=1)
+    result = synthesise(settings, owner_url, app_url, cases=CASES, seed=SEED, batch=7, jobs=1)
     assert result.cases == CASES
+    return app_url, owner_url, result
+
+
+@pytest.fixture(scope="module")
+def loaded(synthesised: tuple[str, str, SynthResult]) -> tuple[str, str, str]:
+    app_url, owner_url, result = synthesised
     return app_url, owner_url, result.template_case_id
 
 
@@ -50,14 +59,58 @@ def drinking_danger(owner_url: str, case_id: Any) -> Any:
     return danger["id"]
 
 
-def test_every_family_has_the_template_families_rows(loaded: tuple[str, str, str]) -> None:
+# Each kind told apart by what only it has: a closed case; a looked-after episode; an agreed safety plan.
+KIND_OF_CASE = """
+SELECT CASE WHEN c.doc->>'status' = 'closed' THEN 'referral_closed'
+            WHEN EXISTS (SELECT 1 FROM records e WHERE e.case_id = c.id AND e.kind = 'child_episode'
+                         AND e.doc->>'level' = 'looked_after') THEN 'looked_after'
+            WHEN EXISTS (SELECT 1 FROM records s WHERE s.case_id = c.id AND s.kind = 'safety_plan')
+                 THEN 'child_protection'
+            ELSE 'child_in_need' END AS kind, count(*) AS n
+FROM records c WHERE c.kind = 'case' GROUP BY 1
+"""
+
+
+def test_the_kinds_come_in_their_shares(synthesised: tuple[str, str, SynthResult]) -> None:
+    _, owner_url, result = synthesised
+    drawn = Counter(KINDS[k].name for k in choose_kinds(CASES, SEED))
+    assert result.kinds == dict(drawn)
+    assert {r["kind"]: r["n"] for r in fetch(owner_url, KIND_OF_CASE)} == {k: n for k, n in drawn.items() if n}
+    # One of each kind at least (the templates), and over many cases the published shares (families.py).
+    assert all(n >= 1 for n in drawn.values())
+    many = Counter(choose_kinds(100_000, SEED))
+    for n, kind in enumerate(KINDS):
+        assert abs(many[n] / 100_000 - kind.share) < 0.01, kind.name
+    assert choose_kinds(1000, SEED) == choose_kinds(1000, SEED)
+    assert choose_kinds(1000, SEED) != choose_kinds(1000, SEED + 1)
+
+
+def test_every_family_hangs_together(loaded: tuple[str, str, str]) -> None:
     _, owner_url, _ = loaded
+    checks = {
+        # Every record's versions are all there, and every version is in the outbox.
+        "versions": "SELECT count(*) FROM records r WHERE r.version <> "
+        "(SELECT count(*) FROM record_versions v WHERE v.record_id = r.id)",
+        "outbox": "SELECT count(*) FROM record_versions v WHERE NOT EXISTS "
+        "(SELECT 1 FROM outbox o WHERE o.record_id = v.record_id AND o.version = v.version)",
+        "outbox orphans": "SELECT count(*) FROM outbox o WHERE NOT EXISTS "
+        "(SELECT 1 FROM record_versions v WHERE v.record_id = o.record_id AND v.version = o.version)",
+        # A family's records are in its case's council; its case access names its own people.
+        "councils": "SELECT count(*) FROM records r JOIN records c ON c.id = r.case_id AND c.kind = 'case' "
+        "WHERE c.la_code <> r.la_code",
+        "no access": "SELECT count(*) FROM records c WHERE c.kind = 'case' AND NOT EXISTS "
+        "(SELECT 1 FROM case_access a WHERE a.case_id = c.id)",
+        "access to strangers": "SELECT count(*) FROM case_access a WHERE a.grant LIKE 'member:%' AND NOT EXISTS "
+        "(SELECT 1 FROM records p WHERE p.kind = 'person' AND p.la_code = a.la_code "
+        "AND 'member:' || p.id = a.grant)",
+        "events elsewhere": "SELECT count(*) FROM access_events e JOIN records c ON c.id = e.case_id "
+        "WHERE c.la_code <> e.la_code",
+    }
+    broken = {name: fetch(owner_url, sql)[0][0] for name, sql in checks.items()}
+    assert broken == dict.fromkeys(checks, 0)
     for table in TABLES:
-        rows = fetch(owner_url, f"SELECT count(*) AS n FROM {table}")
-        assert rows[0]["n"] % CASES == 0, table
-    kinds = Counter({r["kind"]: r["n"] for r in fetch(owner_url, "SELECT kind, count(*) AS n FROM records GROUP BY 1")})
-    assert kinds["case"] == CASES
-    assert all(n % CASES == 0 for n in kinds.values())
+        if table != "person_identifiers":
+            assert fetch(owner_url, f"SELECT count(*) AS n FROM {table}")[0]["n"] > CASES, table
     # Every id is new: no record, version or event shared between families.
     assert fetch(owner_url, "SELECT count(DISTINCT id) = count(*) AS ok FROM access_events")[0]["ok"]
     # The seed spreads families over councils and teams.
@@ -73,11 +126,13 @@ def test_a_synthetic_family_reads_back_through_the_api(
     loaded: tuple[str, str, str], settings: Settings, auth: TokenFactory
 ) -> None:
     app_url, owner_url, template_case = loaded
-    # A copied family (not the one the API wrote) in the template's council.
+    # A copied child protection family (the demo family's kind; not the one the API wrote), in the template's
+    # council if any.
     [case] = fetch(
         owner_url,
         "SELECT id, la_code, doc->>'team' AS team, doc->>'family_label' AS label FROM records WHERE kind = 'case' "
-        "AND id <> $1::uuid ORDER BY (la_code = '845') DESC, created_at LIMIT 1",
+        "AND id <> $1::uuid AND EXISTS (SELECT 1 FROM records s WHERE s.case_id = records.id "
+        "AND s.kind = 'safety_plan') ORDER BY (la_code = '845') DESC, created_at LIMIT 1",
         template_case,
     )
     same_team = fetch(

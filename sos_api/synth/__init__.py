@@ -1,18 +1,18 @@
 """`sos-api synth --cases N --seed S`: load N synthetic families for benchmarks and index work, fast.
 
-Exactly the rows the API writes, because the first family is written by the API itself: the demo family
-(sos_api/demo.py: eight people, a case, relationships, two danger statements in two versions each with their
-scales, a wellbeing scale, judgements over several dates, a map in two versions) goes through the app in-process,
-with all its validation, rules, history, case access grants, outbox and access events. Every row that wrote
-(records, record_versions, case_access, person_identifiers, outbox, access_events) is read back with COPY and
-becomes a template; the other N-1 families are that template with, per family, fresh ids for every UUID in it,
-its dates moved back by up to four years (keeping their order), other names, a council and a team drawn from the
+Exactly the rows the API writes, because one family of each kind (families.py: a referral closed after
+assessment, a child in need case, the demo family made a child protection case, a looked-after child) is written
+by the API itself, in-process, with all its validation, rules, history, case access grants, outbox and access
+events. Every row each wrote (records, record_versions, case_access, person_identifiers, outbox, access_events) is
+read back with COPY and becomes that kind's template; the other families are drawn from the seed in the kinds'
+published shares (families.KINDS) and are their template with, per family, fresh ids for every UUID in it, its
+dates moved back by up to four years (keeping their order), other names, a council and a team drawn from the
 seed, streamed back with COPY in batches. Nothing is parsed per family: each template line is split once at the
 places that change, and a family is those pieces joined with its own values.
 
 Run as the tables' owner (COPY bypasses nothing the API relies on: the append-only triggers refuse only UPDATE
-and DELETE, and row-level security is for the app's role). The same seed on the same template gives the same
-names, councils and teams; ids are fresh per run.
+and DELETE, and row-level security is for the app's role). The same seed gives the same kinds, names, councils
+and teams; ids are fresh per run.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from typing import Any, TextIO
 
 import msgspec
 
-from .settings import Settings
+from ..settings import Settings
 
 # Tables the API writes for a family, parents first (foreign keys), and the columns copied: all but the
 # identity sequence numbers and the outbox's writing transaction, which the database fills in.
@@ -273,15 +274,77 @@ async def _copy_in(conn: Any, table: str, text: str) -> None:
         await conn.copy_to_table(table, source=io.BytesIO(text.encode()), columns=list(TABLES[table]), format="text")
 
 
-def _load_template_family(settings: Settings, app_url: str) -> None:
-    from .demo import load_demo
+def _owner(owner_url: str) -> Any:
+    import asyncpg
 
+    return asyncpg.connect(asyncpg_dsn(owner_url))
+
+
+async def _marks(owner_url: str) -> tuple[int, int]:
+    conn = await _owner(owner_url)
+    try:
+        o = await conn.fetchval("SELECT coalesce(max(seq), 0) FROM outbox")
+        e = await conn.fetchval("SELECT coalesce(max(seq), 0) FROM access_events")
+        return int(o), int(e)
+    finally:
+        await conn.close()
+
+
+async def _read_family(owner_url: str, marks: tuple[int, int]) -> Template:
+    """The rows written since `marks` (one family's), as a template."""
+    outbox_after, events_after = marks
+    conn = await _owner(owner_url)
+    try:
+        copies = await read_template(conn, outbox_after, events_after)
+        people = await conn.fetch(
+            "SELECT doc->>'given_names' AS given, doc->>'family_name' AS family FROM records "
+            "WHERE kind = 'person' AND id IN (SELECT record_id FROM outbox WHERE seq > $1)",
+            outbox_after,
+        )
+        case = await conn.fetchrow(
+            "SELECT id::text AS id, doc->>'team' AS team FROM records "
+            "WHERE kind = 'case' AND id IN (SELECT record_id FROM outbox WHERE seq > $1)",
+            outbox_after,
+        )
+    finally:
+        await conn.close()
+    if case is None:
+        raise SynthFailed("a template family has no case")
+    given = {w for p in people for w in (p["given"] or "").split()}
+    family = {p["family"] for p in people if p["family"]}
+    return make_template(copies, sorted(given | family), family, str(case["team"]), str(case["id"]))
+
+
+def _write_templates(settings: Settings, owner_url: str, app_url: str) -> list[Template]:
+    """One family of each kind (families.KINDS, in order), written through the API in-process."""
+    from litestar.testing import TestClient
+
+    from ..app import create_app
+    from ..demo import DemoFailed, load_demo
+    from . import families
+
+    templates: list[Template] = []
     with tempfile.TemporaryDirectory(prefix="sos-synth-") as scratch:
-        # The API writes the first family, with a throwaway local issuer of its own.
-        demo_settings = msgspec.structs.replace(
+        # A throwaway local issuer of its own for the tokens.
+        app_settings = msgspec.structs.replace(
             settings, data_dir=Path(scratch), local_issuer=True, database_url=app_url
         )
-        load_demo(demo_settings, app_url)
+        try:
+            for kind in families.KINDS:
+                marks = asyncio.run(_marks(owner_url))
+                if kind.build is None:
+                    load_demo(app_settings, app_url)
+                with TestClient(create_app(app_settings, database_url=app_url)) as client:
+                    w = families.writer(app_settings, client, dt.date.today())
+                    if kind.build is None:
+                        demo_case = asyncio.run(_read_family(owner_url, marks)).case_id
+                        families.child_protection(w, demo_case)
+                    else:
+                        kind.build(w)
+                templates.append(asyncio.run(_read_family(owner_url, marks)))
+        except DemoFailed as exc:
+            raise SynthFailed(f"writing a template family: {exc}") from exc
+    return templates
 
 
 class Progress:
@@ -323,6 +386,7 @@ class SynthResult:
     seconds: float
     rows: dict[str, int]
     template_case_id: str
+    kinds: dict[str, int]
 
     @property
     def rate(self) -> float:
@@ -330,61 +394,63 @@ class SynthResult:
 
     def summary(self) -> str:
         rows = ", ".join(f"{table} {n:,}" for table, n in self.rows.items() if n)
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in self.kinds.items())
         return (
-            f"loaded {self.cases:,} synthetic cases in {self.seconds:.1f} s ({self.rate:,.0f} cases/s): {rows}\n"
+            f"loaded {self.cases:,} synthetic cases in {self.seconds:.1f} s ({self.rate:,.0f} cases/s): {kinds}\n"
+            f"rows: {rows}\n"
             f"template family's case: {self.template_case_id}"
         )
 
 
-async def _clone(owner_url: str, template: Template, families: Families, count: int, batch: int, done: Any) -> None:
-    """Copy `count` families in transactions of `batch`, adding each batch to the shared counter `done`."""
-    import asyncpg
-
-    conn = await asyncpg.connect(asyncpg_dsn(owner_url))
+async def _clone(owner_url: str, templates: list[Template], seed: int, kinds: bytes, batch: int, done: Any) -> None:
+    """Copy one family of kind `kinds[i]` (an index into templates) for each i, in transactions of `batch`,
+    adding each batch to the shared counter `done`."""
+    conn = await _owner(owner_url)
+    makers = [Families(t, seed * 10 + n) for n, t in enumerate(templates)]
     try:
-        copied = 0
-        while copied < count:
-            size = min(batch, count - copied)
+        for at in range(0, len(kinds), batch):
             chunks: dict[str, list[str]] = {table: [] for table in TABLES}
-            for _ in range(size):
-                values, _, _ = families.values()
-                for table, text in template.family(values).items():
+            for kind in kinds[at : at + batch]:
+                values, _, _ = makers[kind].values()
+                for table, text in templates[kind].family(values).items():
                     chunks[table].append(text)
             async with conn.transaction():
                 # Nothing here needs to survive a crash before the load finishes: it is run again instead.
                 await conn.execute("SET LOCAL synchronous_commit = off")
                 for table in TABLES:
                     await _copy_in(conn, table, "".join(chunks[table]))
-            copied += size
             with done.get_lock():
-                done.value += size
+                done.value += len(kinds[at : at + batch])
     finally:
         await conn.close()
 
 
-def _clone_job(owner_url: str, template: Template, seed: int, count: int, batch: int, done: Any) -> None:
+def _clone_job(owner_url: str, templates: list[Template], seed: int, kinds: bytes, batch: int, done: Any) -> None:
     """One worker process: its own connection and its own stream of families (seed, job)."""
-    asyncio.run(_clone(owner_url, template, Families(template, seed), count, batch, done))
+    asyncio.run(_clone(owner_url, templates, seed, kinds, batch, done))
 
 
 def _clone_all(
-    owner_url: str, template: Template, seed: int, count: int, batch: int, jobs: int, progress: Progress
+    owner_url: str, templates: list[Template], seed: int, kinds: bytes, batch: int, jobs: int, progress: Progress
 ) -> None:
     """Generate and copy in `jobs` processes (one PostgreSQL backend each), so generating one batch overlaps
     with PostgreSQL parsing and indexing another."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")  # never fork a process holding event loops and connections
-    done = context.Value("q", 1)
+    done = context.Value("q", len(templates))
     if jobs == 1:  # in this process: no start-up cost (small loads, tests)
-        asyncio.run(_clone(owner_url, template, Families(template, seed * 1000), count, batch, done))
+        asyncio.run(_clone(owner_url, templates, seed * 1000, kinds, batch, done))
         progress.update(int(done.value))
         return
-    shares = [count // jobs + (1 if j < count % jobs else 0) for j in range(jobs)]
+    size = -(-len(kinds) // jobs)
     workers = [
-        context.Process(target=_clone_job, args=(owner_url, template, seed * 1000 + j, share, batch, done))
-        for j, share in enumerate(shares)
-        if share
+        context.Process(
+            target=_clone_job,
+            args=(owner_url, templates, seed * 1000 + j, kinds[j * size : (j + 1) * size], batch, done),
+        )
+        for j in range(jobs)
+        if kinds[j * size : (j + 1) * size]
     ]
     for w in workers:
         w.start()
@@ -401,6 +467,16 @@ def _clone_all(
     progress.update(int(done.value))
 
 
+def choose_kinds(cases: int, seed: int) -> bytes:
+    """Each case's kind (an index into families.KINDS) from the seed: the templates first, one of each kind
+    (the demo family's first), then the rest drawn in the kinds' shares."""
+    from .families import KINDS
+
+    rng = random.Random(seed)  # noqa: S311 (synthetic data)
+    rest = rng.choices(range(len(KINDS)), weights=[k.share for k in KINDS], k=cases - len(KINDS))
+    return bytes([*range(len(KINDS)), *rest])
+
+
 def synthesise(
     settings: Settings,
     owner_url: str,
@@ -412,54 +488,30 @@ def synthesise(
     jobs: int = 2,
     out: TextIO | None = None,
 ) -> SynthResult:
-    """Load `cases` families into the migrated database at owner_url (the first one through the API at app_url)."""
-    import asyncpg
+    """Load `cases` families into the migrated database at owner_url (one of each kind through the API at
+    app_url, the demo family's first), in the shares of families.KINDS."""
+    from .families import KINDS
 
-    if cases < 1:
-        raise SynthFailed("--cases must be at least 1")
+    if cases < len(KINDS):
+        raise SynthFailed(f"--cases must be at least {len(KINDS)} (one family of each kind)")
     out = out or sys.stderr
     started = time.perf_counter()
-
-    async def marks() -> tuple[int, int]:
-        conn = await asyncpg.connect(asyncpg_dsn(owner_url))
-        try:
-            o = await conn.fetchval("SELECT coalesce(max(seq), 0) FROM outbox")
-            e = await conn.fetchval("SELECT coalesce(max(seq), 0) FROM access_events")
-            return int(o), int(e)
-        finally:
-            await conn.close()
-
-    outbox_after, events_after = asyncio.run(marks())
-    _load_template_family(settings, app_url)
-
-    async def template_rows() -> tuple[dict[str, str], list[str], set[str], str, str]:
-        conn = await asyncpg.connect(asyncpg_dsn(owner_url))
-        try:
-            copies = await read_template(conn, outbox_after, events_after)
-            people = await conn.fetch(
-                "SELECT doc->>'given_names' AS given, doc->>'family_name' AS family FROM records "
-                "WHERE kind = 'person' AND id IN (SELECT record_id FROM outbox WHERE seq > $1)",
-                outbox_after,
-            )
-            case = await conn.fetchrow(
-                "SELECT id::text AS id, doc->>'team' AS team FROM records "
-                "WHERE kind = 'case' AND id IN (SELECT record_id FROM outbox WHERE seq > $1)",
-                outbox_after,
-            )
-        finally:
-            await conn.close()
-        if case is None:
-            raise SynthFailed("the template family has no case")
-        given = {w for p in people for w in (p["given"] or "").split()}
-        family = {p["family"] for p in people if p["family"]}
-        return copies, sorted(given | family), family, str(case["team"]), str(case["id"])
-
-    copies, names, family_names, team, case_id = asyncio.run(template_rows())
-    template = make_template(copies, names, family_names, team, case_id)
+    kinds = choose_kinds(cases, seed)
+    templates = _write_templates(settings, owner_url, app_url)
     progress = Progress(cases, out)
-    progress.update(1)
-    if cases > 1:
-        _clone_all(owner_url, template, seed, cases - 1, batch, max(1, jobs), progress)
+    progress.update(len(templates))
+    if cases > len(templates):
+        _clone_all(owner_url, templates, seed, kinds[len(templates) :], batch, max(1, jobs), progress)
     progress.finish()
-    rows = {table: n * cases for table, n in template.rows.items()}
-    return SynthResult(cases=cases, seconds=time.perf_counter() - started, rows=rows, template_case_id=case_id)
+    per_kind = Counter(kinds)
+    rows: Counter[str] = Counter()
+    for n, template in enumerate(templates):
+        for table, count in template.rows.items():
+            rows[table] += count * per_kind[n]
+    return SynthResult(
+        cases=cases,
+        seconds=time.perf_counter() - started,
+        rows=dict(rows),
+        template_case_id=templates[0].case_id,
+        kinds={kind.name: per_kind[n] for n, kind in enumerate(KINDS)},
+    )
