@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import logging
 import random
 import re
 import sys
@@ -84,7 +85,11 @@ TABLES: dict[str, tuple[str, ...]] = {
 }
 
 TEMPLATE_COUNCIL = "845"
-COUNCILS = ("845", "845", "846", "847")  # half the families in the demo's council, the rest in two others
+COUNCILS = ("845", "846", "847")  # the demo's council and two others; more for larger loads (Placement)
+# Real teams hold a few hundred cases, so a larger load has more teams (and more councils), not fuller ones: a team's
+# reads (its case list, its grants checked on every read) cost the same at a million cases as at ten thousand.
+CASES_PER_TEAM = 300
+CASES_PER_COUNCIL = 20_000  # a large English council's open and recently closed cases
 TEAMS = (
     "Central assessment team",
     "North locality team",
@@ -202,11 +207,35 @@ def make_template(
 # --- one family's values -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Placement:
+    """The councils and teams families are spread over, sized by the whole load: about CASES_PER_COUNCIL cases a
+    council and CASES_PER_TEAM a team. The first councils and teams keep their names at every size (the demo's
+    council and team among them), further ones are numbered."""
+
+    councils: tuple[str, ...]
+    teams: tuple[str, ...]
+
+    @classmethod
+    def for_cases(cls, cases: int) -> Placement:
+        extra = max(0, -(-cases // CASES_PER_COUNCIL) - len(COUNCILS))
+        # Three-digit codes like the DfE's, from 300 up: none is a council the demo or the tests name.
+        councils = COUNCILS + tuple(str(300 + n) for n in range(extra))
+        per_council = -(-cases // len(councils))
+        count = max(len(TEAMS), -(-per_council // CASES_PER_TEAM))
+        numbered = (f"{TEAMS[n % len(TEAMS)]} {n // len(TEAMS) + 1}" for n in range(len(TEAMS), count))
+        return cls(councils, (*TEAMS, *numbered))
+
+    def draw(self, rng: random.Random) -> tuple[str, str]:
+        return rng.choice(self.councils), rng.choice(self.teams)
+
+
 class Families:
     """Per family: new ids (random, so runs never collide), and names, council, team and dates from the seed."""
 
-    def __init__(self, template: Template, seed: int) -> None:
+    def __init__(self, template: Template, seed: int, placement: Placement) -> None:
         self.t = template
+        self.placement = placement
         self.rng = random.Random(seed)  # noqa: S311 (synthetic data, not secrets)
         # Fresh ids every run (never colliding with an earlier load); the seed decides only what a reader notices.
         self.ids = random.Random()  # noqa: S311
@@ -215,8 +244,7 @@ class Families:
     def values(self) -> tuple[dict[Slot, str], str, str]:
         rng, t = self.rng, self.t
         shift = rng.randrange(MAX_SHIFT_DAYS)
-        council = rng.choice(COUNCILS)
-        team = rng.choice(TEAMS)
+        council, team = self.placement.draw(rng)
         surname = rng.choice(FAMILY_NAMES)
         values: dict[Slot, str] = {}
         getbits = self.ids.getrandbits
@@ -335,6 +363,9 @@ def _write_templates(settings: Settings, owner_url: str, app_url: str) -> list[T
                 if kind.build is None:
                     load_demo(app_settings, app_url)
                 with TestClient(create_app(app_settings, database_url=app_url)) as client:
+                    # The app's start-up configured logging at INFO: a line per request would bury the progress bar.
+                    for name in ("sos_api.request", "httpx"):
+                        logging.getLogger(name).setLevel(logging.WARNING)
                     w = families.writer(app_settings, client, dt.date.today())
                     if kind.build is None:
                         demo_case = asyncio.run(_read_family(owner_url, marks)).case_id
@@ -402,11 +433,13 @@ class SynthResult:
         )
 
 
-async def _clone(owner_url: str, templates: list[Template], seed: int, kinds: bytes, batch: int, done: Any) -> None:
+async def _clone(
+    owner_url: str, templates: list[Template], placement: Placement, seed: int, kinds: bytes, batch: int, done: Any
+) -> None:
     """Copy one family of kind `kinds[i]` (an index into templates) for each i, in transactions of `batch`,
     adding each batch to the shared counter `done`."""
     conn = await _owner(owner_url)
-    makers = [Families(t, seed * 10 + n) for n, t in enumerate(templates)]
+    makers = [Families(t, seed * 10 + n, placement) for n, t in enumerate(templates)]
     try:
         for at in range(0, len(kinds), batch):
             chunks: dict[str, list[str]] = {table: [] for table in TABLES}
@@ -425,13 +458,22 @@ async def _clone(owner_url: str, templates: list[Template], seed: int, kinds: by
         await conn.close()
 
 
-def _clone_job(owner_url: str, templates: list[Template], seed: int, kinds: bytes, batch: int, done: Any) -> None:
+def _clone_job(
+    owner_url: str, templates: list[Template], placement: Placement, seed: int, kinds: bytes, batch: int, done: Any
+) -> None:
     """One worker process: its own connection and its own stream of families (seed, job)."""
-    asyncio.run(_clone(owner_url, templates, seed, kinds, batch, done))
+    asyncio.run(_clone(owner_url, templates, placement, seed, kinds, batch, done))
 
 
 def _clone_all(
-    owner_url: str, templates: list[Template], seed: int, kinds: bytes, batch: int, jobs: int, progress: Progress
+    owner_url: str,
+    templates: list[Template],
+    placement: Placement,
+    seed: int,
+    kinds: bytes,
+    batch: int,
+    jobs: int,
+    progress: Progress,
 ) -> None:
     """Generate and copy in `jobs` processes (one PostgreSQL backend each), so generating one batch overlaps
     with PostgreSQL parsing and indexing another."""
@@ -440,14 +482,14 @@ def _clone_all(
     context = multiprocessing.get_context("spawn")  # never fork a process holding event loops and connections
     done = context.Value("q", len(templates))
     if jobs == 1:  # in this process: no start-up cost (small loads, tests)
-        asyncio.run(_clone(owner_url, templates, seed * 1000, kinds, batch, done))
+        asyncio.run(_clone(owner_url, templates, placement, seed * 1000, kinds, batch, done))
         progress.update(int(done.value))
         return
     size = -(-len(kinds) // jobs)
     workers = [
         context.Process(
             target=_clone_job,
-            args=(owner_url, templates, seed * 1000 + j, kinds[j * size : (j + 1) * size], batch, done),
+            args=(owner_url, templates, placement, seed * 1000 + j, kinds[j * size : (j + 1) * size], batch, done),
         )
         for j in range(jobs)
         if kinds[j * size : (j + 1) * size]
@@ -501,7 +543,8 @@ def synthesise(
     progress = Progress(cases, out)
     progress.update(len(templates))
     if cases > len(templates):
-        _clone_all(owner_url, templates, seed, kinds[len(templates) :], batch, max(1, jobs), progress)
+        placement = Placement.for_cases(cases)
+        _clone_all(owner_url, templates, placement, seed, kinds[len(templates) :], batch, max(1, jobs), progress)
     progress.finish()
     per_kind = Counter(kinds)
     rows: Counter[str] = Counter()

@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 
 from sos_api.app import create_app
 from sos_api.settings import Settings
-from sos_api.synth import TABLES, SynthResult, choose_kinds, synthesise
+from sos_api.synth import TABLES, Placement, SynthResult, choose_kinds, synthesise
 from sos_api.synth.families import KINDS
 from tests.api.conftest import TokenFactory
 from tests.conftest import Databases
@@ -185,3 +185,15 @@ def test_a_synthetic_family_reads_back_through_the_api(
 
         assert client.get(f"/v1/cases/{case['id']}", headers=other_team).status_code == 404
         assert client.get(f"/v1/cases/{case['id']}", headers=other_council).status_code == 404
+
+
+def test_a_larger_load_has_more_councils_and_teams_not_fuller_ones() -> None:
+    small, large = Placement.for_cases(10_000), Placement.for_cases(1_000_000)
+    assert small.councils == ("845", "846", "847")
+    assert large.councils[:3] == small.councils
+    assert len(set(large.councils)) == len(large.councils) == 50
+    assert large.teams[: len(small.teams)] == small.teams  # the demo's team keeps its name at every size
+    assert len(set(large.teams)) == len(large.teams)
+    for placement, cases in ((small, 10_000), (large, 1_000_000)):
+        per_team = cases / len(placement.councils) / len(placement.teams)
+        assert 250 <= per_team <= 300
