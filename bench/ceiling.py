@@ -40,8 +40,8 @@ JSON = "application/json"
 PING_BODY = b'{"status":"ok"}'
 NOT_FOUND_BODY = b'{"status":"not found"}'
 UNAUTHORISED_BODY = b'{"status":"unauthorised"}'
-# Our Database keeps pool_size connections and overflows to twice that; the ceiling may use as many.
-POOL_MIN, POOL_MAX = 10, 20
+# Our Database keeps pool_size (10) connections and opens no more; the ceiling keeps as many.
+POOL_MIN, POOL_MAX = 10, 10
 
 AUDIT = (
     "INSERT INTO access_events (id, at, la_code, actor, role, organisation, action, object_type, object_id, "

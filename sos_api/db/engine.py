@@ -108,7 +108,11 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(
             async_url(url),
             pool_size=pool_size,
-            max_overflow=pool_size,
+            # No overflow: connections opened for a burst were closed again as soon as the pool was full, so a
+            # steady 64 callers on one worker opened and closed them all the time (asyncpg's connect, TLS attempt
+            # and type introspection on our side, a new backend on the server's; `make bench` read 0.40-0.51x the
+            # ceiling with overflow, 0.58-0.64x without, in the same minutes). Callers wait for one of the kept ones.
+            max_overflow=0,
             # No ping before every checkout: it was a round trip on every request (a third of a hot read's).
             # A connection the server dropped fails its next statement, which the pool then discards (asyncpg's
             # errors are recognised as disconnects); connections are replaced every half hour regardless.

@@ -25,7 +25,7 @@ def hot_url(databases: Databases) -> str:
 
 @pytest.fixture
 async def db(hot_url: str) -> AsyncIterator[Database]:
-    # One connection and one overflow: what one read used, the next checkout gets.
+    # One connection: what one read used, the next checkout gets.
     database = Database(hot_url, pool_size=1)
     yield database
     await database.dispose()
