@@ -15,7 +15,8 @@ case (a fifth re-referrals); strategy discussions and initial conferences for a 
 responses for a twentieth. A quarter of everything is in a second council, which the scorecard must skip.
 
 With `--synth` the cases are `sos-api synth`'s mix instead (sos_api/synth/families.py: written through the API,
-in DfE's national shares), spread over three councils, half in the one measured.
+in DfE's national shares), spread over councils of about 20,000 cases each (three up to 60,000 cases, more
+beyond: synth.Placement).
 
 Timings are taken in process through the HTTP app (a team manager's token), best of `--rounds`, on whatever else
 the machine is doing: read them as an order of magnitude, and as the ratio between sizes.
