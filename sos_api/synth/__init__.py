@@ -35,53 +35,23 @@ from typing import Any, TextIO
 
 import msgspec
 
+from ..db import tables
 from ..settings import Settings
 
-# Tables the API writes for a family, parents first (foreign keys), and the columns copied: all but the
-# identity sequence numbers and the outbox's writing transaction, which the database fills in.
+# Tables the API writes for a family, parents first (foreign keys), and the columns copied: every column as the
+# schema declares it, but the identity sequence numbers and the outbox's writing transaction, which the database
+# fills in.
+FILLED_BY_THE_DATABASE = frozenset({"seq", "txid"})
 TABLES: dict[str, tuple[str, ...]] = {
-    "records": (
-        "id",
-        "la_code",
-        "kind",
-        "case_id",
-        "parent_id",
-        "version",
-        "status",
-        "visibility",
-        "shared_with_agencies",
-        "child_ids",
-        "audience",
-        "chain_no",
-        "doc",
-        "created_at",
-        "updated_at",
-        "entered_in_error",
-    ),
-    "record_versions": ("record_id", "version", "la_code", "doc", "recorded_at", "recorded_by"),
-    "case_access": ("case_id", "la_code", "source_id", "grant"),
-    "person_identifiers": ("person_id", "la_code", "system", "issuer", "value"),
-    "outbox": ("la_code", "kind", "record_id", "version", "op", "changed_at", "actor", "source_system"),
-    "access_events": (
-        "id",
-        "at",
-        "la_code",
-        "actor",
-        "role",
-        "organisation",
-        "client_app",
-        "action",
-        "object_type",
-        "object_id",
-        "object_version",
-        "case_id",
-        "child_ids",
-        "purpose",
-        "break_glass_reason",
-        "request_id",
-        "source_ip",
-        "outcome",
-    ),
+    table.name: tuple(c.name for c in table.c if c.name not in FILLED_BY_THE_DATABASE)
+    for table in (
+        tables.records,
+        tables.record_versions,
+        tables.case_access,
+        tables.person_identifiers,
+        tables.outbox,
+        tables.access_events,
+    )
 }
 
 TEMPLATE_COUNCIL = "845"
