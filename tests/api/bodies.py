@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 
 import tests.schema.examples as examples_pkg
 from sos_api.auth.roles import Role
+from sos_api.resources.service import today
 from sos_schema.export import public_types
 from tests.api.world import TEAM, World
 from tests.api.worlds import modules
@@ -178,7 +179,7 @@ def judgement_body(world: World, caller: Caller) -> dict[str, Any]:
     }
     if role == "agency":
         perspective["agency_type"] = "health_visitor"
-    given_on = dt.date.today() - dt.timedelta(days=next(_DAYS_BACK))
+    given_on = today() - dt.timedelta(days=next(_DAYS_BACK))
     return from_example("ScalingJudgementCreate", world) | {
         "perspective": perspective,
         "given_on": given_on.isoformat(),

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from sos_api.resources.service import today
 from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, if_match, make_danger, make_family, make_person
 from tests.api.world import involve
 
 JSON = dict[str, Any]
-TODAY = dt.date.today()
+TODAY = today()
 
 
 def weeks_ago(n: int) -> str:

@@ -119,8 +119,8 @@ def send(server: Server, headers: dict[str, str], n: int) -> requests.Response |
     for _ in range(50):
         try:
             answer = requests.post(f"{server.base}{path}", json=body, headers=keyed, timeout=20)
-        except requests.ConnectionError:
-            return None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+            return None  # refused, or cut off mid-answer: either way the kill came first
         # A retry that reaches the server before PostgreSQL has ended the killed one's session finds its key held.
         if answer.status_code != 409:
             assert answer.status_code in {200, 201}, answer.text

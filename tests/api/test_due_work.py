@@ -13,6 +13,7 @@ from sos_api.resources.service import today
 from tests.api.conftest import TokenFactory
 from tests.api.test_dangers import Family, make_family
 from tests.api.test_front_door import ASSESS, FrontDoor, referral_body
+from tests.api.world import midnight_in_england
 
 TEAM, OTHER_TEAM = "Team Due", "Team Elsewhere"
 JSON = dict[str, Any]
@@ -61,7 +62,7 @@ async def board(client: AsyncTestClient[Any], auth: TokenFactory) -> Dashboard:
 
 async def test_an_undecided_referral_is_due_work_until_decided(board: Dashboard) -> None:
     late = await board.referral(received_at="2026-11-02T09:15:00Z")  # Monday: due Tuesday 3 November
-    fresh = await board.referral(received_at=f"{today().isoformat()}T00:00:00Z")
+    fresh = await board.referral(received_at=midnight_in_england(today()))
     listed = await board.due()
     assert (listed["team"], listed["as_of"]) == (TEAM, today().isoformat())
     items = {item["record_id"]: item for item in listed["items"]}

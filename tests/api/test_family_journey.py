@@ -19,12 +19,13 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
+from sos_api.resources.service import today
 from tests.api.conftest import COUNCIL_A, TokenFactory
 from tests.api.journey import Journey as Cast
 from tests.api.test_dangers import Family, danger_body, if_match, question_body, said_by
 from tests.api.test_maps import map_body
 
-TODAY = dt.date.today()
+TODAY = today()
 TEAM = "Team East"
 JSON = dict[str, Any]
 

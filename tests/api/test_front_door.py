@@ -13,6 +13,7 @@ from sos_api.resources.service import today
 from sos_api.timescales import add_working_days
 from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, if_match, make_family, make_person
+from tests.api.world import midnight_in_england
 from tests.schema.examples.frontdoor import FULL_REFERRAL
 
 JSON = dict[str, Any]
@@ -99,7 +100,7 @@ class TestRecord:
         assert shown["decision_days_remaining"] < 0
 
     async def test_a_referral_received_now_is_not_yet_overdue(self, door: FrontDoor) -> None:
-        referral = await door.record(received_at=f"{today().isoformat()}T00:30:00+00:00")
+        referral = await door.record(received_at=midnight_in_england(today()))
         shown = await door.read(referral)
         assert shown["decision_due_by"] == add_working_days(today(), 1).isoformat()
         assert (shown["decision_overdue"], shown["decision_days_remaining"]) == (False, 1)

@@ -23,6 +23,7 @@ from litestar.testing import AsyncTestClient
 from sos_api.db.engine import Database
 from sos_api.measures.catalogue import MEASURES
 from sos_api.measures.service import refresh
+from sos_api.resources.service import today
 from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, danger_body, make_person, said_by
 from tests.api.test_maps import map_body
@@ -32,7 +33,7 @@ JSON = dict[str, Any]
 NORTH, SOUTH = "Team North", "Team South"
 SEPTEMBER = {"from": "2026-09-01", "to": "2026-09-30"}
 SVG = "{http://www.w3.org/2000/svg}"
-TODAY = dt.date.today()
+TODAY = today()
 
 
 class Council(msgspec.Struct, kw_only=True):

@@ -19,6 +19,7 @@ from sos_api.timescales import add_months, add_working_days
 from sos_schema import StatutoryPlanReview
 from tests.api.conftest import TokenFactory
 from tests.api.test_dangers import Family, if_match, make_danger, make_family, make_person
+from tests.api.world import midnight_in_england
 from tests.api.worlds.plans import (
     TODAY,
     care_plan,
@@ -303,7 +304,7 @@ class TestChildProtection:
         # A review conference before the plan was agreed (yesterday) does not end it; today's does.
         await conference(plans, "ends_to_cin", None, kind="review")
         assert problem_type(await plans.post(agreed, "end", end, expect=422)) == "no-conference-decision-to-end"
-        await conference(plans, "ends_to_cin", None, kind="review", held_at=f"{TODAY.isoformat()}T00:00:00Z")
+        await conference(plans, "ends_to_cin", None, kind="review", held_at=midnight_in_england(TODAY))
         ended = await plans.post(agreed, "end", end)
         assert (ended["status"], ended["ended_on"]) == ("ended", TODAY.isoformat())
 

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from sos_api.resources.service import today
 from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, if_match, make_family, make_person
 from tests.api.world import TEAM, allocate
 
 JSON = dict[str, Any]
-TODAY = dt.date.today()
+TODAY = today()
 YESTERDAY = (TODAY - dt.timedelta(days=1)).isoformat()
 TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
 SURVEY_ID = "5e0c0d0e-0000-4000-8000-000000000001"

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from sos_api.resources.service import today
 from tests.api.conftest import TokenFactory
 from tests.api.test_dangers import Family, danger_body, if_match, make_danger, make_family, make_person
 
-TODAY = dt.date.today()
+TODAY = today()
 JSON = dict[str, Any]
 
 

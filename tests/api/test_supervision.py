@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from sos_api.resources.service import today
 from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, if_match, make_family, make_person
 from tests.api.world import TEAM, allocate
 
 JSON = dict[str, Any]
-YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
-TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+YESTERDAY = (today() - dt.timedelta(days=1)).isoformat()
+TOMORROW = (today() + dt.timedelta(days=1)).isoformat()
 RECORDS = "/v1/supervision-records"
 
 

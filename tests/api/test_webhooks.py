@@ -35,7 +35,7 @@ from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import if_match, make_family, make_person
 from tests.api.test_maps import finalise, make_map
 from tests.api.test_plans import Plans, conference
-from tests.api.world import AGENCY, involve
+from tests.api.world import AGENCY, involve, midnight_in_england
 from tests.api.worlds.plans import TODAY, cp_plan
 
 PATH = "/v1/webhook-subscriptions"
@@ -461,7 +461,7 @@ async def test_named_events_reach_only_the_subscriptions_that_name_them(
     decided = await conference(plans, "cp_plan", "neglect")
     plan = await plans.agreed(cp_plan(family.child, family.worker, family.mum, decided, "neglect"))
     revised = await plans.agree(await plans.post(plan, "revisions", expect=201))
-    await conference(plans, "ends_to_cin", None, kind="review", held_at=f"{TODAY.isoformat()}T00:00:00Z")
+    await conference(plans, "ends_to_cin", None, kind="review", held_at=midnight_in_england(TODAY))
     end = {"ended_on": TODAY.isoformat(), "reason": "The review conference ended the plan."}
     await plans.post(revised, "end", end)
     # A map is drafted, then published (finalised).

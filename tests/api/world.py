@@ -6,6 +6,7 @@ themselves); outsiders hold the same role but no link to this family.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -13,6 +14,7 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from sos_api.auth.roles import Role
+from sos_api.resources.service import LONDON
 from tests.api.conftest import COUNCIL_A, TokenFactory
 from tests.api.test_dangers import Family, make_family, make_person, said_by
 from tests.api.test_maps import finalise, make_map, scaled_danger
@@ -21,6 +23,11 @@ TEAM = "Team North"
 AGENCY = "ods:RX1"
 # What an agency's system and practitioners may do beyond their role: send contributions, look flags up (R21).
 PARTNER_SCOPES = "system/contributions.cr system/flags.s"
+
+
+def midnight_in_england(day: dt.date) -> str:
+    """The first moment of `day` where the records' dates are kept: on that day, and never in the future."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=LONDON).isoformat()
 
 
 class World(msgspec.Struct, frozen=True, kw_only=True):

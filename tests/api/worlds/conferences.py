@@ -21,10 +21,11 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from sos_api.auth.roles import Role
+from sos_api.resources.service import today
 from tests.api.conftest import TokenFactory
 from tests.api.world import World, insider
 
-TODAY = dt.date.today()
+TODAY = today()
 
 
 def an_hour_ago() -> str:

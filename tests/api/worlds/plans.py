@@ -16,6 +16,7 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from sos_api.auth.roles import Role
+from sos_api.resources.service import today
 from sos_schema import STATUTORY_NEED_AREAS
 from tests.api.conftest import TokenFactory
 from tests.api.world import World, insider
@@ -29,7 +30,7 @@ from tests.schema.examples.statutory import (
 )
 
 JSON = dict[str, Any]
-TODAY = dt.date.today()
+TODAY = today()
 
 
 def days(n: int) -> str:

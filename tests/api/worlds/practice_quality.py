@@ -16,10 +16,11 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from sos_api.auth.roles import Role
+from sos_api.resources.service import today
 from tests.api.conftest import COUNCIL_A, TokenFactory
 from tests.api.world import World, insider
 
-YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+YESTERDAY = (today() - dt.timedelta(days=1)).isoformat()
 SURVEY_ID = "5e0c0d0e-0000-4000-8000-000000000001"
 AUDITOR = "auditor_person_id"  # world.more key of the auditor's person record
 FAMILY_ANSWERS = {

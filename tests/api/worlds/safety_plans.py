@@ -15,10 +15,11 @@ from litestar.testing import AsyncTestClient
 
 from sos_api.auth.policy import FAMILY
 from sos_api.auth.roles import Role
+from sos_api.resources.service import today
 from tests.api.conftest import TokenFactory
 from tests.api.world import World, insider
 
-TODAY = dt.date.today()
+TODAY = today()
 
 
 def days_ago(n: int) -> str:

@@ -18,10 +18,11 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from sos_api.auth.roles import Role
+from sos_api.resources.service import today
 from tests.api.conftest import TokenFactory
 from tests.api.world import World, insider
 
-TODAY = dt.date.today()
+TODAY = today()
 OFFICER = "strategy_officer_id"
 
 

@@ -18,10 +18,11 @@ from litestar.testing import AsyncTestClient
 
 from sos_api.auth.policy import COUNCIL_WIDE
 from sos_api.auth.roles import Role
+from sos_api.resources.service import today
 from tests.api.conftest import COUNCIL_A, TokenFactory
 from tests.api.world import TEAM, World
 
-YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+YESTERDAY = (today() - dt.timedelta(days=1)).isoformat()
 SUPERVISOR = "supervisor_person_id"  # world.more key of Mona's person record
 # A supervisor named by a caller whose token names no person: never the caller, so refused (not-the-supervisor).
 NOBODY = "5e0c0d0e-0000-4000-8000-00000000ab01"
