@@ -16,16 +16,12 @@ import asyncio
 import contextlib
 import itertools
 import os
-import shutil
-import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.run import DEFAULT_SERVER_URL, benchmark_database, free_port, start_server, stop_server, wait_ready
+from bench.run import DEFAULT_SERVER_URL, open_workspace, serve_ours, wait_ready
 
 ORG = "la:845"
 PER_BATCH = 100
@@ -93,19 +89,11 @@ async def measure(base_url: str, token: str, mode: str, batches: int, concurrenc
 
 def run(args: argparse.Namespace) -> int:
     from sos_api.auth.tokens import mint_token
-    from sos_api.db.migrate import upgrade
     from sos_api.settings import Settings
 
     with contextlib.ExitStack() as stack:
-        work = Path(tempfile.mkdtemp(prefix="sos-bench-batch-"))
-        stack.callback(shutil.rmtree, work, ignore_errors=True)
-        data_dir, log_dir = work / "data", work / "logs"
-        data_dir.mkdir()
-        log_dir.mkdir()
-        url, name, created = stack.enter_context(benchmark_database(args, work))
-        print(f"database {name} ({'created' if created else 'given'}); migrating", flush=True)
-        upgrade(url)
-        settings = Settings(data_dir=data_dir, local_issuer=True, database_url=url)
+        space = open_workspace(stack, args, "sos-bench-batch-")
+        settings = Settings(data_dir=space.data_dir, local_issuer=True, database_url=space.url)
         token = mint_token(
             settings,
             roles=["integration_client"],
@@ -114,12 +102,7 @@ def run(args: argparse.Namespace) -> int:
             ttl_seconds=3600,
             extra={"scp": "system/people.cu system/batch.c"},
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SOS_")}
-        env |= {"SOS_DATABASE_URL": url, "SOS_DATA_DIR": str(data_dir), "SOS_LOCAL_ISSUER": "true"}
-        port = free_port()
-        serve = [str(Path(sys.executable).parent / "sos-api"), "serve", "--port", str(port)]
-        server = start_server("ours", serve, env, port, log_dir)
-        stack.callback(stop_server, server)
+        server = serve_ours(stack, space)
         modes = ["non-atomic", "atomic", "singles"]
 
         async def main_async() -> dict[str, list[float]]:

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.changes_feed [--cases 200] [--limit 1000] [--rounds 3] [--database-url URL]
 
-Loads `--cases` synthetic families with `sos-api synth` (each writes 46 changes), then reads the whole feed as the
+Loads `--cases` synthetic families with `sos-api synth` (about 20 changes a family), then reads the whole feed as the
 council's integration client (`system/changes.r`), page after page from no cursor until a page comes back short, as a
 nightly sync does, `--rounds` times. Prints changes per second and pages per second for each round. synth puts its
 families in several councils; the client reads its own council's (la:845) changes only, and the count it read is
@@ -15,15 +15,11 @@ import argparse
 import asyncio
 import contextlib
 import os
-import shutil
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 
-from bench.run import DEFAULT_SERVER_URL, benchmark_database, free_port, start_server, stop_server, wait_ready
+from bench.run import DEFAULT_SERVER_URL, open_workspace, serve_ours, wait_ready
 
 ORG = "la:845"
 
@@ -49,21 +45,14 @@ async def read_to_the_end(base_url: str, token: str, limit: int) -> tuple[int, i
 def run(args: argparse.Namespace) -> int:
     from sos_api.auth.tokens import mint_token
     from sos_api.db.embedded import ensure_app_login
-    from sos_api.db.migrate import upgrade
     from sos_api.settings import Settings
     from sos_api.synth import synthesise
 
     with contextlib.ExitStack() as stack:
-        work = Path(tempfile.mkdtemp(prefix="sos-bench-feed-"))
-        stack.callback(shutil.rmtree, work, ignore_errors=True)
-        data_dir, log_dir = work / "data", work / "logs"
-        data_dir.mkdir()
-        log_dir.mkdir()
-        url, name, created = stack.enter_context(benchmark_database(args, work))
-        print(f"database {name} ({'created' if created else 'given'}); migrating", flush=True)
-        upgrade(url)
+        space = open_workspace(stack, args, "sos-bench-feed-")
+        url = space.url
         app_url = ensure_app_login(url)
-        settings = Settings(data_dir=data_dir, local_issuer=True, database_url=app_url)
+        settings = Settings(data_dir=space.data_dir, local_issuer=True, database_url=app_url)
         if args.cases:
             print(synthesise(settings, url, app_url, cases=args.cases, seed=args.seed).summary(), flush=True)
         token = mint_token(
@@ -74,14 +63,7 @@ def run(args: argparse.Namespace) -> int:
             ttl_seconds=3600,
             extra={"scp": "system/changes.r"},
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SOS_")}
-        # As the owner, as bench/run.py serves: `serve` migrates first, which the app login may not; the requests
-        # still run as the app's role (set per transaction), under row-level security.
-        env |= {"SOS_DATABASE_URL": url, "SOS_DATA_DIR": str(data_dir), "SOS_LOCAL_ISSUER": "true"}
-        port = free_port()
-        serve = [str(Path(sys.executable).parent / "sos-api"), "serve", "--port", str(port)]
-        server = start_server("ours", serve, env, port, log_dir)
-        stack.callback(stop_server, server)
+        server = serve_ours(stack, space)
 
         async def rounds() -> list[tuple[int, int, float]]:
             await wait_ready(server, "/health")

@@ -1111,6 +1111,52 @@ def benchmark_database(args: argparse.Namespace, work: Path) -> Iterator[tuple[s
             print(f"could not drop database {name}: {exc}", file=sys.stderr, flush=True)
 
 
+@dataclass(frozen=True)
+class Workspace:
+    """A benchmark's scratch directory (the server's data and logs, deleted afterwards) and its database."""
+
+    work: Path
+    data_dir: Path
+    log_dir: Path
+    url: str
+    db_name: str
+    created: bool
+
+
+def open_workspace(stack: contextlib.ExitStack, args: argparse.Namespace, prefix: str) -> Workspace:
+    """The scratch directory and the database (`benchmark_database`), migrated; both undone when `stack` closes."""
+    from sos_api.db.migrate import upgrade
+
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    stack.callback(shutil.rmtree, work, ignore_errors=True)
+    data_dir, log_dir = work / "data", work / "logs"
+    data_dir.mkdir()
+    log_dir.mkdir()
+    url, db_name, created = stack.enter_context(benchmark_database(args, work))
+    print(f"database {db_name} ({'created' if created else 'given'}); migrating", flush=True)
+    upgrade(url)
+    return Workspace(work, data_dir, log_dir, url, db_name, created)
+
+
+def server_env(space: Workspace) -> dict[str, str]:
+    """The environment every benchmarked server runs in: none of ours but SOS_SERVER (granian or uvicorn, so all
+    are served alike), and the workspace's database, data directory and local issuer."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOS_") or k == "SOS_SERVER"}
+    # As the owner: `serve` migrates first, which the app login may not; requests still run as the app's role (set
+    # per transaction), under row-level security.
+    return env | {"SOS_DATABASE_URL": space.url, "SOS_DATA_DIR": str(space.data_dir), "SOS_LOCAL_ISSUER": "true"}
+
+
+def serve_ours(stack: contextlib.ExitStack, space: Workspace) -> Server:
+    """`sos-api serve` on a free port, stopped when `stack` closes."""
+    sos_api_bin = Path(sys.executable).parent / "sos-api"
+    serve = [str(sos_api_bin)] if sos_api_bin.exists() else [sys.executable, "-m", "sos_api.cli"]
+    port = free_port()
+    server = start_server("ours", [*serve, "serve", "--port", str(port)], server_env(space), port, space.log_dir)
+    stack.callback(stop_server, server)
+    return server
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0] if __doc__ else None)
     p.add_argument("--database-url", help="use this (migrated or empty) database as is; default: a fresh one")
@@ -1148,20 +1194,13 @@ def quiet_http_logs() -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sos_api.auth.tokens import mint_token
-    from sos_api.db.migrate import upgrade
     from sos_api.demo import DEMO_TEAM, load_demo
     from sos_api.serving import server_name
     from sos_api.settings import Settings
 
     with contextlib.ExitStack() as stack:
-        work = Path(tempfile.mkdtemp(prefix="sos-bench-"))
-        stack.callback(shutil.rmtree, work, ignore_errors=True)
-        data_dir, log_dir = work / "data", work / "logs"
-        data_dir.mkdir()
-        log_dir.mkdir()
-        url, db_name, created = stack.enter_context(benchmark_database(args, work))
-        print(f"database {db_name} ({'created' if created else 'given'}); migrating", flush=True)
-        upgrade(url)
+        space = open_workspace(stack, args, "sos-bench-")
+        data_dir, url = space.data_dir, space.url
 
         settings = Settings(data_dir=data_dir, local_issuer=True, database_url=url)
         # Minted first: this creates the local signing key in data_dir that the server will trust.
@@ -1186,18 +1225,12 @@ def run(args: argparse.Namespace) -> int:
         quiet_http_logs()
         demo = parse_demo(load_demo(settings, url, organisation=ORG))
 
-        # Both servers are served alike: SOS_SERVER (granian or uvicorn) passes through to each.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SOS_") or k == "SOS_SERVER"}
-        env |= {"SOS_DATABASE_URL": url, "SOS_DATA_DIR": str(data_dir), "SOS_LOCAL_ISSUER": "true"}
-        sos_api_bin = Path(sys.executable).parent / "sos-api"
-        serve = [str(sos_api_bin)] if sos_api_bin.exists() else [sys.executable, "-m", "sos_api.cli"]
-        ours_port, ceiling_port = free_port(), free_port()
-        ours = start_server("ours", [*serve, "serve", "--port", str(ours_port)], env, ours_port, log_dir)
-        stack.callback(stop_server, ours)
+        ours = serve_ours(stack, space)
+        ceiling_port = free_port()
         ceiling_cmd = [sys.executable, "-m", "bench.ceiling", "--port", str(ceiling_port), "--database-url", url]
         ceiling_cmd += ["--data-dir", str(data_dir), "--issuer", settings.local_issuer_name]
         ceiling_cmd += ["--audience", settings.audience]
-        ceiling = start_server("ceiling", ceiling_cmd, env, ceiling_port, log_dir)
+        ceiling = start_server("ceiling", ceiling_cmd, server_env(space), ceiling_port, space.log_dir)
         stack.callback(stop_server, ceiling)
         servers = {"ours": ours, "ceiling": ceiling}
 
@@ -1234,7 +1267,7 @@ def run(args: argparse.Namespace) -> int:
             "client": CLIENT_NAMES.get(args.client, f"httpx {httpx.__version__}"),
             "server": server_name(),
             "peak_rss_mb": peak_rss,
-            "database": {"name": db_name, "created": created, "extra_cases": seed.extra_cases},
+            "database": {"name": space.db_name, "created": space.created, "extra_cases": seed.extra_cases},
             "seeding_seconds": round(seed.seconds, 2),
         }
         print_report(plan, total, ratios, meta)
