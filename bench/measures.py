@@ -203,7 +203,7 @@ def refresh_all(database_url: str) -> int:
 def report(database_url: str, rounds: int, how: str, groupings: tuple[str, ...] = ("council", "team")) -> None:
     for group_by in groupings:
         best = time_scorecard(database_url, rounds, group_by)
-        print(f"{how}, group_by={group_by}: scorecard (9 measures x 12 months) {sum(best.values()):.2f} s")
+        print(f"{how}, group_by={group_by}: scorecard ({len(best)} measures x 12 months) {sum(best.values()):.2f} s")
         print("  " + ", ".join(f"{code} {took * 1000:.0f} ms" for code, took in best.items()))
 
 
