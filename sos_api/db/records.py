@@ -154,18 +154,29 @@ class _Kind(NamedTuple):
 
 
 async def select_record(
-    conn: AsyncConnection, scope: Scope, of: Kind, record_id: UUID, *, for_update: bool = False
+    conn: AsyncConnection,
+    scope: Scope,
+    of: Kind,
+    record_id: UUID,
+    *,
+    for_update: bool = False,
+    against_change: bool = False,
 ) -> StoredRecord | None:
-    statement = _record_statement(scope, _Kind(of.kind, of.reach), for_update)
+    """One record the caller may see; with `for_update`, one it may change, locked until the transaction ends;
+    with `against_change`, one it may change, held only against being changed or removed meanwhile (FOR KEY SHARE:
+    any number of writers may hold it so at once)."""
+    statement = _record_statement(scope, _Kind(of.kind, of.reach), for_update, against_change)
     row = (await conn.execute(statement, {"record_id": record_id})).first()
     return stored_of(row) if row else None
 
 
 @functools.lru_cache(maxsize=4096)
-def _record_statement(scope: Scope, of: _Kind, for_update: bool) -> sa.Select[Any]:
+def _record_statement(scope: Scope, of: _Kind, for_update: bool, against_change: bool = False) -> sa.Select[Any]:
     """One record by id (bound as `record_id`), built once per scope and kind: every write loads one first."""
-    query = scoped(scope, of, write=for_update).where(records.c.id == bound("record_id"))
-    return query.with_for_update() if for_update else query
+    query = scoped(scope, of, write=for_update or against_change).where(records.c.id == bound("record_id"))
+    if for_update:
+        return query.with_for_update()
+    return query.with_for_update(read=True, key_share=True) if against_change else query
 
 
 def record_query(scope: Scope, of: Kind, *conditions: Any) -> sa.Select[Any]:

@@ -8,13 +8,13 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from .locks import hold
 from .tables import source_keys
 
 
 async def lock(conn: AsyncConnection, la_code: str, kind: str, system: str, source_id: str) -> None:
     """Hold the key until the transaction ends (an advisory lock), so racing upserts of one key take turns."""
-    name = "\n".join(("source-key", la_code, kind, system, source_id))
-    await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(name, 0))))
+    await hold(conn, "source-key", la_code, kind, system, source_id)
 
 
 async def select_holder(conn: AsyncConnection, la_code: str, kind: str, system: str, source_id: str) -> UUID | None:

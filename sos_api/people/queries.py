@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sos_schema import Identifier
 
+from ..db.locks import hold
 from ..db.tables import person_identifiers, records
 
 
@@ -42,8 +43,7 @@ def people_with_identifier(la_code: str, system: str, issuer: str | None, value:
 async def lock_identifier(conn: AsyncConnection, la_code: str, system: str, issuer: str, value: str) -> None:
     """Serialise writes by one identifier in one council until the transaction ends, so two upserts racing on a
     new identifier cannot both create the person."""
-    key = "\x1f".join((la_code, system, issuer, value))
-    await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(key, 0))))
+    await hold(conn, la_code, system, issuer, value)
 
 
 async def select_holders(conn: AsyncConnection, la_code: str, system: str, issuer: str, value: str) -> list[UUID]:

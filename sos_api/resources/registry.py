@@ -110,8 +110,11 @@ class Create(Operation):
     build: NewDoc
     roles: frozenset[Role]
     _: KW_ONLY
-    # Lock the parent row: creates under one parent are serialised (a case's map chain, a scale's judgements).
+    # Lock the parent row: creates under one parent are serialised (a case's map chain).
     lock_parent: bool = False
+    # Or serialise only the creates under one parent whose bodies give the same key (one person's judgements on a
+    # scale, BR-02), with the parent held only against change: creates with other keys run side by side.
+    serialised_by: Callable[[Any], tuple[str, ...]] | None = None
     # Unique indexes a concurrent writer can trip, and the problem that losing the race is.
     conflicts: Mapping[str, Callable[[], ProblemError]] = field(default_factory=dict)
     # Create-if-absent (interop R2): with an `If-None-Exist` header, the record already meeting it is answered

@@ -28,6 +28,7 @@ from .. import problems
 from ..audit import record as audit
 from ..auth.policy import Scope, view_for
 from ..context import Actor
+from ..db import locks
 from ..db import records as q
 from ..db.engine import Database
 from ..db.records import Columns, StoredRecord
@@ -223,13 +224,42 @@ async def update(
 
 
 async def load(
-    conn: AsyncConnection, actor: Actor, res: Resource, record_id: UUID | None, *, lock: bool = False
+    conn: AsyncConnection,
+    actor: Actor,
+    res: Resource,
+    record_id: UUID | None,
+    *,
+    lock: bool = False,
+    against_change: bool = False,
 ) -> StoredRecord:
-    """A record the caller may see (with `lock`, may change, and locked): 404 otherwise."""
-    stored = await q.select_record(conn, actor.scope, res, record_id, for_update=lock) if record_id else None
+    """A record the caller may see (with `lock`, may change, and locked; with `against_change`, may change, and
+    held unchanged): 404 otherwise."""
+    stored = (
+        await q.select_record(conn, actor.scope, res, record_id, for_update=lock, against_change=against_change)
+        if record_id
+        else None
+    )
     if stored is None:
         raise not_found(res)
     return stored
+
+
+async def load_parent(
+    conn: AsyncConnection, actor: Actor, res: Resource, parent_id: UUID | None, body: Any
+) -> StoredRecord | None:
+    """The parent a create is made under (none for a kind without one), held as the kind's create declares: locked,
+    or held unchanged while this body's own key is locked (so only creates with the same key take turns)."""
+    spec = res.create
+    assert spec is not None
+    if res.record.parent is None:
+        return None
+    serialised = spec.serialised_by
+    parent = await load(
+        conn, actor, resource(res.record.parent), parent_id, lock=spec.lock_parent, against_change=bool(serialised)
+    )
+    if serialised is not None:
+        await locks.hold(conn, "create", res.kind, str(parent.id), *serialised(body))
+    return parent
 
 
 async def load_for_update(
@@ -508,9 +538,7 @@ async def create(
                     if res.present is not None:
                         [stored] = await res.present(conn, actor, [stored])
                     return Written(stored.id, stored.version, _view(actor, res)(stored.doc), created=False)
-            parent = None
-            if res.record.parent is not None:
-                parent = await load(conn, actor, resource(res.record.parent), parent_id, lock=spec.lock_parent)
+            parent = await load_parent(conn, actor, res, parent_id, body)
             doc = await spec.build(conn, actor, parent, body, new_id())
             # Stored at the instant its envelope says it was created (the rules' own clock).
             written = await insert(conn, actor, res, doc, doc.meta.created_at, parent)

@@ -23,8 +23,8 @@ from ..context import Actor
 from ..db import source_keys as keys
 from ..db.engine import Database
 from . import ownership, tombstones
-from .registry import SOURCE_BASE, Resource, resource
-from .service import Written, as_read, insert, load, load_for_update, new_id, races, update
+from .registry import SOURCE_BASE, Resource
+from .service import Written, as_read, insert, load_for_update, load_parent, new_id, races, update
 
 _SOURCE = re.compile(re.escape(SOURCE_BASE) + r"([0-9]{3})/([a-z][a-z0-9-]{0,40})")
 
@@ -84,9 +84,7 @@ async def upsert(
             if record_id is None:
                 if expected is not None:
                     raise problems.VersionConflict("If-Match was sent, but no record holds this source key yet.")
-                parent = None
-                if res.record.parent is not None:
-                    parent = await load(conn, actor, resource(res.record.parent), parent_id, lock=create.lock_parent)
+                parent = await load_parent(conn, actor, res, parent_id, body)
                 doc = _with_key(await create.build(conn, actor, parent, body, new_id()), key)
                 written = await insert(conn, actor, res, doc, doc.meta.created_at, parent, source_system=key.system)
                 await keys.insert_key(conn, *where, doc.id, doc.meta.created_at)

@@ -58,7 +58,7 @@ JUDGEMENTS = register(
             "Record one person's 0-10 judgement (append-only; one per person per occasion)",
             service.new_judgement,
             JUDGES,
-            lock_parent=True,
+            serialised_by=service.judge_of,
             problems=(409,),
             description=ONE_PER_OCCASION,
         ),

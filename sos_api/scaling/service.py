@@ -154,6 +154,11 @@ def london_day(at: dt.datetime) -> dt.date:
     return at.astimezone(LONDON).date()
 
 
+def judge_of(body: ScalingJudgementCreate) -> tuple[str, ...]:
+    """Whose judgements a new one must take turns with (BR-02's check): the same person's, or the same group's."""
+    return whose(body.perspective)
+
+
 def whose(perspective: Attribution) -> tuple[str, ...]:
     """Who a judgement belongs to for BR-02: the person, or for a shared number everyone who agreed."""
     if perspective.perspective_role is PerspectiveRole.shared:
@@ -197,8 +202,9 @@ async def check_one_per_occasion(
 async def new_judgement(
     conn: AsyncConnection, actor: Actor, question: StoredRecord | None, body: ScalingJudgementCreate, judgement_id: UUID
 ) -> ScalingJudgement:
-    """One person's number on a scale, appended (never updated afterwards). The question is locked, so two
-    writers cannot both pass the BR-02 check for one person."""
+    """One person's number on a scale, appended (never updated afterwards). The same person's (or group's)
+    judgements on the question take turns (`judge_of`, the create's lock), so two writers cannot both pass the
+    BR-02 check for one person; other people's run alongside."""
     assert question is not None
     at = now()
     today = london_day(at)

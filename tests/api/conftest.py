@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -41,6 +43,17 @@ async def client(settings: Settings, database_url: str) -> AsyncIterator[AsyncTe
     app = create_app(settings, database_url=database_url)
     async with AsyncTestClient(app) as test_client:
         yield test_client
+
+
+@contextlib.asynccontextmanager
+async def served_in_this_loop(settings: Settings, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The app served in the test's own event loop, so that requests sent together really run together (the test
+    client runs each request to its end on a thread of its own, one at a time). A context manager, not a fixture:
+    the app's lifespan must end in the task it began in."""
+    app = create_app(settings, database_url=database_url)
+    transport = httpx.ASGITransport(app=app)
+    async with app.lifespan(), httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
+        yield client
 
 
 @pytest.fixture(scope="module")

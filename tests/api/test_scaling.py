@@ -13,8 +13,11 @@ import sqlalchemy as sa
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from sos_api.db import locks
 from sos_api.db.embedded import async_url
-from tests.api.conftest import COUNCIL_B, TokenFactory
+from sos_api.scaling.service import JUDGEMENT_KIND
+from sos_api.settings import Settings
+from tests.api.conftest import COUNCIL_B, TokenFactory, served_in_this_loop
 from tests.api.test_dangers import MISSING, Family, make_danger, make_family, make_question, question_body, said_by
 
 OCCASION = "0b0c0d0e-0000-4000-8000-00000000c001"
@@ -83,15 +86,18 @@ class TestCreateDangerScalingQuestion:
         assert again.json()["type"].endswith("/duplicate")
         assert question["id"] in again.json()["detail"]
 
-    async def test_racing_creators_get_one_scale(self, client: AsyncTestClient[Any], auth: TokenFactory) -> None:
-        family = await make_family(client, auth)
-        danger = await make_danger(client, auth, family)
-        url = f"/v1/danger-statements/{danger['id']}/scaling-question"
-        responses = await asyncio.gather(*(client.post(url, json=question_body(), headers=auth()) for _ in range(3)))
-        assert sorted(r.status_code for r in responses) == [201, 409, 409]
-        winner = next(r.json() for r in responses if r.status_code == 201)
-        linked = await client.get(f"/v1/danger-statements/{danger['id']}", headers=auth())
-        assert linked.json()["safety_goal"]["scale_question_id"] == winner["id"]
+    async def test_racing_creators_get_one_scale(
+        self, settings: Settings, database_url: str, auth: TokenFactory
+    ) -> None:
+        async with served_in_this_loop(settings, database_url) as client:
+            family = await make_family(client, auth)
+            danger = await make_danger(client, auth, family)
+            url = f"/v1/danger-statements/{danger['id']}/scaling-question"
+            racing = await asyncio.gather(*(client.post(url, json=question_body(), headers=auth()) for _ in range(3)))
+            assert sorted(r.status_code for r in racing) == [201, 409, 409]
+            winner = next(r.json() for r in racing if r.status_code == 201)
+            linked = await client.get(f"/v1/danger-statements/{danger['id']}", headers=auth())
+            assert linked.json()["safety_goal"]["scale_question_id"] == winner["id"]
 
     async def test_the_unique_index_guards_what_the_document_misses(
         self, client: AsyncTestClient[Any], auth: TokenFactory, owner_database_url: str
@@ -213,6 +219,41 @@ class TestRecordJudgement:
         await judge(client, auth, question["id"], shared(5, [family.mum, family.dad]))
         await judge(client, auth, question["id"], shared(6, [family.dad, family.mum]), status=409)
         await judge(client, auth, question["id"], shared(6, [family.dad, family.mum, family.worker]))
+
+    async def test_br02_holds_when_one_person_races(
+        self, settings: Settings, database_url: str, auth: TokenFactory
+    ) -> None:
+        async with served_in_this_loop(settings, database_url) as client:
+            family, _, question = await scaled(client, auth)
+            url = f"/v1/scaling-questions/{question['id']}/judgements"
+            # First the father's, on eight days at once: all stand, and the pool and caches are warm, so that the
+            # mother's eight below reach BR-02's check together (a cold first request finishes alone).
+            days = [judgement(family.dad, day, given_on=f"2026-10-{day:02d}") for day in range(1, 9)]
+            his = await asyncio.gather(*(client.post(url, json=body, headers=auth()) for body in days))
+            assert [r.status_code for r in his] == [201] * len(days)
+            bodies = [judgement(family.mum, value) for value in range(8)]
+            racing = await asyncio.gather(*(client.post(url, json=body, headers=auth()) for body in bodies))
+        assert sorted(r.status_code for r in racing) == [201] + [409] * (len(bodies) - 1)
+
+    async def test_only_the_same_persons_judgements_take_turns(
+        self, settings: Settings, database_url: str, auth: TokenFactory, owner_database_url: str
+    ) -> None:
+        """While the mother's turn is held elsewhere, her judgement waits for it; the father's does not wait."""
+        engine = create_async_engine(async_url(owner_database_url))
+        async with served_in_this_loop(settings, database_url) as client:
+            family, _, question = await scaled(client, auth)
+            url = f"/v1/scaling-questions/{question['id']}/judgements"
+            try:
+                async with engine.begin() as conn:
+                    await locks.hold(conn, "create", JUDGEMENT_KIND, question["id"], "person", family.mum)
+                    hers = asyncio.ensure_future(client.post(url, json=judgement(family.mum, 4), headers=auth()))
+                    his = await asyncio.wait_for(client.post(url, json=judgement(family.dad, 6), headers=auth()), 20)
+                    assert his.status_code == 201, his.text
+                    await asyncio.sleep(0.5)
+                    assert not hers.done(), "the mother's judgement did not wait for her turn"
+                assert (await asyncio.wait_for(hers, 20)).status_code == 201
+            finally:
+                await engine.dispose()
 
     async def test_correction_must_name_a_judgement_of_this_question(
         self, client: AsyncTestClient[Any], auth: TokenFactory
