@@ -703,6 +703,24 @@ async def expect(response: httpx.Response, status: int) -> dict[str, Any]:
     return body
 
 
+async def post_once(client: httpx.AsyncClient, path: str, headers: dict[str, str], body: Body) -> dict[str, Any]:
+    """A seeding POST (201), sent again under the same Idempotency-Key when the connection drops (a keep-alive
+    connection the server closed as it was reused: httpx.ReadError), so a dropped connection neither stops the run
+    nor writes twice; while the first attempt is still running, its key answers 409, and we wait for it."""
+    keyed = headers | {"Idempotency-Key": f'"bench-seed-{uuid.uuid4()}"'}
+    for attempt in range(50):
+        try:
+            response = await client.post(path, headers=keyed, json=body)
+        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
+            if attempt >= 4:
+                raise
+            continue
+        if response.status_code != 409:
+            return await expect(response, 201)
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"seeding: POST {path} stayed in flight")
+
+
 async def seed_through_api(
     ours: Server, tokens: dict[str, str], demo: dict[str, str], extra_cases: int, concurrency: int
 ) -> Seed:
@@ -724,31 +742,20 @@ async def seed_through_api(
             # the rest in other teams of our council (scope hides them).
             headers = other_council if i % 4 == 0 else worker
             team = DEMO_TEAM if i % 4 == 1 else f"Bench team {i % 7}"
-            child = await expect(
-                await client.post(
-                    "/v1/people",
-                    headers=headers,
-                    json={
-                        "given_names": f"Child{i}",
-                        "family_name": "Bench",
-                        "date_of_birth": (today - dt.timedelta(days=400 + i % 5000)).isoformat(),
-                    },
-                ),
-                201,
+            born = (today - dt.timedelta(days=400 + i % 5000)).isoformat()
+            child = await post_once(
+                client,
+                "/v1/people",
+                headers,
+                {"given_names": f"Child{i}", "family_name": "Bench", "date_of_birth": born},
             )
-            await expect(
-                await client.post(
-                    "/v1/cases",
-                    headers=headers,
-                    json={
-                        "family_label": f"Bench family {i}",
-                        "opened_on": (today - dt.timedelta(days=i % 700)).isoformat(),
-                        "team": team,
-                        "members": [{"person_id": child["id"], "role": "child"}],
-                    },
-                ),
-                201,
-            )
+            case = {
+                "family_label": f"Bench family {i}",
+                "opened_on": (today - dt.timedelta(days=i % 700)).isoformat(),
+                "team": team,
+                "members": [{"person_id": child["id"], "role": "child"}],
+            }
+            await post_once(client, "/v1/cases", headers, case)
 
         async def seeder() -> None:
             for i in next_index:
@@ -759,9 +766,7 @@ async def seed_through_api(
         writer_people = []
         for w in range(concurrency):
             body = {"given_names": f"Carer{w}", "family_name": "Bench", "sex": "female"}
-            writer_people.append(
-                str((await expect(await client.post("/v1/people", headers=worker, json=body), 201))["id"])
-            )
+            writer_people.append(str((await post_once(client, "/v1/people", worker, body))["id"]))
 
         school = await expect(await client.get(f"/v1/danger-statements/{demo['school_danger']}", headers=worker), 200)
         question_id = school["safety_goal"]["scale_question_id"]
