@@ -5,9 +5,9 @@ assessment, a child in need case, the demo family made a child protection case, 
 by the API itself, in-process, with all its validation, rules, history, case access grants, outbox and access
 events. Every row each wrote (records, record_versions, case_access, person_identifiers, outbox, access_events) is
 read back with COPY and becomes that kind's template; the other families are drawn from the seed in the kinds'
-published shares (families.KINDS) and are their template with, per family, fresh ids for every UUID in it, its
-dates moved back by up to four years (keeping their order), other names, a council and a team drawn from the
-seed, streamed back with COPY in batches. Nothing is parsed per family: each template line is split once at the
+published shares (families.KINDS) and are their template with, per family, fresh (time-ordered) ids for every
+UUID in it, its dates moved back by up to four years (keeping their order), other names, a council and a team
+drawn from the seed, streamed back with COPY in batches. Nothing is parsed per family: each template line is split once at the
 places that change, and a family is those pieces joined with its own values.
 
 Run as the tables' owner (COPY bypasses nothing the API relies on: the append-only triggers refuse only UPDATE
@@ -200,8 +200,20 @@ class Placement:
         return rng.choice(self.councils), rng.choice(self.teams)
 
 
+def time_ordered_uuid(unix_ms: int, random_bits: int) -> uuid.UUID:
+    """A UUIDv7 (RFC 9562: 48 bits of Unix milliseconds, the version, 74 random bits, the variant).
+
+    Synthetic families get these, not the API's random v4 ids, so each batch's index entries land at the right
+    edge of every id index instead of on random pages all over it. With random ids a load slowed from 560 to 84
+    cases/s as the indexes outgrew memory (about 550,000 cases on this machine); reads by id cost the same either
+    way, since a lookup descends the same depth of tree."""
+    high, low = random_bits >> 62, random_bits & ((1 << 62) - 1)
+    return uuid.UUID(int=(unix_ms << 80) | (0x7 << 76) | (high << 64) | (0b10 << 62) | low)
+
+
 class Families:
-    """Per family: new ids (random, so runs never collide), and names, council, team and dates from the seed."""
+    """Per family: new ids (time-ordered, random below the millisecond, so runs never collide), and names,
+    council, team and dates from the seed."""
 
     def __init__(self, template: Template, seed: int, placement: Placement) -> None:
         self.t = template
@@ -217,9 +229,9 @@ class Families:
         council, team = self.placement.draw(rng)
         surname = rng.choice(FAMILY_NAMES)
         values: dict[Slot, str] = {}
-        getbits = self.ids.getrandbits
+        getbits, now_ms = self.ids.getrandbits, time.time_ns() // 1_000_000
         for u in t.uuids:
-            values[Slot("uuid", u)] = str(uuid.UUID(int=getbits(128), version=4))
+            values[Slot("uuid", u)] = str(time_ordered_uuid(now_ms, getbits(74)))
         for d, ordinal in self.date_ordinals.items():
             values[Slot("date", d)] = dt.date.fromordinal(ordinal - shift).isoformat()
         values[Slot("council", TEMPLATE_COUNCIL)] = council

@@ -113,6 +113,10 @@ def test_every_family_hangs_together(loaded: tuple[str, str, str]) -> None:
             assert fetch(owner_url, f"SELECT count(*) AS n FROM {table}")[0]["n"] > CASES, table
     # Every id is new: no record, version or event shared between families.
     assert fetch(owner_url, "SELECT count(DISTINCT id) = count(*) AS ok FROM access_events")[0]["ok"]
+    # Copied families' ids are UUIDv7 (time-ordered, for the indexes' sake); the templates' are the API's own v4.
+    versions = fetch(owner_url, "SELECT substr(id::text, 15, 1) AS v, count(*) AS n FROM records GROUP BY 1")
+    assert {row["v"] for row in versions} == {"4", "7"}
+    assert max(row["n"] for row in versions if row["v"] == "7") > CASES
     # The seed spreads families over councils and teams.
     spread = fetch(
         owner_url,
