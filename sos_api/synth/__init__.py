@@ -7,8 +7,8 @@ events. Every row each wrote (records, record_versions, case_access, person_iden
 read back with COPY and becomes that kind's template; the other families are drawn from the seed in the kinds'
 published shares (families.KINDS) and are their template with, per family, fresh (time-ordered) ids for every
 UUID in it, its dates moved back by up to four years (keeping their order), other names, a council and a team
-drawn from the seed, streamed back with COPY in batches. Nothing is parsed per family: each template line is split once at the
-places that change, and a family is those pieces joined with its own values.
+drawn from the seed, streamed back with COPY in batches. Nothing is parsed per family: each template line is split
+once at the places that change, and a family is those pieces joined with its own values.
 
 Run as the tables' owner (COPY bypasses nothing the API relies on: the append-only triggers refuse only UPDATE
 and DELETE, and row-level security is for the app's role). The same seed gives the same kinds, names, councils
