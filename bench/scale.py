@@ -10,7 +10,7 @@ the API, in the same minute) with the options after `--`, then `bench.explain` (
 statements the hot requests send, into bench/results/explain_<cases>.txt). Each size's full report is printed as it
 finishes and kept in bench/results/scale_<cases>.json; at the end one table puts the sizes side by side with the
 largest over the smallest. The database is dropped after its size is measured unless --keep (then its URL is printed).
-`--loaded URL` adds a database loaded beforehand and keeps it (a million cases take half an hour to load: load them
+`--loaded URL` adds a database loaded beforehand and keeps it (a million cases take about an hour to load: load them
 while the machine does other work, then measure on a quiet machine).
 
 A million cases need about 55 GB of disk and 30-40 minutes to load on two cores: check `df -h` first.
