@@ -355,3 +355,23 @@ measure_values = Table(
     Column("computed_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("la_code", "code", "group_by", "period_start", "grp"),
 )
+
+# Measure facts (migration 0020): per record of a measured kind, its columns and `f`, the few document fields the
+# measure statements read, kept by triggers on `records` in the writer's transaction. Hash-partitioned by council
+# (measure_facts_p0..p15), so a council's facts lie close together. The app reads them only.
+measure_facts = Table(
+    "measure_facts",
+    metadata,
+    Column("la_code", String(3), nullable=False),
+    Column("id", UUID(as_uuid=True), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("case_id", UUID(as_uuid=True)),
+    Column("parent_id", UUID(as_uuid=True)),
+    Column("status", String(40)),
+    Column("entered_in_error", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("f", JSONB, nullable=False),
+    PrimaryKeyConstraint("la_code", "id"),
+    postgresql_partition_by="HASH (la_code)",
+)
+Index("ix_measure_facts_kind", measure_facts.c.la_code, measure_facts.c.kind)

@@ -1,8 +1,12 @@
 """The SQL behind each measure (catalogue.py): one statement per measure, every period and group at once.
 
 Each statement takes the council (`:la`), the periods (`:starts`, `:ends`, dates) and the measure's parameters,
-and returns rows of (period_start, period_end, grp, numerator, denominator). Only current versions are read (the
-`records` table), records entered in error are left out, and row-level security keeps the council's rows only.
+and returns rows of (period_start, period_end, grp, numerator, denominator). They read `measure_facts` (migration
+0020): each current record of a measured kind with only the document fields read here, as `f` under the document's
+own names, kept by the database in the writer's transaction and split by council, so a council's figures read its
+own facts close together rather than its records scattered through `records`. A statement reading a field that
+`measure_extract` does not keep gets NULL: add it there (in a new migration) first. Records entered in error are
+left out, and row-level security keeps the council's rows only.
 The grouping expression comes from a fixed table below, never from the request's text.
 """
 
@@ -32,10 +36,10 @@ WITH periods AS (
     SELECT * FROM unnest(CAST(:starts AS date[]), CAST(:ends AS date[])) AS p(p_start, p_end)
 ),
 cases AS (
-    SELECT id AS case_id, doc->>'team' AS team, doc->>'allocated_worker' AS worker,
-           (doc->>'opened_on')::date AS opened_on, (doc->>'closed_on')::date AS closed_on, doc->'members' AS members
-    FROM records WHERE la_code = :la AND kind = 'case' AND NOT entered_in_error
-      AND (CAST(:teams AS text[]) IS NULL OR doc->>'team' = ANY(CAST(:teams AS text[])))
+    SELECT id AS case_id, f->>'team' AS team, f->>'allocated_worker' AS worker,
+           (f->>'opened_on')::date AS opened_on, (f->>'closed_on')::date AS closed_on, f->'members' AS members
+    FROM measure_facts WHERE la_code = :la AND kind = 'case' AND NOT entered_in_error
+      AND (CAST(:teams AS text[]) IS NULL OR f->>'team' = ANY(CAST(:teams AS text[])))
 )
 """
 OPEN_AT_END = "c.opened_on <= p.p_end AND (c.closed_on IS NULL OR c.closed_on > p.p_end)"
@@ -83,14 +87,14 @@ LEFT JOIN (
 
 # A finalised map (current, or superseded by a later one) names its children in `children`.
 CHILDREN_MAP_REVIEWED = _recent(
-    """SELECT r.case_id, child.value AS child_id, (r.doc->>'mapped_on')::date AS day
-    FROM records r, jsonb_array_elements_text(r.doc->'children') AS child
+    """SELECT r.case_id, child.value AS child_id, (r.f->>'mapped_on')::date AS day
+    FROM measure_facts r, jsonb_array_elements_text(r.f->'children') AS child
     WHERE r.la_code = :la AND r.kind = 'assessment_map' AND NOT r.entered_in_error
       AND r.status IN ('current', 'superseded')"""
 )
 CHILD_VOICE_RECENT = _recent(
-    """SELECT r.case_id, r.doc->'tool'->>'child_id' AS child_id, (r.doc->'tool'->>'completed_on')::date AS day
-    FROM records r
+    """SELECT r.case_id, r.f->'tool'->>'child_id' AS child_id, (r.f->'tool'->>'completed_on')::date AS day
+    FROM measure_facts r
     WHERE r.la_code = :la AND r.kind = 'child_voice' AND NOT r.entered_in_error"""
 )
 
@@ -100,16 +104,16 @@ DANGERS_WITH_GOAL_AND_SCALE = (
     + f""",
 dangers AS MATERIALIZED (
     SELECT d.id, d.case_id, {LONDON_DAY.format(col="d.created_at")} AS day,
-           jsonb_typeof(d.doc->'safety_goal') = 'object' AS has_goal
-    FROM records d
+           (d.f->>'has_goal')::boolean AS has_goal
+    FROM measure_facts d
     WHERE d.la_code = :la AND d.kind = 'danger_statement' AND NOT d.entered_in_error
       AND d.status IS DISTINCT FROM 'withdrawn'
 ),
 scaled AS MATERIALIZED (
     SELECT q.parent_id AS danger_id, min({LONDON_DAY.format(col="q.created_at")}) AS day
-    FROM records q
+    FROM measure_facts q
     WHERE q.la_code = :la AND q.kind = 'scaling_question' AND NOT q.entered_in_error
-      AND q.doc->'subject'->>'type' = 'danger_goal'
+      AND q.f->'subject'->>'type' = 'danger_goal'
     GROUP BY 1
 )
 SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) FILTER (WHERE d.has_goal AND s.day <= p.p_end) AS num,
@@ -128,17 +132,17 @@ GROUP BY 1, 2, 3
 # judgement that is latest at a period's end is the one given by then whose next came after it (or never).
 JUDGEMENTS = f""",
 corrected AS MATERIALIZED (
-    SELECT (doc->>'corrects')::uuid AS id FROM records
-    WHERE la_code = :la AND kind = 'scaling_judgement' AND NOT entered_in_error AND doc->>'corrects' IS NOT NULL
+    SELECT (f->>'corrects')::uuid AS id FROM measure_facts
+    WHERE la_code = :la AND kind = 'scaling_judgement' AND NOT entered_in_error AND f->>'corrects' IS NOT NULL
 ),
 judgements AS MATERIALIZED (
-    SELECT j.case_id, q.id AS question_id, j.doc->'perspective'->>'perspective_role' AS perspective,
-           coalesce((j.doc->>'given_on')::date, {LONDON_DAY.format(col="j.created_at")}) AS given_on, j.created_at,
-           CASE WHEN q.doc->>'polarity' = 'ten_is_worst' THEN 10 - (j.doc->>'value')::int
-                ELSE (j.doc->>'value')::int END AS v
-    FROM records j
-    JOIN records q ON q.id = j.parent_id AND q.la_code = :la AND q.kind = 'scaling_question'
-         AND NOT q.entered_in_error AND q.doc->'subject'->>'type' = 'danger_goal'
+    SELECT j.case_id, q.id AS question_id, j.f->'perspective'->>'perspective_role' AS perspective,
+           coalesce((j.f->>'given_on')::date, {LONDON_DAY.format(col="j.created_at")}) AS given_on, j.created_at,
+           CASE WHEN q.f->>'polarity' = 'ten_is_worst' THEN 10 - (j.f->>'value')::int
+                ELSE (j.f->>'value')::int END AS v
+    FROM measure_facts j
+    JOIN measure_facts q ON q.id = j.parent_id AND q.la_code = :la AND q.kind = 'scaling_question'
+         AND NOT q.entered_in_error AND q.f->'subject'->>'type' = 'danger_goal'
     LEFT JOIN corrected k ON k.id = j.id
     WHERE j.la_code = :la AND j.kind = 'scaling_judgement' AND NOT j.entered_in_error AND k.id IS NULL
 ),
@@ -183,10 +187,10 @@ RE_REFERRALS = (
     PREFIX
     + f"""
 SELECT p.p_start, p.p_end, {{grp}} AS grp,
-       count(*) FILTER (WHERE (f.doc->>'re_referral')::boolean) AS num, count(*) AS den
+       count(*) FILTER (WHERE (f.f->>'re_referral')::boolean) AS num, count(*) AS den
 FROM periods p
-JOIN records f ON f.la_code = :la AND f.kind = 'referral' AND NOT f.entered_in_error
-     AND {LONDON_DAY.format(col="f.doc->>'received_at'")} BETWEEN p.p_start AND p.p_end
+JOIN measure_facts f ON f.la_code = :la AND f.kind = 'referral' AND NOT f.entered_in_error
+     AND {LONDON_DAY.format(col="f.f->>'received_at'")} BETWEEN p.p_start AND p.p_end
 LEFT JOIN cases c ON c.case_id = f.case_id
 GROUP BY 1, 2, 3
 """
@@ -196,10 +200,10 @@ AUDITS_GOOD_OR_BETTER = (
     PREFIX
     + """
 SELECT p.p_start, p.p_end, {grp} AS grp,
-       count(*) FILTER (WHERE a.doc->>'grade' IN ('good', 'outstanding')) AS num, count(*) AS den
+       count(*) FILTER (WHERE a.f->>'grade' IN ('good', 'outstanding')) AS num, count(*) AS den
 FROM periods p
-JOIN records a ON a.la_code = :la AND a.kind = 'case_audit' AND NOT a.entered_in_error
-     AND a.doc->>'grade' IS NOT NULL AND (a.doc->>'held_on')::date BETWEEN p.p_start AND p.p_end
+JOIN measure_facts a ON a.la_code = :la AND a.kind = 'case_audit' AND NOT a.entered_in_error
+     AND a.f->>'grade' IS NOT NULL AND (a.f->>'held_on')::date BETWEEN p.p_start AND p.p_end
 LEFT JOIN cases c ON c.case_id = a.case_id
 GROUP BY 1, 2, 3
 """
@@ -210,9 +214,9 @@ FAMILY_SURVEY_SCORE = (
     + """
 SELECT p.p_start, p.p_end, {grp} AS grp, sum((ans->>'score')::int) AS num, count(*) AS den
 FROM periods p
-JOIN records s ON s.la_code = :la AND s.kind = 'family_survey_response' AND NOT s.entered_in_error
-     AND (s.doc->>'submitted_on')::date BETWEEN p.p_start AND p.p_end
-CROSS JOIN LATERAL jsonb_array_elements(s.doc->'answers') AS ans
+JOIN measure_facts s ON s.la_code = :la AND s.kind = 'family_survey_response' AND NOT s.entered_in_error
+     AND (s.f->>'submitted_on')::date BETWEEN p.p_start AND p.p_end
+CROSS JOIN LATERAL jsonb_array_elements(s.f->'answers') AS ans
 LEFT JOIN cases c ON c.case_id = s.case_id
 WHERE jsonb_typeof(ans->'score') = 'number'
 GROUP BY 1, 2, 3
@@ -225,28 +229,30 @@ INITIAL_CONFERENCES = (
     PREFIX
     + f"""
 SELECT p.p_start, p.p_end, {{grp}} AS grp,
-       {LONDON_DAY.format(col="k.doc->>'held_at'")} AS held_on,
-       {LONDON_DAY.format(col="s.doc->>'held_at'")} AS strategy_on
+       {LONDON_DAY.format(col="k.f->>'held_at'")} AS held_on,
+       {LONDON_DAY.format(col="s.f->>'held_at'")} AS strategy_on
 FROM periods p
-JOIN records k ON k.la_code = :la AND k.kind = 'conference' AND NOT k.entered_in_error
-     AND k.doc->>'type' = 'initial' AND k.doc->>'held_at' IS NOT NULL
-     AND {LONDON_DAY.format(col="k.doc->>'held_at'")} BETWEEN p.p_start AND p.p_end
-JOIN records s ON s.la_code = :la AND s.kind = 'strategy_discussion' AND NOT s.entered_in_error
-     AND s.id = (k.doc->>'strategy_discussion_id')::uuid AND s.doc->>'held_at' IS NOT NULL
+JOIN measure_facts k ON k.la_code = :la AND k.kind = 'conference' AND NOT k.entered_in_error
+     AND k.f->>'type' = 'initial' AND k.f->>'held_at' IS NOT NULL
+     AND {LONDON_DAY.format(col="k.f->>'held_at'")} BETWEEN p.p_start AND p.p_end
+JOIN measure_facts s ON s.la_code = :la AND s.kind = 'strategy_discussion' AND NOT s.entered_in_error
+     AND s.id = (k.f->>'strategy_discussion_id')::uuid AND s.f->>'held_at' IS NOT NULL
 LEFT JOIN cases c ON c.case_id = k.case_id
 """
 )
 
 # Conferences that started or continued a plan, each setting the next review's due day (3 or 6 calendar months on:
 # PostgreSQL's date + interval keeps to the month's last day, as timescales.add_months does), and the first review
-# held after it about any of the same children (conferences.with_dates, worked out the same way).
+# held after it about any of the same children (conferences.with_dates, worked out the same way). Reviews are found
+# through each conference's children (`held_children`), a join on the child, not a search of every conference for
+# each: a council holds thousands.
 HELD_CONFERENCES = f""",
-held AS (
-    SELECT k.id, k.case_id, k.doc->>'type' AS type, k.doc->>'decision' AS decision, k.doc->'child_ids' AS child_ids,
-           (k.doc->>'held_at')::timestamptz AS held_at, {LONDON_DAY.format(col="k.doc->>'held_at'")} AS held_on,
-           k.doc->>'outline_plan_id' AS outline_plan_id
-    FROM records k
-    WHERE k.la_code = :la AND k.kind = 'conference' AND NOT k.entered_in_error AND k.doc->>'held_at' IS NOT NULL
+held AS MATERIALIZED (
+    SELECT k.id, k.case_id, k.f->>'type' AS type, k.f->>'decision' AS decision, k.f->'child_ids' AS child_ids,
+           (k.f->>'held_at')::timestamptz AS held_at, {LONDON_DAY.format(col="k.f->>'held_at'")} AS held_on,
+           k.f->>'outline_plan_id' AS outline_plan_id
+    FROM measure_facts k
+    WHERE k.la_code = :la AND k.kind = 'conference' AND NOT k.entered_in_error AND k.f->>'held_at' IS NOT NULL
 )
 """
 
@@ -254,14 +260,19 @@ RCPC_ON_TIME = (
     PREFIX
     + HELD_CONFERENCES
     + """,
+held_children AS MATERIALIZED (
+    SELECT k.id, k.type, k.held_at, k.held_on, child.value AS child_id
+    FROM held k, jsonb_array_elements_text(k.child_ids) AS child
+),
 owed AS (
-    SELECT k.case_id,
+    SELECT k.id, k.case_id,
            (k.held_on + make_interval(months => CASE WHEN k.decision = 'cp_plan' THEN 3 ELSE 6 END))::date AS due_on,
-           (SELECT min(r.held_on) FROM held r
-            WHERE r.type = 'review' AND r.held_at > k.held_at AND r.child_ids ?| ARRAY(
-                SELECT jsonb_array_elements_text(k.child_ids))) AS reviewed_on
+           min(r.held_on) AS reviewed_on
     FROM held k
+    LEFT JOIN held_children kc ON kc.id = k.id
+    LEFT JOIN held_children r ON r.child_id = kc.child_id AND r.type = 'review' AND r.held_at > k.held_at
     WHERE k.decision IN ('cp_plan', 'cp_plan_continues')
+    GROUP BY k.id, k.case_id, k.held_on, k.decision
 )
 SELECT p.p_start, p.p_end, {grp} AS grp, count(*) FILTER (WHERE o.reviewed_on <= o.due_on) AS num, count(*) AS den
 FROM periods p
@@ -281,8 +292,8 @@ FIRST_CORE_GROUPS = (
     + """,
 started AS (SELECT * FROM held WHERE decision = 'cp_plan'),
 plans AS (
-    SELECT id, doc->'plan'->>'conference_id' AS conference_id, doc->>'previous_version_id' AS previous_version_id
-    FROM records WHERE la_code = :la AND kind = 'statutory_plan' AND NOT entered_in_error
+    SELECT id, f->'plan'->>'conference_id' AS conference_id, f->>'previous_version_id' AS previous_version_id
+    FROM measure_facts WHERE la_code = :la AND kind = 'statutory_plan' AND NOT entered_in_error
 ),
 linked AS (
     SELECT k.id AS conference_id, k.outline_plan_id AS plan_id FROM started k WHERE k.outline_plan_id IS NOT NULL
@@ -292,11 +303,11 @@ linked AS (
     SELECT l.conference_id, pl.id::text FROM linked l JOIN plans pl ON pl.previous_version_id = l.plan_id
 ),
 met AS (
-    SELECT k.id, min((g.doc->>'held_on')::date) AS met_on
+    SELECT k.id, min((g.f->>'held_on')::date) AS met_on
     FROM started k
     JOIN linked l ON l.conference_id = k.id
-    JOIN records g ON g.la_code = :la AND g.kind = 'core_group' AND NOT g.entered_in_error
-         AND g.doc->>'cp_plan_id' = l.plan_id AND (g.doc->>'held_on')::date >= k.held_on
+    JOIN measure_facts g ON g.la_code = :la AND g.kind = 'core_group' AND NOT g.entered_in_error
+         AND g.f->>'cp_plan_id' = l.plan_id AND (g.f->>'held_on')::date >= k.held_on
     GROUP BY k.id
 )
 SELECT p.p_start, p.p_end, {grp} AS grp, k.held_on, m.met_on
@@ -313,46 +324,48 @@ LEVELS = "ARRAY['contact', 'early_help', 'child_in_need', 'child_protection', 'l
 STEP_DOWNS_SUSTAINED = (
     PREFIX
     + f""",
-steps AS (
-    SELECT s.id, s.case_id, s.doc->>'from_level' AS from_level, s.doc->>'to_level' AS to_level,
-           (s.doc->>'decided_on')::date AS decided_on, s.doc->'child_ids' AS child_ids
-    FROM records s
+steps AS MATERIALIZED (
+    SELECT s.id, s.case_id, s.f->>'from_level' AS from_level, s.f->>'to_level' AS to_level,
+           (s.f->>'decided_on')::date AS decided_on, s.f->'child_ids' AS child_ids
+    FROM measure_facts s
+    LEFT JOIN (
+        SELECT DISTINCT k.f->>'corrects' AS id FROM measure_facts k
+        WHERE k.la_code = :la AND k.kind = 'step_change' AND NOT k.entered_in_error AND k.f->>'corrects' IS NOT NULL
+    ) corrected ON corrected.id = s.id::text
     WHERE s.la_code = :la AND s.kind = 'step_change' AND NOT s.entered_in_error
-      AND s.doc->>'rejected_reason' IS NULL AND s.doc->>'corrects' IS NULL
-      AND NOT EXISTS (
-          SELECT 1 FROM records k WHERE k.la_code = :la AND k.kind = 'step_change' AND NOT k.entered_in_error
-            AND k.doc->>'corrects' = s.id::text)
+      AND s.f->>'rejected_reason' IS NULL AND s.f->>'corrects' IS NULL AND corrected.id IS NULL
 ),
-downs AS (
-    SELECT s.case_id, child.value AS child_id, s.to_level, s.decided_on,
+downs AS MATERIALIZED (
+    SELECT s.id, s.case_id, child.value AS child_id, array_position({LEVELS}, s.to_level) AS to_rank, s.decided_on,
            (s.decided_on + make_interval(months => 6))::date AS sustained_on
     FROM steps s, jsonb_array_elements_text(s.child_ids) AS child
     WHERE s.from_level IN ('child_in_need', 'child_protection')
       AND array_position({LEVELS}, s.to_level) < array_position({LEVELS}, s.from_level)
 ),
-judged AS (
-    SELECT d.*, NOT EXISTS (
-        SELECT 1 FROM steps u
-        WHERE u.child_ids ? d.child_id AND u.decided_on > d.decided_on AND u.decided_on <= d.sustained_on
-          AND array_position({LEVELS}, u.to_level) > array_position({LEVELS}, d.to_level)
-    ) AND NOT EXISTS (
-        SELECT 1 FROM records e
-        WHERE e.la_code = :la AND e.kind = 'child_episode' AND NOT e.entered_in_error
-          AND e.doc->>'child_id' = d.child_id
-          AND (e.doc->>'start_date')::date > d.decided_on AND (e.doc->>'start_date')::date <= d.sustained_on
-          AND array_position({LEVELS}, e.doc->>'level') > array_position({LEVELS}, d.to_level)
-    ) AND NOT EXISTS (
-        SELECT 1 FROM records f
-        WHERE f.la_code = :la AND f.kind = 'referral' AND NOT f.entered_in_error AND f.doc->'subjects' ? d.child_id
-          AND {LONDON_DAY.format(col="f.doc->>'received_at'")} > d.decided_on
-          AND {LONDON_DAY.format(col="f.doc->>'received_at'")} <= d.sustained_on
-    ) AS sustained
+-- What undoes a step down, per child and day: a step up, or a new episode, above the level stepped down to; any
+-- referral (ranked above every level).
+ups AS MATERIALIZED (
+    SELECT child.value AS child_id, u.decided_on AS day, array_position({LEVELS}, u.to_level) AS rank
+    FROM steps u, jsonb_array_elements_text(u.child_ids) AS child
+    UNION ALL
+    SELECT e.f->>'child_id', (e.f->>'start_date')::date, array_position({LEVELS}, e.f->>'level')
+    FROM measure_facts e
+    WHERE e.la_code = :la AND e.kind = 'child_episode' AND NOT e.entered_in_error
+    UNION ALL
+    SELECT subject.value, {LONDON_DAY.format(col="f.f->>'received_at'")}, 99
+    FROM measure_facts f, jsonb_array_elements_text(f.f->'subjects') AS subject
+    WHERE f.la_code = :la AND f.kind = 'referral' AND NOT f.entered_in_error
+),
+undone AS (
+    SELECT DISTINCT d.id, d.child_id
     FROM downs d
+    JOIN ups u ON u.child_id = d.child_id AND u.day > d.decided_on AND u.day <= d.sustained_on AND u.rank > d.to_rank
 )
-SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) FILTER (WHERE j.sustained) AS num, count(*) AS den
+SELECT p.p_start, p.p_end, {{grp}} AS grp, count(*) FILTER (WHERE x.id IS NULL) AS num, count(*) AS den
 FROM periods p
-JOIN judged j ON j.sustained_on BETWEEN p.p_start AND p.p_end
-LEFT JOIN cases c ON c.case_id = j.case_id
+JOIN downs d ON d.sustained_on BETWEEN p.p_start AND p.p_end
+LEFT JOIN undone x ON x.id = d.id AND x.child_id = d.child_id
+LEFT JOIN cases c ON c.case_id = d.case_id
 GROUP BY 1, 2, 3
 """
 )
@@ -364,48 +377,53 @@ SAFETY_PLAN_AND_NETWORK = (
     PREFIX
     + f""",
 on_plan AS (
-    SELECT e.case_id, e.doc->>'child_id' AS child_id, (e.doc->>'start_date')::date AS start_date,
-           (e.doc->>'end_date')::date AS end_date
-    FROM records e
+    SELECT e.case_id, e.f->>'child_id' AS child_id, (e.f->>'start_date')::date AS start_date,
+           (e.f->>'end_date')::date AS end_date
+    FROM measure_facts e
     WHERE e.la_code = :la AND e.kind = 'child_episode' AND NOT e.entered_in_error
-      AND e.doc->>'level' = 'child_protection'
+      AND e.f->>'level' = 'child_protection'
 ),
 safety_plans AS (
-    SELECT s.case_id, s.doc->'child_ids' AS child_ids, s.doc->'agreed_dangers' AS dangers,
-           coalesce((s.doc->'agency_approval'->>'on')::date,
-                    {LONDON_DAY.format(col="s.doc->>'agreed_at'")}) AS agreed_on
-    FROM records s
+    SELECT s.case_id, s.f->'child_ids' AS child_ids, s.f->'agreed_dangers' AS dangers,
+           coalesce((s.f->'agency_approval'->>'on')::date,
+                    {LONDON_DAY.format(col="s.f->>'agreed_at'")}) AS agreed_on
+    FROM measure_facts s
     WHERE s.la_code = :la AND s.kind = 'safety_plan' AND NOT s.entered_in_error
-      AND s.doc->>'status' IN ('agreed', 'in_trial', 'sustained', 'under_review')
+      AND s.f->>'status' IN ('agreed', 'in_trial', 'sustained', 'under_review')
 ),
 networks AS (
-    SELECT n.case_id, n.doc->'child_ids' AS child_ids, n.doc->'members' AS members
-    FROM records n
+    SELECT n.case_id, n.f->'child_ids' AS child_ids, n.f->'members' AS members
+    FROM measure_facts n
     WHERE n.la_code = :la AND n.kind = 'network' AND NOT n.entered_in_error
-      AND n.doc->>'purpose' = 'safety' AND n.doc->>'status' = 'active'
+      AND n.f->>'purpose' = 'safety' AND n.f->>'status' = 'active'
+),
+-- Each case's safety plans paired with its networks: joined to the children on plans by case (hashed), not
+-- searched for each child and period.
+pairs AS MATERIALIZED (
+    SELECT s.case_id, s.child_ids AS plan_children, s.dangers, s.agreed_on, n.child_ids AS network_children, n.members
+    FROM safety_plans s JOIN networks n ON n.case_id = s.case_id
 )
 SELECT p_start, p_end, grp, count(*) FILTER (WHERE covered) AS num, count(*) AS den
 FROM (
-    SELECT p.p_start, p.p_end, {{grp}} AS grp, o.case_id, o.child_id, EXISTS (
-        SELECT 1 FROM safety_plans s, networks n
-        WHERE s.case_id = o.case_id AND s.child_ids ? o.child_id AND s.agreed_on <= p.p_end
-          AND n.case_id = o.case_id AND n.child_ids ? o.child_id
-          AND (
-              SELECT count(*) FROM jsonb_array_elements(n.members) AS m
-              WHERE (m->>'joined_on')::date <= p.p_end
-                AND (m->>'left_on' IS NULL OR (m->>'left_on')::date > p.p_end)
-                AND NOT EXISTS (
-                    SELECT 1 FROM jsonb_array_elements(s.dangers) AS d
-                    WHERE NOT EXISTS (
-                        SELECT 1 FROM jsonb_array_elements(m->'knows_dangers') AS k
-                        WHERE k->>'danger_id' = d->>'id' AND (k->>'version')::int >= (d->>'version')::int
-                          AND (k->>'on')::date <= p.p_end
-                    )
-                )
-          ) >= :members
-    ) AS covered
+    SELECT p.p_start, p.p_end, {{grp}} AS grp, o.case_id, o.child_id, coalesce(bool_or(
+        x.plan_children ? o.child_id AND x.agreed_on <= p.p_end AND x.network_children ? o.child_id
+        AND (
+            SELECT count(*) FROM jsonb_array_elements(x.members) AS m
+            WHERE (m->>'joined_on')::date <= p.p_end
+              AND (m->>'left_on' IS NULL OR (m->>'left_on')::date > p.p_end)
+              AND NOT EXISTS (
+                  SELECT 1 FROM jsonb_array_elements(x.dangers) AS d
+                  WHERE NOT EXISTS (
+                      SELECT 1 FROM jsonb_array_elements(m->'knows_dangers') AS k
+                      WHERE k->>'danger_id' = d->>'id' AND (k->>'version')::int >= (d->>'version')::int
+                        AND (k->>'on')::date <= p.p_end
+                  )
+              )
+        ) >= :members
+    ), false) AS covered
     FROM periods p
     JOIN on_plan o ON o.start_date <= p.p_end AND (o.end_date IS NULL OR o.end_date > p.p_end)
+    LEFT JOIN pairs x ON x.case_id = o.case_id
     LEFT JOIN cases c ON c.case_id = o.case_id
     GROUP BY p.p_start, p.p_end, 3, o.case_id, o.child_id
 ) per_child
@@ -420,12 +438,12 @@ GROUP BY 1, 2, 3
 PLACEMENT_PLANS = (
     PREFIX
     + """
-SELECT p.p_start, p.p_end, {grp} AS grp, (r.doc->'plan'->'placement'->>'start')::date AS start_on,
-       (r.doc->>'agreed_on')::date AS agreed_on
+SELECT p.p_start, p.p_end, {grp} AS grp, (r.f->'plan'->'placement'->>'start')::date AS start_on,
+       (r.f->>'agreed_on')::date AS agreed_on
 FROM periods p
-JOIN records r ON r.la_code = :la AND r.kind = 'statutory_plan' AND NOT r.entered_in_error
-     AND r.doc->'plan'->>'plan_type' = 'placement' AND r.doc->>'previous_version_id' IS NULL
-     AND (r.doc->'plan'->'placement'->>'start')::date BETWEEN p.p_start - 31 AND p.p_end
+JOIN measure_facts r ON r.la_code = :la AND r.kind = 'statutory_plan' AND NOT r.entered_in_error
+     AND r.f->'plan'->>'plan_type' = 'placement' AND r.f->>'previous_version_id' IS NULL
+     AND (r.f->'plan'->'placement'->>'start')::date BETWEEN p.p_start - 31 AND p.p_end
 LEFT JOIN cases c ON c.case_id = r.case_id
 """
 )
@@ -472,6 +490,9 @@ async def select_measure_rows(
         "teams": list(teams) if teams is not None else None,
         **parameters,
     }
+    # Planned for this council each time: PostgreSQL then reads only its partition of measure_facts, with that
+    # partition's statistics (autovacuum keeps them; a generic plan would use the parent's, which it never does).
+    await conn.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
     result = await conn.execute(statement, values)
     return list(result.all())
 

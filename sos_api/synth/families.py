@@ -30,18 +30,28 @@ COUNCIL = "la:845"
 
 @dataclass(frozen=True)
 class Writer:
-    """A client on the in-process app and the tokens a family's writes need."""
+    """A client on the in-process app and the tokens a family's writes need (`headers` mints others: a
+    conference chair's or an auditor's, which name the person they are)."""
 
     client: TestClient[Any]
     worker: dict[str, str]
     manager: dict[str, str]
     today: dt.date
+    headers: Callable[[str, str, str | None], dict[str, str]]
 
     def day(self, days_ago: int) -> str:
         return (self.today - dt.timedelta(days=days_ago)).isoformat()
 
-    def post(self, path: str, body: JSON, *, manager: bool = False, version: int | None = None) -> JSON:
-        headers = dict(self.manager if manager else self.worker)
+    def post(
+        self,
+        path: str,
+        body: JSON,
+        *,
+        manager: bool = False,
+        version: int | None = None,
+        as_: dict[str, str] | None = None,
+    ) -> JSON:
+        headers = dict(as_ if as_ is not None else self.manager if manager else self.worker)
         if version is not None:
             headers["If-Match"] = f'W/"{version}"'
         expected = 201 if version is None else 200
@@ -63,12 +73,17 @@ class Writer:
 
 
 def writer(settings: Settings, client: TestClient[Any], today: dt.date) -> Writer:
-    def headers(role: str, subject: str) -> dict[str, str]:
-        token = mint_token(settings, roles=[role], organisation=COUNCIL, subject=subject, extra={"teams": [DEMO_TEAM]})
+    def headers(role: str, subject: str, person_id: str | None = None) -> dict[str, str]:
+        extra: JSON = {"teams": [DEMO_TEAM]} | ({"person_id": person_id} if person_id else {})
+        token = mint_token(settings, roles=[role], organisation=COUNCIL, subject=subject, extra=extra)
         return {"Authorization": f"Bearer {token}"}
 
     return Writer(
-        client, headers("social_worker", "synth-social-worker"), headers("team_manager", "synth-manager"), today
+        client,
+        headers("social_worker", "synth-social-worker"),
+        headers("team_manager", "synth-manager"),
+        today,
+        headers,
     )
 
 
@@ -252,6 +267,97 @@ def _network(w: Writer, case_id: str, children: list[str], helpers: list[str], d
     w.post(f"/v1/cases/{case_id}/networks", body)
 
 
+def _at(w: Writer, days_ago: int) -> str:
+    return f"{w.day(days_ago)}T10:00:00Z"
+
+
+def _cp_conferences(w: Writer, case_id: str, children: list[str], parent: str) -> None:
+    """The statutory route into and through the plan (Working Together 2023): a strategy discussion with the
+    police, the initial conference about 11 working days later deciding a plan (within 15, BR-13), the outline
+    plan and its first core group about 4 working days on (within 10), and the first review two months after
+    (within 3), which continues the plan. The chair is independent, with a conference_chair involvement."""
+    lead = w.social_worker("Sam", "Okafor")
+    police = w.person(
+        "Dan",
+        "Reid",
+        practitioner={
+            "agency_type": "police",
+            "job_title": "Detective constable",
+            "organisation": {"name": "West Yorkshire Police", "code": "WYP"},
+        },
+    )
+    chair_person = w.person("Helen", "Ward")
+    involvement = {"kind": "conference_chair", "person_id": chair_person, "reason": "statutory_role"}
+    w.post(f"/v1/cases/{case_id}/involvements", involvement | {"start_date": w.day(130)}, manager=True)
+    chair = w.headers("conference_chair", "synth-chair", chair_person)
+    discussion = w.post(
+        f"/v1/cases/{case_id}/strategy-discussions",
+        {
+            "withheld_reason": "Police information is not shared with the family.",
+            "child_ids": children,
+            "held_at": _at(w, 115),
+            "format": "virtual",
+            "chair": lead,
+            "participants": [
+                {"agency": "childrens_social_care", "person_id": lead, "role": "social worker"},
+                {"agency": "police", "person_id": police, "role": "detective constable"},
+            ],
+            "outcome": "s47_joint_with_police",
+            "immediate_protection": "none",
+            "criminal_investigation": False,
+            "medical_needed": False,
+            "interview_planned": False,
+            "family_informed": {"informed": True},
+        },
+        manager=True,
+    )
+    w.post(f"/v1/strategy-discussions/{discussion['id']}/finalise", {}, manager=True, version=1)
+    icpc = w.post(
+        f"/v1/cases/{case_id}/conferences",
+        {
+            "type": "initial",
+            "child_ids": children,
+            "strategy_discussion_id": discussion["id"],
+            "chair": chair_person,
+            "held_at": _at(w, 100),
+        },
+        manager=True,
+    )
+    decision = {"decision": "cp_plan", "category": "neglect", "core_group": children}
+    w.post(f"/v1/conferences/{icpc['id']}/decision", decision, version=icpc["meta"]["version"], as_=chair)
+    plan = w.post(
+        f"/v1/cases/{case_id}/statutory-plans",
+        {
+            "plan_type": "child_protection",
+            "child_ids": children,
+            "lead": lead,
+            "conference_id": icpc["id"],
+            "category": "neglect",
+            "outline": True,
+            "actions": [
+                {
+                    "what": "Mum tells the worker who is looking after the children.",
+                    "who_person_id": parent,
+                    "by": w.day(70),
+                }
+            ],
+            "review_schedule": {"next_on": w.day(10)},
+        },
+    )
+    w.post(f"/v1/cases/{case_id}/core-groups", {"cp_plan_id": plan["id"], "held_on": w.day(94), "chair": lead})
+    review = w.post(
+        f"/v1/cases/{case_id}/conferences",
+        {"type": "review", "child_ids": children, "chair": chair_person, "held_at": _at(w, 40)},
+        manager=True,
+    )
+    w.post(
+        f"/v1/conferences/{review['id']}/decision",
+        {"decision": "cp_plan_continues", "category": "neglect"},
+        version=review["meta"]["version"],
+        as_=chair,
+    )
+
+
 # --- the templates -----------------------------------------------------------------------------------------
 
 
@@ -297,6 +403,38 @@ def child_in_need(w: Writer) -> None:
     _plan(w, case_id, {"plan_type": "child_in_need", **_common(w, girl, lead, mum)})
     _voice(w, case_id, girl, lead, 30)
     _network(w, case_id, children, [nan], {danger: 1})
+    # Leo steps down to early help; his 6 months end after the load's today, or before it once the copy's dates
+    # are moved back (step-downs sustained).
+    step = {"child_ids": [boy], "from_level": "child_in_need", "to_level": "early_help", "decided_on": w.day(40)}
+    w.post(
+        f"/v1/cases/{case_id}/step-changes",
+        step | {"reason": "Agreed at review.", "family_consent": True},
+        manager=True,
+    )
+    _quality(w, case_id, mum, 25)
+
+
+def _quality(w: Writer, case_id: str, parent: str, days_ago: int) -> None:
+    """Practice quality: a single-agency audit graded good, and mum's answers to the family survey."""
+    auditor = w.social_worker("Ann", "Auditor")
+    audit = {
+        "type": "single_agency",
+        "case_id": case_id,
+        "auditor": auditor,
+        "practitioner_present": False,
+        "held_on": w.day(days_ago),
+        "grade": "good",
+    }
+    w.post(f"/v1/cases/{case_id}/case-audits", audit, as_=w.headers("auditor", "synth-auditor", auditor))
+    answers = [{"question_id": "q1", "score": 7}, {"question_id": "q2", "score": 9}]
+    response = {
+        "survey_id": "5e0c0d0e-0000-4000-8000-000000000001",
+        "case_id": case_id,
+        "respondent_role": "parent_carer",
+        "answers": answers,
+        "submitted_on": w.day(days_ago - 5),
+    }
+    w.post(f"/v1/cases/{case_id}/family-survey-responses", response)
 
 
 def child_protection(w: Writer, case_id: str) -> None:
@@ -309,6 +447,7 @@ def child_protection(w: Writer, case_id: str) -> None:
     checker = next(m["person_id"] for m in case["members"] if m["role"] == "professional")
     listed = _ok(w.client.get(f"/v1/cases/{case_id}/danger-statements", headers=w.manager), 200)
     dangers = {d["id"]: d["meta"]["version"] for d in listed["items"]}
+    _cp_conferences(w, case_id, children, parents[0])
     for child in children:
         _episode(w, case_id, child, "child_protection", "s47", 100, "conference_decision")
     _network(w, case_id, children, network, dangers)

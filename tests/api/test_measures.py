@@ -18,8 +18,11 @@ from typing import Any
 
 import msgspec
 import pytest
+import sqlalchemy as sa
 from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from sos_api.db.embedded import async_url
 from sos_api.db.engine import Database
 from sos_api.measures.catalogue import MEASURES
 from sos_api.measures.service import refresh
@@ -28,6 +31,7 @@ from tests.api.conftest import COUNCIL_B, TokenFactory
 from tests.api.test_dangers import Family, danger_body, make_person, said_by
 from tests.api.test_maps import map_body
 from tests.api.worlds.plans import placement_plan
+from tests.conftest import Databases
 
 JSON = dict[str, Any]
 NORTH, SOUTH = "Team North", "Team South"
@@ -854,3 +858,44 @@ class TestCorrections:
             **{"from": "2026-10-01", "to": "2026-12-31"},
         )
         assert figures(body)[NORTH] == (0.0, 0, 3)
+
+
+class TestFacts:
+    """The measure statements read `measure_facts` (migration 0020), which the database keeps from `records` in
+    each writer's transaction. Last in the module: after every write above (creates, maps finalised, corrections,
+    a survey added after the refresh), each current record of a measured kind has exactly its
+    facts, and no facts are left without a record."""
+
+    async def test_every_measured_record_has_its_current_facts(
+        self, council: Council, module_database: str, databases: Databases
+    ) -> None:
+        # As the owner: the app's login sees neither table outside a tenant.
+        engine = create_async_engine(async_url(databases.owner_url(module_database)))
+        try:
+            async with engine.connect() as conn:
+                kinds = (await conn.execute(sa.text("SELECT DISTINCT kind FROM measure_facts"))).scalars().all()
+                stale = await conn.execute(
+                    sa.text(
+                        """
+                        SELECT r.kind, r.id FROM records r
+                        LEFT JOIN measure_facts m ON m.la_code = r.la_code AND m.id = r.id
+                        WHERE r.kind = ANY(:kinds) AND (
+                            m.id IS NULL OR m.f IS DISTINCT FROM measure_extract(r.kind, r.doc)
+                            OR (m.kind, m.case_id, m.parent_id, m.status, m.entered_in_error, m.created_at)
+                               IS DISTINCT FROM
+                               (r.kind, r.case_id, r.parent_id, r.status, r.entered_in_error, r.created_at))
+                        UNION ALL
+                        SELECT m.kind, m.id FROM measure_facts m
+                        WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.la_code = m.la_code AND r.id = m.id)
+                        """
+                    ),
+                    {"kinds": list(kinds)},
+                )
+                assert stale.all() == []
+                # Maps are created as drafts and finalised by an update: the update reached the facts.
+                current = "SELECT count(*) FROM measure_facts WHERE kind = 'assessment_map' AND status = 'current'"
+                assert (await conn.execute(sa.text(current))).scalar_one() >= 2
+        finally:
+            await engine.dispose()
+        # Every kind the world wrote that a measure reads is kept (the trigger's list and the statements agree).
+        assert {"case", "danger_statement", "scaling_judgement", "conference", "family_survey_response"} <= set(kinds)
