@@ -221,7 +221,7 @@ def cmd_measures_refresh(settings: Settings, args: argparse.Namespace) -> int:
     """Recompute the scorecard's materialised monthly figures for every council (run it nightly)."""
     from .measures.service import refresh
 
-    written = on_database(settings, lambda db: refresh(db, months=args.months))
+    written = on_database(settings, lambda db: refresh(db, months=args.months, jobs=args.jobs), pool_size=args.jobs)
     councils = ", ".join(f"{la}: {n}" for la, n in written.items())
     print(f"stored {sum(written.values())} measure figures" + (f" ({councils})" if councils else ""))
     return 0
@@ -267,6 +267,9 @@ def parser() -> argparse.ArgumentParser:
         "measures-refresh", help="recompute the scorecard's monthly figures for every council (run it nightly)"
     )
     refresh.add_argument("--months", type=int, default=24, help="how many months back, this one included")
+    refresh.add_argument(
+        "--jobs", type=int, default=1, help="councils refreshed at once, one database connection each (default 1)"
+    )
     refresh.set_defaults(run=cmd_measures_refresh)
     return p
 

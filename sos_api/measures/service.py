@@ -4,6 +4,7 @@ aggregate, so the request is recorded once, not each child: BR-25)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -240,31 +241,45 @@ def _points(
     return points
 
 
-async def refresh(db: Database, *, months: int = 24, la_codes: Sequence[str] | None = None) -> dict[str, int]:
+async def refresh(
+    db: Database, *, months: int = 24, la_codes: Sequence[str] | None = None, jobs: int = 1
+) -> dict[str, int]:
     """Recompute every measure's monthly figures (default parameters, every grouping) for the last `months` months
     of each council, replacing what was stored: one council and measure at a time, each in its own transaction,
     within that council's tenant; the council, team and worker figures from one statement (_rows_rolled_up).
-    A period with nothing counted is stored as an empty figure (0 of 0), so the
-    reads can tell "nothing happened" from "not computed". Returns the rows written per council."""
+    `jobs` councils at once (each on its own connection: size the pool to match). A period with nothing counted is
+    stored as an empty figure (0 of 0), so the reads can tell "nothing happened" from "not computed". Returns the
+    rows written per council."""
     if la_codes is None:
         async with db.begin_system() as conn:
             la_codes = await queries.select_councils(conn)
     last = today()
     spans = periods(MeasurePeriod.month, add_months(last.replace(day=1), -(months - 1)), last)
-    written: dict[str, int] = {}
-    for la_code in la_codes:
-        scope = Scope(la_code=la_code, visibilities=ALL_VISIBILITIES, person_register=True, redact_confidential=False)
-        written[la_code] = 0
-        for m in MEASURES:
-            defaults = parameters_for(m, {})
-            async with db.begin(scope) as conn:
-                by_grouping = await _rows_rolled_up(conn, m, la_code, spans, defaults)
-                for group_by in sorted(m.groupings - by_grouping.keys()):
-                    by_grouping[group_by] = list(await _rows(conn, m, la_code, spans, group_by, defaults, None))
-                for group_by, rows in sorted(by_grouping.items()):
-                    counted = {r.p_start for r in rows}
-                    rows += [_Counted(s, e, None) for s, e in spans if s not in counted]
-                    written[la_code] += await queries.replace_materialised(conn, la_code, m.code, group_by, rows, now())
+    written: dict[str, int] = dict.fromkeys(la_codes, 0)
+    waiting = list(reversed(la_codes))
+
+    async def work() -> None:
+        while waiting:
+            la_code = waiting.pop()
+            written[la_code] = await _refresh_council(db, la_code, spans)
+
+    await asyncio.gather(*(work() for _ in range(max(1, jobs))))
+    return written
+
+
+async def _refresh_council(db: Database, la_code: str, spans: Sequence[tuple[dt.date, dt.date]]) -> int:
+    scope = Scope(la_code=la_code, visibilities=ALL_VISIBILITIES, person_register=True, redact_confidential=False)
+    written = 0
+    for m in MEASURES:
+        defaults = parameters_for(m, {})
+        async with db.begin(scope) as conn:
+            by_grouping = await _rows_rolled_up(conn, m, la_code, spans, defaults)
+            for group_by in sorted(m.groupings - by_grouping.keys()):
+                by_grouping[group_by] = list(await _rows(conn, m, la_code, spans, group_by, defaults, None))
+            for group_by, rows in sorted(by_grouping.items()):
+                counted = {r.p_start for r in rows}
+                rows += [_Counted(s, e, None) for s, e in spans if s not in counted]
+                written += await queries.replace_materialised(conn, la_code, m.code, group_by, rows, now())
     return written
 
 

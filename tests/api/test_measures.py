@@ -796,7 +796,7 @@ class TestMaterialised:
     ) -> None:
         every = [(m.code, g.value) for m in MEASURES for g in sorted(m.groupings)]
         live = {(code, g): figures(await series(module_client, auth, code, group_by=g)) for code, g in every}
-        db = Database(module_database, pool_size=1)
+        db = Database(module_database, pool_size=2)
         try:
             written = await refresh(db, months=24)
             assert set(written) == {"845"}  # council B has no case
@@ -818,7 +818,9 @@ class TestMaterialised:
             assert figures(await series(module_client, auth, "family-survey-score")) == {None: (8.0, None, 3)}
             quarter = await series(module_client, auth, "family-survey-score", period="quarter")
             assert figures(quarter) == {None: (6.5, None, 4)}
-            await refresh(db, months=24)
+            # Two councils at once (measures-refresh --jobs 2), B's months stored as empty figures.
+            again = await refresh(db, months=24, la_codes=["845", COUNCIL_B.removeprefix("la:")], jobs=2)
+            assert again["845"] == written["845"] and again[COUNCIL_B.removeprefix("la:")] > 0
             after = await series(module_client, auth, "family-survey-score")
             assert figures(after) == {None: (6.5, None, 4)}
             assert after["computed_at"] > before["computed_at"]
