@@ -187,11 +187,11 @@ RE_REFERRALS = (
     PREFIX
     + f"""
 SELECT p.p_start, p.p_end, {{grp}} AS grp,
-       count(*) FILTER (WHERE (f.f->>'re_referral')::boolean) AS num, count(*) AS den
+       count(*) FILTER (WHERE (rf.f->>'re_referral')::boolean) AS num, count(*) AS den
 FROM periods p
-JOIN measure_facts f ON f.la_code = :la AND f.kind = 'referral' AND NOT f.entered_in_error
-     AND {LONDON_DAY.format(col="f.f->>'received_at'")} BETWEEN p.p_start AND p.p_end
-LEFT JOIN cases c ON c.case_id = f.case_id
+JOIN measure_facts rf ON rf.la_code = :la AND rf.kind = 'referral' AND NOT rf.entered_in_error
+     AND {LONDON_DAY.format(col="rf.f->>'received_at'")} BETWEEN p.p_start AND p.p_end
+LEFT JOIN cases c ON c.case_id = rf.case_id
 GROUP BY 1, 2, 3
 """
 )
@@ -352,9 +352,9 @@ ups AS MATERIALIZED (
     FROM measure_facts e
     WHERE e.la_code = :la AND e.kind = 'child_episode' AND NOT e.entered_in_error
     UNION ALL
-    SELECT subject.value, {LONDON_DAY.format(col="f.f->>'received_at'")}, 99
-    FROM measure_facts f, jsonb_array_elements_text(f.f->'subjects') AS subject
-    WHERE f.la_code = :la AND f.kind = 'referral' AND NOT f.entered_in_error
+    SELECT subject.value, {LONDON_DAY.format(col="rf.f->>'received_at'")}, 99
+    FROM measure_facts rf, jsonb_array_elements_text(rf.f->'subjects') AS subject
+    WHERE rf.la_code = :la AND rf.kind = 'referral' AND NOT rf.entered_in_error
 ),
 undone AS (
     SELECT DISTINCT d.id, d.child_id

